@@ -1,0 +1,268 @@
+package dev.pipeline.core.aio;
+
+import java.util.Comparator;
+
+import dev.pipeline.core.aio.internal.ItemStore;
+import dev.pipeline.core.aio.internal.QueueCore;
+import dev.pipeline.core.internal.Require;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A bounded queue whose {@link #put} and {@link #take} are pending Monos instead of parked
+ * threads: asyncio's {@code Queue}, {@code LifoQueue} and {@code PriorityQueue}, including
+ * {@link #taskDone()}/{@link #join()} and Python 3.13's {@link #shutdown(boolean)}.
+ *
+ * <pre>{@code
+ * AsyncQueue<String> q = AsyncQueue.bounded(100);
+ * Flux.range(0, 1000).concatMap(i -> q.put("item-" + i)).then(Mono.fromRunnable(q::shutdown)).subscribe();
+ * q.asFlux().doOnNext(item -> { handle(item); q.taskDone(); }).subscribe();
+ * q.join().block();   // every item handled
+ * }</pre>
+ *
+ * <p>Always bounded: there is no unbounded variant. Safe to use from many threads at once.
+ * Waiting takers and putters are served in arrival order; a slot freed by a take goes to the
+ * longest-waiting putter, and an item put while takers wait goes to the longest-waiting taker.
+ * A waiter that cancels leaves nothing behind, and an item handed to a taker at the very
+ * moment it cancels goes to the next taker or back to the front of the queue, never lost. A
+ * put that is cancelled at the very moment it is admitted has taken effect: the item is in the
+ * queue (counted once, never twice).
+ *
+ * @param <T> the item type; items must not be null
+ * @see <a href="https://docs.python.org/3/library/asyncio-queue.html">asyncio.Queue</a>
+ */
+public final class AsyncQueue<T> {
+
+    private final QueueCore<T> core;
+
+    private AsyncQueue(ItemStore<T> store, int capacity) {
+        this.core = new QueueCore<>(store, capacity);
+    }
+
+    /**
+     * A first-in-first-out queue ({@code asyncio.Queue(maxsize=capacity)}).
+     *
+     * @param capacity the most items it holds, {@code > 0}
+     * @param <T> the item type
+     * @return a new queue
+     */
+    public static <T> AsyncQueue<T> bounded(int capacity) {
+        Require.positive(capacity, "capacity");
+        return new AsyncQueue<>(ItemStore.fifo(capacity), capacity);
+    }
+
+    /**
+     * A last-in-first-out queue ({@code asyncio.LifoQueue}).
+     *
+     * @param capacity the most items it holds, {@code > 0}
+     * @param <T> the item type
+     * @return a new queue
+     */
+    public static <T> AsyncQueue<T> lifo(int capacity) {
+        Require.positive(capacity, "capacity");
+        return new AsyncQueue<>(ItemStore.lifo(capacity), capacity);
+    }
+
+    /**
+     * A queue that hands out the smallest item first by {@code comparator}
+     * ({@code asyncio.PriorityQueue}).
+     *
+     * @param capacity the most items it holds, {@code > 0}
+     * @param comparator orders the items; the least is taken first
+     * @param <T> the item type
+     * @return a new queue
+     */
+    public static <T> AsyncQueue<T> priority(int capacity, Comparator<? super T> comparator) {
+        Require.positive(capacity, "capacity");
+        Require.nonNull(comparator, "comparator");
+        return new AsyncQueue<>(ItemStore.priority(capacity, comparator), capacity);
+    }
+
+    /**
+     * A priority queue in natural order; see {@link #priority(int, Comparator)}.
+     *
+     * @param capacity the most items it holds, {@code > 0}
+     * @param <T> the item type
+     * @return a new queue
+     */
+    public static <T extends Comparable<? super T>> AsyncQueue<T> priority(int capacity) {
+        return priority(capacity, Comparator.naturalOrder());
+    }
+
+    /**
+     * Puts an item, waiting while the queue is full ({@code await queue.put(item)}).
+     *
+     * <p><b>Completes when</b> the item is in the queue (or handed to a waiting taker).
+     * <b>Errors when</b> the queue is or becomes shut down: {@link QueueShutDownException}, and
+     * the item is not added. <b>On cancel</b> the item is not added, unless it was admitted at
+     * that very moment. <b>Thread</b>: the subscribing thread, or the thread whose take freed
+     * the slot.
+     *
+     * @param item the item
+     * @return a cold Mono; each subscription puts the item once
+     */
+    public Mono<Void> put(T item) {
+        Require.nonNull(item, "item");
+        return core.put(item);
+    }
+
+    /**
+     * Puts an item if there is room now ({@code queue.put_nowait(item)}).
+     *
+     * @param item the item
+     * @return true if added, false if the queue is full
+     * @throws QueueShutDownException if the queue is shut down
+     */
+    public boolean offer(T item) {
+        Require.nonNull(item, "item");
+        return core.offer(item);
+    }
+
+    /**
+     * Takes an item, waiting while the queue is empty ({@code await queue.get()}).
+     *
+     * <p><b>Emits when</b> an item is available, longest-waiting taker first. <b>Errors
+     * when</b> the queue is shut down and empty: {@link QueueShutDownException}. <b>On
+     * cancel</b> leaves the line; an item handed over at that very moment is passed on.
+     * <b>Thread</b>: the subscribing thread, or the thread that put the item.
+     *
+     * @return a cold Mono; each subscription takes one item
+     */
+    public Mono<T> take() {
+        return core.take();
+    }
+
+    /**
+     * Takes an item if one is there now ({@code queue.get_nowait()}).
+     *
+     * @return the item, or null if the queue is empty
+     * @throws QueueShutDownException if the queue is shut down and empty
+     */
+    public T poll() {
+        return core.poll();
+    }
+
+    /**
+     * Marks one taken item as processed ({@code queue.task_done()}); {@link #join()} completes
+     * when every item put has been marked.
+     *
+     * @throws IllegalStateException if called more times than items were put
+     */
+    public void taskDone() {
+        core.taskDone();
+    }
+
+    /**
+     * Waits until every item put has been marked {@link #taskDone() done}
+     * ({@code await queue.join()}).
+     *
+     * <p><b>Completes when</b> the count of unfinished items reaches zero, at once if it is
+     * zero. An immediate {@link #shutdown(boolean) shutdown} discounts the items it drops.
+     *
+     * @return a cold Mono completing when all items are processed
+     */
+    public Mono<Void> join() {
+        return core.join();
+    }
+
+    /**
+     * The queue's items as a backpressured Flux: each subscription is a consumer that takes
+     * an item only when its subscriber requests one; several subscriptions compete for items.
+     * Call {@link #taskDone()} after processing each item if anyone {@link #join() joins}.
+     *
+     * <p><b>Emits when</b> an item is available and requested. <b>Completes when</b> the queue
+     * is shut down and drained. <b>On cancel</b> an item handed over at that moment goes back.
+     * <b>Thread</b>: the requesting thread, or the thread that put the item.
+     *
+     * @return a cold Flux taking items from this queue
+     */
+    public Flux<T> asFlux() {
+        return core.asFlux();
+    }
+
+    /**
+     * Shuts the queue down ({@code queue.shutdown(immediate)}, Python 3.13): puts fail at once,
+     * waiting putters fail; takes drain what is left and then fail (waiting takers fail at
+     * once); {@link #asFlux()} subscriptions complete once drained. {@code immediate} also
+     * drops every queued item and discounts it from the unfinished count, so {@link #join()}
+     * can complete.
+     *
+     * @param immediate drop the queued items now
+     */
+    public void shutdown(boolean immediate) {
+        core.shutdown(immediate);
+    }
+
+    /** Shuts the queue down, letting takers drain what is left; same as {@code shutdown(false)}. */
+    public void shutdown() {
+        core.shutdown(false);
+    }
+
+    /**
+     * Whether {@link #shutdown(boolean)} was called.
+     *
+     * @return true once shut down
+     */
+    public boolean isShutdown() {
+        return core.isShutdown();
+    }
+
+    /**
+     * The number of items in the queue now ({@code qsize()}).
+     *
+     * @return the size
+     */
+    public int size() {
+        return core.size();
+    }
+
+    /**
+     * Whether the queue is empty now.
+     *
+     * @return true if empty
+     */
+    public boolean isEmpty() {
+        return core.size() == 0;
+    }
+
+    /**
+     * Whether the queue is full now.
+     *
+     * @return true if it holds {@link #capacity()} items
+     */
+    public boolean isFull() {
+        return core.size() >= core.capacity();
+    }
+
+    /**
+     * The most items the queue holds ({@code maxsize}).
+     *
+     * @return the capacity
+     */
+    public int capacity() {
+        return core.capacity();
+    }
+
+    /**
+     * Items put and not yet marked {@link #taskDone() done}.
+     *
+     * @return the unfinished count
+     */
+    public long unfinishedCount() {
+        return core.unfinished();
+    }
+
+    /**
+     * The largest size the queue has reached (its high-water mark).
+     *
+     * @return the high-water mark
+     */
+    public int maxSize() {
+        return core.highWater();
+    }
+
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}

@@ -1,0 +1,209 @@
+package dev.pipeline.core.aio.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import dev.pipeline.core.aio.Outcome;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * {@code asyncio.gather}: subscribes to every source at once and emits their values in
+ * argument order. Each completion costs O(1) (one counter decrement), whatever the number of
+ * sources. In plain mode the first failure cancels the others; in settled mode every source
+ * runs to the end and the list holds an {@link Outcome} per source.
+ */
+public final class GatherMono extends Mono<List<Object>> {
+
+    private final Mono<?>[] sources;
+    private final boolean settled;
+
+    public GatherMono(Mono<?>[] sources, boolean settled) {
+        this.sources = sources;
+        this.settled = settled;
+    }
+
+    /** The error for a source that completed without a value. */
+    public static NoSuchElementException emptyAt(String operator, int index) {
+        return new NoSuchElementException(operator + ": the Mono at index " + index + " completed without a value; "
+                + "every gathered coroutine must produce one (use Mono<Optional<T>> for an absent value)");
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super List<Object>> actual) {
+        int n = sources.length;
+        if (n == 0) {
+            Operators.MonoSubscriber<List<Object>, List<Object>> s = new Operators.MonoSubscriber<>(actual);
+            actual.onSubscribe(s);
+            s.complete(Collections.emptyList());
+            return;
+        }
+        Coordinator c = new Coordinator(actual, n, settled);
+        actual.onSubscribe(c);
+        c.subscribeAll(sources);
+    }
+
+    static final class Coordinator extends SingleSubscription<List<Object>> {
+        private static final VarHandle REMAINING;
+        private static final VarHandle DONE;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                REMAINING = l.findVarHandle(Coordinator.class, "remaining", int.class);
+                DONE = l.findVarHandle(Coordinator.class, "done", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final boolean settled;
+        private final Inner[] inners;
+        private final Object[] values;
+        private volatile int remaining;
+        /** Set once failed or cancelled: stop subscribing, cancel late subscribers. */
+        volatile boolean done;
+
+        Coordinator(CoreSubscriber<? super List<Object>> actual, int n, boolean settled) {
+            super(actual);
+            this.settled = settled;
+            this.inners = new Inner[n];
+            this.values = new Object[n];
+            this.remaining = n;
+        }
+
+        void subscribeAll(Mono<?>[] sources) {
+            for (int i = 0; i < sources.length; i++) {
+                if (done) {
+                    return;
+                }
+                Inner inner = new Inner(this, i);
+                inners[i] = inner;
+                sources[i].subscribe(inner);
+            }
+        }
+
+        void innerValue(int index, Object v) {
+            values[index] = settled ? Outcome.success(v) : v;
+            if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+                complete(Collections.unmodifiableList(Arrays.asList(values)));
+            }
+        }
+
+        void innerError(int index, Throwable e) {
+            if (settled) {
+                values[index] = Outcome.failure(e);
+                if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+                    complete(Collections.unmodifiableList(Arrays.asList(values)));
+                }
+                return;
+            }
+            if (DONE.compareAndSet(this, false, true)) {
+                cancelAll(index);
+                error(e);
+            } else {
+                Operators.onErrorDropped(e, actual.currentContext());
+            }
+        }
+
+        private void cancelAll(int except) {
+            for (int i = 0; i < inners.length; i++) {
+                Inner inner = inners[i];
+                if (inner != null && i != except) {
+                    inner.cancel();
+                }
+            }
+        }
+
+        @Override
+        protected void onCancel() {
+            done = true;
+            cancelAll(-1);
+        }
+    }
+
+    static final class Inner implements CoreSubscriber<Object> {
+        private static final VarHandle UPSTREAM;
+
+        static {
+            try {
+                UPSTREAM = MethodHandles.lookup().findVarHandle(Inner.class, "upstream", Subscription.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Coordinator parent;
+        private final int index;
+        private volatile Subscription upstream;
+        private Object value;
+        private boolean terminated;
+
+        Inner(Coordinator parent, int index) {
+            this.parent = parent;
+            this.index = index;
+        }
+
+        @Override
+        public Context currentContext() {
+            return parent.actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Subscriptions.setOnce(UPSTREAM, this, s)) {
+                if (parent.done && !parent.settled) {
+                    cancel();
+                } else {
+                    s.request(Long.MAX_VALUE);
+                }
+            }
+        }
+
+        @Override
+        public void onNext(Object t) {
+            if (terminated || value != null) {
+                Operators.onNextDropped(t, currentContext());
+                return;
+            }
+            value = t;
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            if (terminated) {
+                Operators.onErrorDropped(e, currentContext());
+                return;
+            }
+            terminated = true;
+            value = null;
+            parent.innerError(index, e);
+        }
+
+        @Override
+        public void onComplete() {
+            if (terminated) {
+                return;
+            }
+            terminated = true;
+            Object v = value;
+            value = null;
+            if (v == null) {
+                parent.innerError(index, emptyAt(parent.settled ? "gatherSettled" : "gather", index));
+            } else {
+                parent.innerValue(index, v);
+            }
+        }
+
+        void cancel() {
+            Subscriptions.terminate(UPSTREAM, this);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.pipeline.core.aio.internal;
+
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Timers for {@link SleepMono}, coalesced: sleeps whose deadlines fall in the same bucket share
+ * one task on the {@link Scheduler}, so 100,000 concurrent one-second sleeps cost a few
+ * thousand scheduled tasks, not 100,000 (the idea of asyncio's clock resolution and of
+ * Netty's timer wheel).
+ *
+ * <p>The clock: a scheduler that defines its own {@code now()} (such as reactor-test's
+ * {@code VirtualTimeScheduler}) is trusted, and buckets are exact deadlines on that clock, so
+ * virtual time is exact. Otherwise (Reactor's schedulers, whose {@code now()} is the wall clock
+ * in milliseconds) the monotonic {@link System#nanoTime()} is used with buckets of
+ * {@value #RESOLUTION_NANOS} ns: a sleep never ends early and at most that much late, plus the
+ * scheduler's own latency.
+ */
+final class TimerWheel {
+
+    static final long RESOLUTION_NANOS = 100_000L;
+
+    private static final Map<Scheduler, TimerWheel> WHEELS = Collections.synchronizedMap(new WeakHashMap<>());
+    private static volatile Last last;
+
+    private final boolean schedulerClock;
+    private final long resolution;
+    private final ConcurrentHashMap<Long, Bucket> buckets = new ConcurrentHashMap<>();
+
+    private TimerWheel(boolean schedulerClock) {
+        this.schedulerClock = schedulerClock;
+        this.resolution = schedulerClock ? 1L : RESOLUTION_NANOS;
+    }
+
+    static TimerWheel of(Scheduler scheduler) {
+        Last l = last;
+        if (l != null && l.scheduler.get() == scheduler) {
+            return l.wheel;
+        }
+        TimerWheel w = WHEELS.computeIfAbsent(scheduler, s -> new TimerWheel(hasOwnClock(s)));
+        last = new Last(scheduler, w);
+        return w;
+    }
+
+    /** Whether the scheduler (unwrapping Reactor's cached wrapper) defines its own clock. */
+    static boolean hasOwnClock(Scheduler scheduler) {
+        Scheduler target = scheduler;
+        for (int i = 0; i < 8 && target instanceof Supplier; i++) {
+            Object inner = ((Supplier<?>) target).get();
+            if (!(inner instanceof Scheduler) || inner == target) {
+                break;
+            }
+            target = (Scheduler) inner;
+        }
+        try {
+            return target.getClass().getMethod("now", TimeUnit.class).getDeclaringClass() != Scheduler.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
+    }
+
+    private long now(Scheduler scheduler) {
+        return schedulerClock ? scheduler.now(TimeUnit.NANOSECONDS) : System.nanoTime();
+    }
+
+    void add(Scheduler scheduler, SleepMono.Sleeper sleeper, long delayNanos) {
+        long now = now(scheduler);
+        long deadline = now + delayNanos;
+        if (deadline < now) {
+            deadline = Long.MAX_VALUE - resolution;
+        }
+        long key = ceilDiv(deadline, resolution);
+        for (;;) {
+            Bucket b = buckets.get(key);
+            boolean created = false;
+            if (b == null) {
+                Bucket fresh = new Bucket(key);
+                b = buckets.putIfAbsent(key, fresh);
+                if (b == null) {
+                    b = fresh;
+                    created = true;
+                }
+            }
+            if (b.add(sleeper)) {
+                if (created) {
+                    b.schedule(scheduler, Math.max(0L, key * resolution - now(scheduler)));
+                }
+                return;
+            }
+            buckets.remove(key, b);
+        }
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return -Math.floorDiv(-x, y);
+    }
+
+    /** Sleepers sharing one deadline bucket and one scheduled task. */
+    final class Bucket implements Runnable {
+        private final long key;
+        private SleepMono.Sleeper head;
+        private SleepMono.Sleeper tail;
+        private int size;
+        private boolean closed;
+        private volatile Disposable task;
+
+        Bucket(long key) {
+            this.key = key;
+        }
+
+        synchronized boolean add(SleepMono.Sleeper s) {
+            if (closed) {
+                return false;
+            }
+            if (!s.isPending()) {
+                return true;
+            }
+            s.prev = tail;
+            s.next = null;
+            if (tail == null) {
+                head = s;
+            } else {
+                tail.next = s;
+            }
+            tail = s;
+            s.linked = true;
+            size++;
+            s.bucket = this;
+            return true;
+        }
+
+        void remove(SleepMono.Sleeper s) {
+            synchronized (this) {
+                if (closed || !s.linked) {
+                    return;
+                }
+                unlink(s);
+                if (size != 0) {
+                    return;
+                }
+                closed = true;
+            }
+            buckets.remove(key, this);
+            Disposable d = task;
+            if (d != null) {
+                d.dispose();
+            }
+        }
+
+        private void unlink(SleepMono.Sleeper s) {
+            SleepMono.Sleeper p = s.prev;
+            SleepMono.Sleeper n = s.next;
+            if (p == null) {
+                head = n;
+            } else {
+                p.next = n;
+            }
+            if (n == null) {
+                tail = p;
+            } else {
+                n.prev = p;
+            }
+            s.prev = null;
+            s.next = null;
+            s.linked = false;
+            size--;
+        }
+
+        void schedule(Scheduler scheduler, long delayNanos) {
+            try {
+                task = scheduler.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                fire(e);
+            }
+        }
+
+        @Override
+        public void run() {
+            fire(null);
+        }
+
+        private void fire(Throwable rejected) {
+            SleepMono.Sleeper chain;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                chain = head;
+                head = null;
+                tail = null;
+                size = 0;
+            }
+            buckets.remove(key, this);
+            SleepMono.Sleeper first = chain;
+            Trampoline.scope(() -> {
+                for (SleepMono.Sleeper s = first; s != null; ) {
+                    SleepMono.Sleeper n = s.next;
+                    s.prev = null;
+                    s.next = null;
+                    s.linked = false;
+                    s.fire(rejected);
+                    s = n;
+                }
+            });
+        }
+    }
+
+    private static final class Last {
+        final WeakReference<Scheduler> scheduler;
+        final TimerWheel wheel;
+
+        Last(Scheduler scheduler, TimerWheel wheel) {
+            this.scheduler = new WeakReference<>(scheduler);
+            this.wheel = wheel;
+        }
+    }
+}
