@@ -107,6 +107,26 @@ public final class AsyncQueue<T> {
     }
 
     /**
+     * Puts every item of {@code items} in order, waiting while the queue is full: the
+     * streaming form of {@link #put} for a producer. It requests items from the source only as
+     * they get into the queue (at most 256 ahead), moves as many as fit at a time, and waits in
+     * line with other putters when the queue is full.
+     *
+     * <p><b>Completes when</b> the source completed and every item is in the queue.
+     * <b>Errors when</b> the source fails (after the items it emitted are in) or the queue is
+     * shut down ({@link QueueShutDownException}; items not yet in are not added). <b>On
+     * cancel</b> cancels the source; items not yet in are not added. <b>Thread</b>: the
+     * source's thread, or the thread whose take freed room.
+     *
+     * @param items the items to put
+     * @return a cold Mono; each subscription subscribes to {@code items} once
+     */
+    public Mono<Void> putAll(org.reactivestreams.Publisher<? extends T> items) {
+        Require.nonNull(items, "items");
+        return core.putAll(items);
+    }
+
+    /**
      * Puts an item if there is room now ({@code queue.put_nowait(item)}).
      *
      * @param item the item

@@ -150,7 +150,37 @@ public final class Tasks {
     public static Mono<Void> sleep(Duration delay, Scheduler scheduler) {
         Require.nonNegative(delay, "delay");
         Require.nonNull(scheduler, "scheduler");
-        return new SleepMono(toNanos(delay), scheduler);
+        return new SleepMono<>(toNanos(delay), scheduler, null);
+    }
+
+    /**
+     * Emits {@code result} after {@code delay} ({@code await asyncio.sleep(delay, result)});
+     * see {@link #sleep(Duration)}. Cheaper than {@code sleep(delay).thenReturn(result)}.
+     *
+     * @param delay how long, {@code >= 0}
+     * @param result the value to emit
+     * @param <T> the value type
+     * @return a cold Mono emitting {@code result} after the delay
+     */
+    public static <T> Mono<T> sleep(Duration delay, T result) {
+        return sleep(delay, result, Schedulers.parallel());
+    }
+
+    /**
+     * Emits {@code result} after {@code delay} on the given scheduler; see
+     * {@link #sleep(Duration, Object)}.
+     *
+     * @param delay how long, {@code >= 0}
+     * @param result the value to emit
+     * @param scheduler where the time is measured and the value is emitted
+     * @param <T> the value type
+     * @return a cold Mono emitting {@code result} after the delay
+     */
+    public static <T> Mono<T> sleep(Duration delay, T result, Scheduler scheduler) {
+        Require.nonNegative(delay, "delay");
+        Require.nonNull(result, "result");
+        Require.nonNull(scheduler, "scheduler");
+        return new SleepMono<>(toNanos(delay), scheduler, result);
     }
 
     /**
@@ -324,15 +354,19 @@ public final class Tasks {
 
     private static Mono<?>[] toArray(Iterable<? extends Mono<?>> monos, String name) {
         Require.nonNull(monos, name);
-        List<Mono<?>> list = monos instanceof Collection ? new ArrayList<>(((Collection<?>) monos).size()) : new ArrayList<>();
-        int i = 0;
-        for (Mono<?> m : monos) {
-            if (m == null) {
+        Mono<?>[] array;
+        if (monos instanceof Collection) {
+            array = ((Collection<?>) monos).toArray(new Mono<?>[0]);
+        } else {
+            List<Mono<?>> list = new ArrayList<>();
+            monos.forEach(list::add);
+            array = list.toArray(new Mono<?>[0]);
+        }
+        for (int i = 0; i < array.length; i++) {
+            if (array[i] == null) {
                 throw new NullPointerException(name + "[" + i + "] must not be null");
             }
-            list.add(m);
-            i++;
         }
-        return list.toArray(new Mono<?>[0]);
+        return array;
     }
 }

@@ -1,7 +1,6 @@
 package dev.pipeline.core.internal;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Argument checks at the API boundary, with messages built from the parameter name
@@ -13,7 +12,10 @@ public final class Require {
     }
 
     public static <T> T nonNull(T value, String name) {
-        return Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        return value;
     }
 
     public static int positive(int value, String name) {

@@ -196,6 +196,9 @@ public final class GatherMono extends Mono<List<Object>> {
             Object v = value;
             value = null;
             if (v == null) {
+                if (parent.done && !parent.settled) {
+                    return; // the gather already failed or was cancelled; nothing to report
+                }
                 parent.innerError(index, emptyAt(parent.settled ? "gatherSettled" : "gather", index));
             } else {
                 parent.innerValue(index, v);

@@ -1,6 +1,11 @@
 package dev.pipeline.core.aio.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Queue;
+
 import dev.pipeline.core.aio.QueueShutDownException;
+import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,6 +22,15 @@ import reactor.core.publisher.Mono;
 public final class QueueCore<T> {
 
     private static final Object DONE = new Object();
+    private static final VarHandle UNFINISHED;
+
+    static {
+        try {
+            UNFINISHED = MethodHandles.lookup().findVarHandle(QueueCore.class, "unfinished", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ItemStore<T> store;
     private final int capacity;
@@ -30,7 +44,8 @@ public final class QueueCore<T> {
     private final Plain watcherOwner = new Plain(watchers);
     private final Mono<T> take = new WaiterMono<>(this::registerTake, takerOwner);
     private final Mono<Void> join = new WaiterMono<>(this::registerJoin, joinerOwner);
-    private long unfinished;
+    /** Items put and not yet marked done: changed under the lock, except decrements above 1. */
+    private volatile long unfinished;
     private int highWater;
     private boolean shutdown;
     private boolean immediate;
@@ -58,6 +73,10 @@ public final class QueueCore<T> {
 
     public Flux<T> asFlux() {
         return new QueueFlux<>(this);
+    }
+
+    public Mono<Void> putAll(Publisher<? extends T> items) {
+        return new QueuePutAll<>(this, items);
     }
 
     // ------------------------------------------------------------------ put
@@ -110,7 +129,7 @@ public final class QueueCore<T> {
 
     /** Under the lock: counts the item and hands it to a waiting taker, or stores it. */
     private Waiter<T> enqueue(T item) {
-        unfinished++;
+        UNFINISHED.getAndAdd(this, 1L);
         Waiter<T> taker = takers.isEmpty() ? null : takers.grantFirst(item);
         if (taker == null) {
             store.add(item);
@@ -133,12 +152,21 @@ public final class QueueCore<T> {
             T item = (T) p.attachment;
             if (p.tryGrant(null)) {
                 p.attachment = null;
-                unfinished++;
+                UNFINISHED.getAndAdd(this, 1L);
                 store.add(item);
                 return p;
             }
         }
         return null;
+    }
+
+    /** Under the lock: lets waiting putters in while there is room. */
+    private Waiter<?> admitPutters(Waiter<?> chain) {
+        Waiter<Void> p;
+        while ((p = admitPutter()) != null) {
+            chain = Waiter.chain(p, chain);
+        }
+        return chain;
     }
 
     // ------------------------------------------------------------------ take
@@ -194,47 +222,135 @@ public final class QueueCore<T> {
     }
 
     /**
-     * For {@link QueueFlux}'s drain loop (one thread at a time per subscription): the next
-     * item, null after lining up a taker node (the subscription is drained again when it is
-     * granted), or {@link #DONE} once shut down and drained.
+     * For {@link QueueFlux}'s drain loop (one thread at a time per subscription): takes up to
+     * {@code max} items into {@code batch} under one acquisition of the lock.
+     *
+     * @return the number of items taken; 0 after lining up a taker node (the subscription is
+     *     drained again when the node is granted); -1 once shut down and drained
      */
     @SuppressWarnings("unchecked")
-    Object nextForFlux(QueueFlux.QueueSubscription<T> sub) {
+    int takeInto(QueueFlux.QueueSubscription<T> sub, Object[] batch, int max) {
         QueueFlux.Node<T> n = sub.node;
         if (n != null) {
             if (n.isWaiting()) {
-                return null;
+                return 0;
             }
             sub.node = null;
             if (n.claim()) {
                 if (n.error != null) {
                     n.error = null;
-                    return DONE;
+                    return -1;
                 }
-                T v = n.value;
+                batch[0] = n.value;
                 n.value = null;
-                return v;
+                return 1;
             }
         }
-        T item;
-        Waiter<Void> putter;
+        int count = 0;
+        Waiter<?> admitted;
         synchronized (this) {
-            item = store.poll();
-            if (item == null) {
+            T item;
+            while (count < max && (item = store.poll()) != null) {
+                batch[count++] = item;
+            }
+            if (count == 0) {
                 if (shutdown) {
-                    return DONE;
+                    return -1;
                 }
                 QueueFlux.Node<T> fresh = new QueueFlux.Node<>(sub);
                 sub.node = fresh;
                 takers.add(fresh);
-                return null;
+                return 0;
             }
-            putter = admitPutter();
+            admitted = putters.isEmpty() ? null : admitPutters(null);
         }
-        if (putter != null) {
-            putter.signal();
+        Trampoline.signalAll(admitted);
+        return count;
+    }
+
+    /**
+     * Puts back items a consumer took but did not deliver (it cancelled), in their original
+     * order, in front of the queue or straight to waiting takers.
+     */
+    @SuppressWarnings("unchecked")
+    void putBack(Object[] items, int from, int to) {
+        if (from >= to) {
+            return;
         }
-        return item;
+        Waiter<?> woken = null;
+        synchronized (this) {
+            if (immediate) {
+                long u = (long) UNFINISHED.getAndAdd(this, -(long) (to - from)) - (to - from);
+                if (u <= 0) {
+                    UNFINISHED.set(this, 0L);
+                    woken = joiners.grantAll(null, null);
+                }
+            } else {
+                int i = from;
+                while (i < to && !takers.isEmpty()) {
+                    Waiter<T> t = takers.grantFirst((T) items[i]);
+                    if (t == null) {
+                        break;
+                    }
+                    woken = Waiter.chain(t, woken);
+                    i++;
+                }
+                for (int j = to - 1; j >= i; j--) {
+                    store.putBack((T) items[j]);
+                }
+            }
+        }
+        Trampoline.signalAll(woken);
+    }
+
+    /**
+     * For {@link QueuePutAll}'s drain loop: moves buffered items into the queue (or to waiting
+     * takers) under one acquisition of the lock, while there is room and no other putter is
+     * waiting ahead; then, if items remain, lines up a putter node for the first of them.
+     *
+     * @return the number of items moved, or -1 if the queue is shut down
+     */
+    int putFrom(QueuePutAll.PutAllSubscriber<T> p, Queue<T> buffer) {
+        int moved = 0;
+        Waiter<?> woken = null;
+        synchronized (this) {
+            if (shutdown) {
+                return -1;
+            }
+            T item;
+            while (putters.isEmpty() && (item = buffer.peek()) != null) {
+                Waiter<T> taker = takers.isEmpty() ? null : takers.grantFirst(item);
+                if (taker != null) {
+                    woken = Waiter.chain(taker, woken);
+                } else if (store.size() < capacity) {
+                    store.add(item);
+                } else {
+                    break;
+                }
+                buffer.poll();
+                moved++;
+            }
+            if (moved != 0) {
+                UNFINISHED.getAndAdd(this, (long) moved);
+                int size = store.size();
+                if (size > highWater) {
+                    highWater = size;
+                }
+            }
+            item = buffer.peek();
+            if (item != null) {
+                QueuePutAll.Node node = new QueuePutAll.Node(p);
+                node.attachment = item;
+                p.node = node;
+                putters.add(node);
+            }
+        }
+        Trampoline.signalAll(woken);
+        return moved;
+    }
+
+    WaiterOwner<Void> putterOwner() {
+        return putterOwner;
     }
 
     static boolean isDone(Object o) {
@@ -265,18 +381,31 @@ public final class QueueCore<T> {
     // ------------------------------------------------------------------ task_done / join
 
     public void taskDone() {
-        Waiter<?> woken;
-        synchronized (this) {
-            if (unfinished == 0) {
-                throw new IllegalStateException("taskDone() called more times than items were put "
-                        + "(no unfinished items); call it once per item taken");
+        for (;;) {
+            long u = unfinished;
+            if (u > 1) {
+                if (UNFINISHED.compareAndSet(this, u, u - 1)) {
+                    return;
+                }
+                continue;
             }
-            if (--unfinished != 0) {
-                return;
+            // reaching zero releases the joiners: do it under the lock, atomically with puts
+            Waiter<?> woken;
+            synchronized (this) {
+                u = unfinished;
+                if (u == 0) {
+                    throw new IllegalStateException("taskDone() called more times than items were put "
+                            + "(no unfinished items); call it once per item taken");
+                }
+                if (u > 1) {
+                    continue;
+                }
+                UNFINISHED.set(this, 0L);
+                woken = joiners.grantAll(null, null);
             }
-            woken = joiners.grantAll(null, null);
+            Trampoline.signalAll(woken);
+            return;
         }
-        Trampoline.signalAll(woken);
     }
 
     private void registerJoin(MonoWaiter<Void> w) {
@@ -305,8 +434,9 @@ public final class QueueCore<T> {
                 immediate = true;
                 int dropped = store.size();
                 store.clear();
-                unfinished = Math.max(0, unfinished - dropped);
-                if (unfinished == 0) {
+                long u = (long) UNFINISHED.getAndAdd(this, (long) -dropped) - dropped;
+                if (u <= 0) {
+                    UNFINISHED.set(this, 0L);
                     woken = joiners.grantAll(null, woken);
                 }
             }
@@ -328,7 +458,7 @@ public final class QueueCore<T> {
         return shutdown;
     }
 
-    public synchronized long unfinished() {
+    public long unfinished() {
         return unfinished;
     }
 
@@ -359,7 +489,8 @@ public final class QueueCore<T> {
             synchronized (QueueCore.this) {
                 if (immediate) {
                     // an immediate shutdown dropped everything queued: drop this one too
-                    if (unfinished > 0 && --unfinished == 0) {
+                    if ((long) UNFINISHED.getAndAdd(this, -1L) <= 1L) {
+                        UNFINISHED.set(this, 0L);
                         woken = joiners.grantAll(null, null);
                     }
                     next = null;

@@ -10,14 +10,18 @@ import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 
 /**
- * A queue's items as a backpressured Flux: each subscription is a consumer that takes an item
- * only when its subscriber has requested one (several subscriptions compete for items, like
- * asyncq's consumers). When it has demand and the queue is empty it waits in line with the
- * other takers. It completes once the queue is shut down and drained.
+ * A queue's items as a backpressured Flux: each subscription is a consumer that takes items
+ * only when its subscriber has requested them (several subscriptions compete for items, like
+ * asyncq's consumers). It takes up to {@value #BATCH} requested items per acquisition of the
+ * queue's lock; items taken but not delivered when it is cancelled go back to the front of the
+ * queue. When it has demand and the queue is empty it waits in line with the other takers. It
+ * completes once the queue is shut down and drained.
  *
  * @param <T> the item type
  */
 final class QueueFlux<T> extends Flux<T> {
+
+    static final int BATCH = 64;
 
     private final QueueCore<T> queue;
 
@@ -54,6 +58,10 @@ final class QueueFlux<T> extends Flux<T> {
         final Watcher watcher = new Watcher(this);
         /** The taker lined up while waiting for an item; touched only inside drain(). */
         Node<T> node;
+        /** Items taken and not yet delivered: [batchIndex, batchCount); only inside drain(). */
+        private Object[] batch;
+        private int batchIndex;
+        private int batchCount;
         private volatile long requested;
         private volatile int wip;
         private volatile boolean cancelled;
@@ -101,18 +109,28 @@ final class QueueFlux<T> extends Flux<T> {
                     if (cancelled) {
                         break;
                     }
-                    Object v = queue.nextForFlux(this);
-                    if (v == null) {
-                        break;
+                    if (batchIndex == batchCount) {
+                        if (batch == null) {
+                            batch = new Object[BATCH];
+                        }
+                        int got = queue.takeInto(this, batch, (int) Math.min(r - e, BATCH));
+                        if (got == 0) {
+                            break;
+                        }
+                        if (got < 0) {
+                            complete();
+                            return;
+                        }
+                        batchIndex = 0;
+                        batchCount = got;
                     }
-                    if (QueueCore.isDone(v)) {
-                        complete();
-                        return;
-                    }
+                    Object v = batch[batchIndex];
+                    batch[batchIndex++] = null;
                     actual.onNext((T) v);
                     e++;
                 }
-                if (e == r && !cancelled && node == null && watcher.isGranted() && queue.isShutDownAndEmpty()) {
+                if (e == r && !cancelled && node == null && batchIndex == batchCount
+                        && watcher.isGranted() && queue.isShutDownAndEmpty()) {
                     complete();
                     return;
                 }
@@ -134,6 +152,10 @@ final class QueueFlux<T> extends Flux<T> {
 
         private void terminate(Throwable error) {
             done = true;
+            if (batchIndex < batchCount) {
+                queue.putBack(batch, batchIndex, batchCount);
+                batchIndex = batchCount;
+            }
             Node<T> n = node;
             node = null;
             if (n != null) {

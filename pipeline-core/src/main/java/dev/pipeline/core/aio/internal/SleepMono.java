@@ -13,22 +13,30 @@ import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * {@code asyncio.sleep}: completes after a delay measured on a {@link Scheduler}, through the
- * coalescing {@link TimerWheel}. Cold: the clock starts on subscription.
+ * {@code asyncio.sleep(delay, result)}: emits {@code result} (or just completes) after a delay
+ * measured on a {@link Scheduler}, through the coalescing {@link TimerWheel}. Cold: the clock
+ * starts on subscription.
+ *
+ * @param <T> the result type
  */
-public final class SleepMono extends Mono<Void> {
+public final class SleepMono<T> extends Mono<T> {
 
     private final long nanos;
     private final Scheduler scheduler;
+    private final T result;
 
-    public SleepMono(long nanos, Scheduler scheduler) {
+    /**
+     * @param result emitted when the sleep ends; null completes empty
+     */
+    public SleepMono(long nanos, Scheduler scheduler, T result) {
         this.nanos = nanos;
         this.scheduler = scheduler;
+        this.result = result;
     }
 
     @Override
-    public void subscribe(CoreSubscriber<? super Void> actual) {
-        Sleeper s = new Sleeper(actual);
+    public void subscribe(CoreSubscriber<? super T> actual) {
+        Sleeper<T> s = new Sleeper<>(actual, result);
         actual.onSubscribe(s);
         if (nanos == 0) {
             s.fire(null);
@@ -45,10 +53,12 @@ public final class SleepMono extends Mono<Void> {
     }
 
     /** One subscriber's sleep; linked into a bucket (guarded by the bucket's monitor). */
-    static final class Sleeper extends Trampoline.Task implements Subscription, Scannable {
+    static final class Sleeper<T> extends Trampoline.Task implements Subscription, Scannable {
         private static final int PENDING = 0;
         private static final int FIRED = 1;
         private static final int CANCELLED = 2;
+        /** The time is up but the value awaits demand. */
+        private static final int ELAPSED = 3;
         private static final VarHandle STATE;
 
         static {
@@ -59,16 +69,19 @@ public final class SleepMono extends Mono<Void> {
             }
         }
 
-        final CoreSubscriber<? super Void> actual;
+        final CoreSubscriber<? super T> actual;
+        private final T result;
         private volatile int state;
+        private volatile boolean requested;
         volatile TimerWheel.Bucket bucket;
-        Sleeper prev;
-        Sleeper next;
+        Sleeper<?> prev;
+        Sleeper<?> next;
         boolean linked;
         private Throwable rejected;
 
-        Sleeper(CoreSubscriber<? super Void> actual) {
+        Sleeper(CoreSubscriber<? super T> actual, T result) {
             this.actual = actual;
+            this.result = result;
         }
 
         boolean isPending() {
@@ -82,9 +95,19 @@ public final class SleepMono extends Mono<Void> {
 
         @Override
         public void run() {
+            if (result != null && rejected == null && !requested) {
+                // a value needs demand: request() delivers it (FIRED is set by whoever delivers)
+                if (STATE.compareAndSet(this, PENDING, ELAPSED) && requested) {
+                    deliverElapsed();
+                }
+                return;
+            }
             if (STATE.compareAndSet(this, PENDING, FIRED)) {
                 Throwable e = rejected;
                 if (e == null) {
+                    if (result != null) {
+                        actual.onNext(result);
+                    }
                     actual.onComplete();
                 } else {
                     actual.onError(Operators.onRejectedExecution(
@@ -94,11 +117,29 @@ public final class SleepMono extends Mono<Void> {
             }
         }
 
+        private void deliverElapsed() {
+            if (STATE.compareAndSet(this, ELAPSED, FIRED)) {
+                actual.onNext(result);
+                actual.onComplete();
+            }
+        }
+
         @Override
         public void request(long n) {
-            if (n <= 0 && STATE.compareAndSet(this, PENDING, CANCELLED)) {
-                removeFromBucket();
-                actual.onError(Exceptions.nullOrNegativeRequestException(n));
+            if (n <= 0) {
+                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+                    removeFromBucket();
+                    actual.onError(Exceptions.nullOrNegativeRequestException(n));
+                } else if (STATE.compareAndSet(this, ELAPSED, CANCELLED)) {
+                    actual.onError(Exceptions.nullOrNegativeRequestException(n));
+                }
+                return;
+            }
+            if (!requested) {
+                requested = true;
+                if (state == ELAPSED) {
+                    deliverElapsed();
+                }
             }
         }
 
@@ -106,6 +147,8 @@ public final class SleepMono extends Mono<Void> {
         public void cancel() {
             if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
                 removeFromBucket();
+            } else {
+                STATE.compareAndSet(this, ELAPSED, CANCELLED);
             }
         }
 

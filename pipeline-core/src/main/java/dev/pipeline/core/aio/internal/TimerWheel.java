@@ -72,7 +72,7 @@ final class TimerWheel {
         return schedulerClock ? scheduler.now(TimeUnit.NANOSECONDS) : System.nanoTime();
     }
 
-    void add(Scheduler scheduler, SleepMono.Sleeper sleeper, long delayNanos) {
+    void add(Scheduler scheduler, SleepMono.Sleeper<?> sleeper, long delayNanos) {
         long now = now(scheduler);
         long deadline = now + delayNanos;
         if (deadline < now) {
@@ -107,8 +107,8 @@ final class TimerWheel {
     /** Sleepers sharing one deadline bucket and one scheduled task. */
     final class Bucket implements Runnable {
         private final long key;
-        private SleepMono.Sleeper head;
-        private SleepMono.Sleeper tail;
+        private SleepMono.Sleeper<?> head;
+        private SleepMono.Sleeper<?> tail;
         private int size;
         private boolean closed;
         private volatile Disposable task;
@@ -117,7 +117,7 @@ final class TimerWheel {
             this.key = key;
         }
 
-        synchronized boolean add(SleepMono.Sleeper s) {
+        synchronized boolean add(SleepMono.Sleeper<?> s) {
             if (closed) {
                 return false;
             }
@@ -138,7 +138,7 @@ final class TimerWheel {
             return true;
         }
 
-        void remove(SleepMono.Sleeper s) {
+        void remove(SleepMono.Sleeper<?> s) {
             synchronized (this) {
                 if (closed || !s.linked) {
                     return;
@@ -156,9 +156,9 @@ final class TimerWheel {
             }
         }
 
-        private void unlink(SleepMono.Sleeper s) {
-            SleepMono.Sleeper p = s.prev;
-            SleepMono.Sleeper n = s.next;
+        private void unlink(SleepMono.Sleeper<?> s) {
+            SleepMono.Sleeper<?> p = s.prev;
+            SleepMono.Sleeper<?> n = s.next;
             if (p == null) {
                 head = n;
             } else {
@@ -189,7 +189,7 @@ final class TimerWheel {
         }
 
         private void fire(Throwable rejected) {
-            SleepMono.Sleeper chain;
+            SleepMono.Sleeper<?> chain;
             synchronized (this) {
                 if (closed) {
                     return;
@@ -201,10 +201,10 @@ final class TimerWheel {
                 size = 0;
             }
             buckets.remove(key, this);
-            SleepMono.Sleeper first = chain;
+            SleepMono.Sleeper<?> first = chain;
             Trampoline.scope(() -> {
-                for (SleepMono.Sleeper s = first; s != null; ) {
-                    SleepMono.Sleeper n = s.next;
+                for (SleepMono.Sleeper<?> s = first; s != null; ) {
+                    SleepMono.Sleeper<?> n = s.next;
                     s.prev = null;
                     s.next = null;
                     s.linked = false;
