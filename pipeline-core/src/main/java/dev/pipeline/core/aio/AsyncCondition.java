@@ -25,8 +25,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>Always wait inside {@link AsyncLock#withLock}: if a waiter is cancelled while the lock is
  * given up, the lock counts as held by it again (taken back at once if free, otherwise its
- * next release is absorbed), so that {@code withLock}'s release stays balanced. A signal
- * delivered to a waiter at the very moment it cancels is passed on to the next waiter.
+ * next release is absorbed), so that {@code withLock}'s release stays balanced. A waiter that
+ * was signalled and is cancelled before it resumes passes the signal on to the next waiter, as
+ * asyncio 3.13 does (a spurious wake-up is possible, a lost signal is not).
  *
  * @see <a href="https://docs.python.org/3/library/asyncio-sync.html#asyncio.Condition">asyncio.Condition</a>
  */
@@ -193,16 +194,22 @@ public final class AsyncCondition {
         }
     }
 
-    /** Re-acquiring the lock: a cancelled re-acquirer still counts as holding it. */
+    /**
+     * Re-acquiring the lock after a signal: a cancelled re-acquirer still counts as holding the
+     * lock, and its signal is passed on, as asyncio 3.13 does (a spurious wake-up is allowed,
+     * a lost one is not).
+     */
     private final class LockOwner implements WaiterOwner<Void> {
         @Override
         public void remove(Waiter<Void> w) {
             permits.removeAndOwe(w);
+            wake(1);
         }
 
         @Override
         public void relinquish(Void value) {
-            // the lock was handed to us: keep it; the caller's withLock releases it
+            // the lock was handed to us: keep it, the caller's withLock releases it
+            wake(1);
         }
     }
 

@@ -1,0 +1,230 @@
+package dev.pipeline.core.aio;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import dev.pipeline.core.testing.Races;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Grants racing cancellations, on many threads for thousands of iterations. Every hand-off runs
+ * on these threads (no scheduler), so once {@link Races#run} returns the primitives are quiet
+ * and their counts must reconcile exactly.
+ */
+class CancellationRaceTest {
+
+    private static final int THREADS = 8;
+    private static final int ITERATIONS = 5_000;
+
+    /** Records every signal; hands what it was granted to a callback at once, from onComplete. */
+    static final class Recorder<T> implements CoreSubscriber<T> {
+        final Consumer<T> onGranted;
+        volatile Subscription subscription;
+        final AtomicInteger signals = new AtomicInteger();
+        volatile T value;
+
+        Recorder(Consumer<T> onGranted) {
+            this.onGranted = onGranted;
+        }
+
+        static <T> Recorder<T> then(Runnable onGranted) {
+            return new Recorder<>(v -> onGranted.run());
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            // no request yet: a grant made before the request waits undelivered, which is
+            // exactly the state a racing cancel must hand back
+            subscription = s;
+        }
+
+        /** Requests, cancels, or requests then cancels, at random. */
+        void requestOrCancel(ThreadLocalRandom rnd) {
+            switch (rnd.nextInt(3)) {
+                case 0:
+                    subscription.request(1);
+                    break;
+                case 1:
+                    subscription.cancel();
+                    break;
+                default:
+                    subscription.request(1);
+                    subscription.cancel();
+            }
+        }
+
+        @Override
+        public void onNext(T t) {
+            value = t;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            signals.incrementAndGet();
+            throw new AssertionError("unexpected error", t);
+        }
+
+        @Override
+        public void onComplete() {
+            assertThat(signals.incrementAndGet()).as("terminal signals").isEqualTo(1);
+            onGranted.accept(value);
+        }
+    }
+
+    @Test
+    void semaphorePermitsAllComeBackUnderGrantCancelRaces() throws Exception {
+        int permits = 3;
+        AsyncSemaphore sem = AsyncSemaphore.bounded(permits);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger maxInside = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < ITERATIONS; i++) {
+                Recorder<Void> r = Recorder.then(() -> {
+                    int now = inside.incrementAndGet();
+                    maxInside.accumulateAndGet(now, Math::max);
+                    completed.incrementAndGet();
+                    inside.decrementAndGet();
+                    sem.release();
+                });
+                sem.acquire().subscribe(r);
+                r.requestOrCancel(rnd);
+            }
+        });
+        assertThat(maxInside.get()).isLessThanOrEqualTo(permits);
+        assertThat(sem.availablePermits()).as("every permit is back").isEqualTo(permits);
+        assertThat(sem.waitingCount()).as("no waiter left behind").isZero();
+        assertThat(completed.get()).isGreaterThan(0);
+    }
+
+    @Test
+    void lockIsHandedOverOrReturnedUnderGrantCancelRaces() throws Exception {
+        AsyncLock lock = AsyncLock.create();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger violations = new AtomicInteger();
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < ITERATIONS; i++) {
+                Recorder<Void> r = Recorder.then(() -> {
+                    if (inside.incrementAndGet() != 1) {
+                        violations.incrementAndGet();
+                    }
+                    inside.decrementAndGet();
+                    lock.release();
+                });
+                lock.acquire().subscribe(r);
+                r.requestOrCancel(rnd);
+            }
+        });
+        assertThat(violations).hasValue(0);
+        assertThat(lock.isLocked()).isFalse();
+        assertThat(lock.tryAcquire()).isTrue();
+    }
+
+    @Test
+    void withPermitReleasesExactlyOnceWhenCancelledAtAnyMoment() throws Exception {
+        AsyncSemaphore sem = AsyncSemaphore.bounded(2);
+        AtomicInteger workRuns = new AtomicInteger();
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < ITERATIONS; i++) {
+                Recorder<Integer> r = Recorder.then(() -> { });
+                sem.withPermit(() -> {
+                    workRuns.incrementAndGet();
+                    return Mono.just(1);
+                }).subscribe(r);
+                r.requestOrCancel(rnd);
+            }
+        });
+        assertThat(workRuns.get()).isPositive();
+        assertThat(sem.availablePermits()).isEqualTo(2);
+        assertThat(sem.waitingCount()).isZero();
+    }
+
+    @Test
+    void queueItemsAreNeitherLostNorDuplicatedUnderPutTakeCancelRaces() throws Exception {
+        AsyncQueue<Integer> q = AsyncQueue.bounded(16);
+        int prefill = 8;
+        Set<Integer> putDone = Collections.synchronizedSet(new HashSet<>());
+        Set<Integer> attempted = Collections.synchronizedSet(new HashSet<>());
+        for (int i = 0; i < prefill; i++) {
+            int item = -1 - i;
+            q.offer(item);
+            putDone.add(item);
+            attempted.add(item);
+        }
+        ConcurrentLinkedQueue<Integer> received = new ConcurrentLinkedQueue<>();
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < ITERATIONS; i++) {
+                // every thread both puts and takes, so takes usually find an item and are granted
+                // before they request: the cancel then races a granted, undelivered item
+                int item = t * ITERATIONS + i;
+                attempted.add(item);
+                Recorder<Void> put = Recorder.then(() -> putDone.add(item));
+                q.put(item).subscribe(put);
+                put.requestOrCancel(rnd);
+                Recorder<Integer> take = new Recorder<>(received::add);
+                q.take().subscribe(take);
+                take.requestOrCancel(rnd);
+            }
+        });
+        List<Integer> all = new ArrayList<>(received);
+        Integer v;
+        while ((v = q.poll()) != null) {
+            all.add(v);
+        }
+        Set<Integer> distinct = new HashSet<>(all);
+        assertThat(distinct).as("no item delivered twice").hasSameSizeAs(all);
+        assertThat(minus(putDone, distinct)).as("completed puts whose item is nowhere").isEmpty();
+        assertThat(minus(distinct, attempted)).as("items nobody put").isEmpty();
+        assertThat(q.toString()).contains("takers=0").contains("putters=0");
+    }
+
+    @Test
+    void asFluxConsumersCancelledMidBatchLoseNothing() throws Exception {
+        AsyncQueue<Integer> q = AsyncQueue.bounded(64);
+        int total = THREADS * 2_000;
+        for (int i = 0; i < 64; i++) {
+            q.offer(i);
+        }
+        ConcurrentLinkedQueue<Integer> received = new ConcurrentLinkedQueue<>();
+        AtomicInteger next = new AtomicInteger(64);
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            while (next.get() < total) {
+                int n = next.getAndIncrement();
+                if (n < total && !q.offer(n)) {
+                    q.put(n).subscribe();
+                }
+                int want = 1 + rnd.nextInt(5);
+                q.asFlux().take(want, true).subscribe(received::add);
+            }
+        });
+        List<Integer> all = new ArrayList<>(received);
+        Integer v;
+        while ((v = q.poll()) != null) {
+            all.add(v);
+        }
+        assertThat(new HashSet<>(all)).as("each item exactly once").hasSize(total).hasSameSizeAs(all);
+    }
+
+    private static Set<Integer> minus(Set<Integer> a, Set<Integer> b) {
+        Set<Integer> r = new HashSet<>(a);
+        r.removeAll(b);
+        return r;
+    }
+}

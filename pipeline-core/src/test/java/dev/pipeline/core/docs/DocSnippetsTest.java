@@ -1,0 +1,145 @@
+package dev.pipeline.core.docs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the Java snippets in README.md and docs/ identical to real, compiled code.
+ *
+ * <p>In Markdown, a fenced {@code java} block preceded by
+ * {@code <!-- snippet: path/to/Source.java#name -->} must equal the region of that source file
+ * between {@code // tag::name[]} and {@code // end::name[]} (indentation removed). The path is
+ * looked up under every module's {@code src/test/java} and {@code src/main/java}.
+ *
+ * <p>Run with {@code -Ddocs.update=true} to rewrite the Markdown blocks from the sources.
+ */
+class DocSnippetsTest {
+
+    private static final Pattern MARKER = Pattern.compile("<!-- snippet: ([^#\\s]+)#([\\w.-]+) -->");
+
+    @Test
+    void everyDocSnippetMatchesItsTaggedSource() throws IOException {
+        Path root = repoRoot();
+        List<Path> docs = new ArrayList<>();
+        docs.add(root.resolve("README.md"));
+        if (Files.isDirectory(root.resolve("docs"))) {
+            try (Stream<Path> s = Files.walk(root.resolve("docs"))) {
+                s.filter(p -> p.toString().endsWith(".md")).forEach(docs::add);
+            }
+        }
+        boolean update = Boolean.getBoolean("docs.update");
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (Path doc : docs) {
+            if (!Files.exists(doc)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
+            boolean changed = false;
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = MARKER.matcher(lines.get(i));
+                if (!m.find()) {
+                    continue;
+                }
+                String where = root.relativize(doc) + ":" + (i + 1);
+                int open = i + 1;
+                if (open >= lines.size() || !lines.get(open).trim().startsWith("```java")) {
+                    problems.add(where + ": the snippet marker must be followed by a ```java block");
+                    continue;
+                }
+                int close = open + 1;
+                while (close < lines.size() && !lines.get(close).trim().equals("```")) {
+                    close++;
+                }
+                List<String> expected;
+                try {
+                    expected = taggedRegion(root, m.group(1), m.group(2));
+                } catch (IllegalArgumentException e) {
+                    problems.add(where + ": " + e.getMessage());
+                    continue;
+                }
+                List<String> actual = new ArrayList<>(lines.subList(open + 1, close));
+                checked++;
+                if (!actual.equals(expected)) {
+                    if (update) {
+                        List<String> head = new ArrayList<>(lines.subList(0, open + 1));
+                        head.addAll(expected);
+                        head.addAll(lines.subList(close, lines.size()));
+                        lines = head;
+                        changed = true;
+                        i = open + expected.size();
+                    } else {
+                        problems.add(where + ": snippet differs from " + m.group(1) + "#" + m.group(2)
+                                + " (run the tests with -Ddocs.update=true to copy the source into the doc)\n  doc:    "
+                                + String.join("\n          ", actual) + "\n  source: " + String.join("\n          ", expected));
+                    }
+                }
+            }
+            if (changed) {
+                Files.write(doc, lines, StandardCharsets.UTF_8);
+            }
+        }
+        assertThat(problems).as("doc snippets out of date").isEmpty();
+        assertThat(checked).as("snippets checked (README.md has at least one)").isPositive();
+    }
+
+    static List<String> taggedRegion(Path root, String file, String tag) throws IOException {
+        Path source = null;
+        try (Stream<Path> modules = Files.list(root)) {
+            for (Path module : modules.filter(Files::isDirectory).collect(Collectors.toList())) {
+                for (String dir : new String[] {"src/test/java", "src/main/java"}) {
+                    Path candidate = module.resolve(dir).resolve(file);
+                    if (Files.exists(candidate)) {
+                        source = candidate;
+                    }
+                }
+            }
+        }
+        if (source == null) {
+            throw new IllegalArgumentException("no source file " + file + " in any module's src/test/java or src/main/java");
+        }
+        List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+        int start = -1;
+        int end = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).trim();
+            if (t.equals("// tag::" + tag + "[]")) {
+                start = i + 1;
+            } else if (t.equals("// end::" + tag + "[]") && start >= 0) {
+                end = i;
+                break;
+            }
+        }
+        if (start < 0 || end < 0) {
+            throw new IllegalArgumentException("no region // tag::" + tag + "[] ... // end::" + tag + "[] in " + file);
+        }
+        List<String> region = lines.subList(start, end);
+        int indent = region.stream().filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        return region.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).collect(Collectors.toList());
+    }
+
+    static Path repoRoot() {
+        Path p = Paths.get("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("pipeline-core"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository root above " + Paths.get("").toAbsolutePath());
+        }
+        return p;
+    }
+}
