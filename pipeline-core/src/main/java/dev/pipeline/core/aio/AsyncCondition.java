@@ -256,7 +256,11 @@ public final class AsyncCondition {
 
         @Override
         public void request(long n) {
-            // completion-only: demand is not needed
+            // completion-only: demand is not needed, but a bad request is still an error (§3.9)
+            if (n <= 0 && !cancelled) {
+                cancel();
+                actual.onError(reactor.core.Exceptions.nullOrNegativeRequestException(n));
+            }
         }
 
         @Override

@@ -62,6 +62,9 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
     }
 
     void start(Function<? super TaskGroup, ? extends Mono<? extends R>> bodyFn) {
+        if (isTerminatedOrCancelled()) {
+            return; // cancelled from within onSubscribe: the body never runs
+        }
         Trampoline.scope(() -> {
             Mono<? extends R> m;
             try {
@@ -76,7 +79,7 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
     }
 
     <T> TaskImpl<T> spawn(Mono<? extends T> child) {
-        TaskImpl<T> t = new TaskImpl<>(this, "Task spawned in a TaskGroup was cancelled");
+        TaskImpl<T> t = new TaskImpl<>(this, "Task spawned in a TaskGroup was cancelled", actual.currentContext());
         synchronized (this) {
             if (finished) {
                 throw new IllegalStateException("spawn() called on a TaskGroup that has finished; "

@@ -29,7 +29,8 @@ public final class Outcome<T> {
     /**
      * A successful outcome.
      *
-     * @param value the value, may be null for a coroutine that produced nothing
+     * @param value the value ({@link Tasks#gatherSettled} never produces a null one: an empty
+     *     Mono is a failure there)
      * @param <T> the value type
      * @return a success
      */

@@ -29,7 +29,12 @@ import reactor.core.publisher.Mono;
  *       (woken by the same event, timer or release) are all collected, as in asyncio.</li>
  *   <li>A child that is cancelled on its own, or fails with
  *       {@link java.util.concurrent.CancellationException}, counts as cancelled, not failed.</li>
+ *   <li>A body that fails with {@link java.util.concurrent.CancellationException} (it awaited
+ *       something cancelled) cancels the children; if nothing else failed, the group fails
+ *       with that cancellation, as asyncio re-raises {@code CancelledError}.</li>
  *   <li>Cancelling the returned Mono cancels the body and every child.</li>
+ *   <li>Children see the Reactor {@code Context} of the group's subscriber, as asyncio tasks
+ *       inherit their creator's context.</li>
  * </ul>
  *
  * <p>In Reactor, cancellation is a signal: a child counts as finished once its cancellation

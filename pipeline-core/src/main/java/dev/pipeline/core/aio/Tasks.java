@@ -30,8 +30,10 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  *
  * <p>A coroutine is a lazy {@code Mono}: like a Python coroutine object it does nothing until
- * awaited (subscribed). Everything here returns cold publishers, except
- * {@link #createTask}, which starts at once as {@code asyncio.create_task} does.
+ * awaited (subscribed). Everything here returns cold publishers, except {@link #createTask},
+ * which starts at once as {@code asyncio.create_task} does, and {@link #shield}, whose work
+ * starts on the first subscription and is then shared by every subscriber. Tasks created with
+ * {@link #createTask} see an empty Reactor {@code Context} (they have no subscriber of their own).
  *
  * @see <a href="https://docs.python.org/3/library/asyncio-task.html">asyncio: Coroutines and Tasks</a>
  */
@@ -190,7 +192,8 @@ public final class Tasks {
      *
      * <p><b>Emits when</b> the coroutine emits in time. <b>Errors when</b> it fails, or the
      * timeout expires first. <b>On cancel</b> cancels the work and the timer. <b>Thread</b>:
-     * the coroutine's, or the parallel scheduler's for the timeout.
+     * the coroutine's, or for the timeout the parallel scheduler's (or the one passed to
+     * {@link #waitFor(Mono, Duration, Scheduler)}).
      *
      * @param coroutine the work
      * @param timeout the most to wait, {@code >= 0}

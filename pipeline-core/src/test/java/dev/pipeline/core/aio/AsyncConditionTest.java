@@ -6,7 +6,9 @@ import java.util.Deque;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -110,6 +112,30 @@ class AsyncConditionTest {
         first.dispose();
         lock.release();
         assertThat(woken).containsExactly("second");
+    }
+
+    @Test
+    void aNonPositiveRequestIsAnErrorAndKeepsTheLockBalanced() {
+        assertThat(lock.tryAcquire()).isTrue();
+        List<Throwable> errors = new ArrayList<>();
+        Subscription[] subscription = new Subscription[1];
+        cond.awaitSignal().subscribe(new BaseSubscriber<Void>() {
+            @Override
+            protected void hookOnSubscribe(Subscription s) {
+                subscription[0] = s;
+            }
+
+            @Override
+            protected void hookOnError(Throwable e) {
+                errors.add(e);
+            }
+        });
+        assertThat(lock.isLocked()).as("given up while waiting").isFalse();
+        subscription[0].request(-1); // StepVerifier refuses to send this
+        assertThat(errors).singleElement().isInstanceOf(IllegalArgumentException.class);
+        assertThat(lock.isLocked()).as("counts as held again, as on cancel").isTrue();
+        lock.release();
+        assertThat(cond.waitingCount()).isZero();
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -283,6 +285,33 @@ class AsyncQueueTest {
         }
 
         @Test
+        void aFailedTakeIsSignalledWithoutDemand() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.shutdown();
+            StepVerifier.create(q.take(), 0).expectError(QueueShutDownException.class).verify();
+            AsyncQueue<Integer> waiting = AsyncQueue.bounded(1);
+            StepVerifier.create(waiting.take(), 0)
+                    .expectSubscription()
+                    .then(waiting::shutdown)
+                    .expectError(QueueShutDownException.class)
+                    .verify();
+        }
+
+        @Test
+        void anItemHandedToATakerThatCancelsAfterAnImmediateShutdownIsDiscounted() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(2);
+            StepVerifier.create(q.take(), 0)
+                    .expectSubscription()
+                    .then(() -> q.offer(1)) // granted to the taker, not yet requested
+                    .then(() -> q.shutdown(true))
+                    .thenCancel() // the item comes back to a queue that drops everything
+                    .verify();
+            assertThat(q.unfinishedCount()).isZero();
+            assertThat(q.size()).isZero();
+            StepVerifier.create(q.join()).verifyComplete();
+        }
+
+        @Test
         void asFluxCompletesOnceShutDownAndDrained() {
             AsyncQueue<Integer> q = AsyncQueue.bounded(5);
             q.offer(1);
@@ -427,6 +456,26 @@ class AsyncQueueTest {
                     .expectError(QueueShutDownException.class)
                     .verify();
             assertThat(q.poll()).isEqualTo(0);
+        }
+
+        @Test
+        void aNonPositiveRequestIsAnError() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            TestPublisher<Integer> source = TestPublisher.create();
+            List<Throwable> errors = new ArrayList<>();
+            q.putAll(source).subscribe(new BaseSubscriber<Void>() {
+                @Override
+                protected void hookOnSubscribe(Subscription s) {
+                    s.request(0); // StepVerifier refuses to send this
+                }
+
+                @Override
+                protected void hookOnError(Throwable e) {
+                    errors.add(e);
+                }
+            });
+            assertThat(errors).singleElement().isInstanceOf(IllegalArgumentException.class);
+            source.assertCancelled();
         }
 
         @Test

@@ -173,6 +173,37 @@ class TaskGroupTest {
     }
 
     @Test
+    void aGroupCancelledAsSoonAsItIsSubscribedNeverRunsItsBody() {
+        AtomicInteger bodies = new AtomicInteger();
+        StepVerifier.create(TaskGroup.run(tg -> {
+                    bodies.incrementAndGet();
+                    return tg.spawn(Mono.just(1)).join();
+                }))
+                .thenCancel() // runs inside onSubscribe
+                .verify();
+        assertThat(bodies).hasValue(0);
+    }
+
+    @Test
+    void childrenSeeTheSubscribersContext() {
+        StepVerifier.create(TaskGroup.run(tg -> tg.spawn(Mono.deferContextual(ctx -> Mono.just(ctx.<String>get("user")))).join())
+                        .contextWrite(reactor.util.context.Context.of("user", "ada")))
+                .expectNext("ada")
+                .verifyComplete();
+    }
+
+    @Test
+    void aBodyCancelledThroughAnAwaitedTaskCancelsTheGroup() {
+        StepVerifier.create(TaskGroup.run(tg -> {
+                    Task<Integer> t = tg.spawn(Mono.never());
+                    t.cancel();
+                    return t.join();
+                }))
+                .expectError(CancellationException.class)
+                .verify();
+    }
+
+    @Test
     void childrenSpawnedByChildrenAreAwaited() {
         List<String> done = new ArrayList<>();
         StepVerifier.withVirtualTime(() -> TaskGroup.run(tg -> {

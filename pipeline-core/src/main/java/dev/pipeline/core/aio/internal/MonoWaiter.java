@@ -11,7 +11,9 @@ import reactor.core.Scannable;
  * A {@link Waiter} that is also the {@link Subscription} of one subscriber of a
  * single-valued publisher (an {@code acquire()}, a {@code take()}, a {@code join()}).
  *
- * <p>Delivery needs both a grant and a request; whichever comes second delivers, exactly once.
+ * <p>A value is delivered once it is both granted and requested, by whichever comes second; a
+ * failure is delivered as soon as it is granted (terminal signals need no demand). Exactly once
+ * either way.
  * A {@code null} granted value completes the subscriber without a value ({@code Mono<Void>}).
  *
  * @param <T> the value delivered
@@ -50,14 +52,15 @@ public class MonoWaiter<T> extends Waiter<T> implements Subscription, Scannable 
 
     /** After a grant made while subscribing (no lock held): deliver on this thread. */
     public final void deliverNow() {
-        if (requested) {
+        // a failure needs no demand (§1.9): only a value waits for request()
+        if (requested || error != null) {
             deliver();
         }
     }
 
     @Override
     public final void signal() {
-        if (requested) {
+        if (requested || error != null) {
             Trampoline.execute(this);
         }
     }

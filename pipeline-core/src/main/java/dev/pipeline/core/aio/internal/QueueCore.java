@@ -489,8 +489,8 @@ public final class QueueCore<T> {
             synchronized (QueueCore.this) {
                 if (immediate) {
                     // an immediate shutdown dropped everything queued: drop this one too
-                    if ((long) UNFINISHED.getAndAdd(this, -1L) <= 1L) {
-                        UNFINISHED.set(this, 0L);
+                    if ((long) UNFINISHED.getAndAdd(QueueCore.this, -1L) <= 1L) {
+                        UNFINISHED.set(QueueCore.this, 0L);
                         woken = joiners.grantAll(null, null);
                     }
                     next = null;

@@ -64,6 +64,7 @@ final class QueuePutAll<T> extends Mono<Void> {
         private volatile int wip;
         private volatile boolean upstreamDone;
         private volatile boolean cancelled;
+        private volatile Throwable badRequest;
         private Throwable upstreamError;
         /** The putter lined up while the queue is full; only inside drain(). */
         Node node;
@@ -128,7 +129,11 @@ final class QueuePutAll<T> extends Mono<Void> {
 
         @Override
         public void request(long n) {
-            // completion only: no demand needed
+            // completion only: no demand needed, but a bad request is still an error (§3.9)
+            if (n <= 0 && !cancelled) {
+                badRequest = Exceptions.nullOrNegativeRequestException(n);
+                cancel();
+            }
         }
 
         @Override
@@ -233,6 +238,10 @@ final class QueuePutAll<T> extends Mono<Void> {
                 n.cancelNode(queue.putterOwner());
             }
             Operators.onDiscardQueueWithClear(buffer, actual.currentContext(), null);
+            Throwable e = badRequest;
+            if (e != null) {
+                actual.onError(e);
+            }
         }
     }
 

@@ -43,6 +43,7 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     private final OutcomeCell<T> cell;
     private final Listener listener;
+    private final Context context;
     private volatile Subscription upstream;
     private T value;
 
@@ -51,8 +52,17 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
     public TaskImpl<?> groupNext;
 
     public TaskImpl(Listener listener, String cancelledMessage) {
+        this(listener, cancelledMessage, Context.empty());
+    }
+
+    /**
+     * @param context the Reactor Context the coroutine sees (a task group passes its own
+     *     subscriber's, as asyncio tasks inherit their creator's context)
+     */
+    public TaskImpl(Listener listener, String cancelledMessage, Context context) {
         this.listener = listener;
         this.cell = new OutcomeCell<>(cancelledMessage);
+        this.context = context;
     }
 
     /** Subscribes to the coroutine; call once. */
@@ -67,7 +77,7 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     @Override
     public Context currentContext() {
-        return Context.empty();
+        return context;
     }
 
     @Override
