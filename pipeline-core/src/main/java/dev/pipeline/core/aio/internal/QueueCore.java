@@ -230,7 +230,7 @@ public final class QueueCore<T> {
      */
     @SuppressWarnings("unchecked")
     int takeInto(QueueFlux.QueueSubscription<T> sub, Object[] batch, int max) {
-        QueueFlux.Node<T> n = sub.node;
+        DrainNode<T> n = sub.node;
         if (n != null) {
             if (n.isWaiting()) {
                 return 0;
@@ -257,7 +257,7 @@ public final class QueueCore<T> {
                 if (shutdown) {
                     return -1;
                 }
-                QueueFlux.Node<T> fresh = new QueueFlux.Node<>(sub);
+                DrainNode<T> fresh = new DrainNode<>(sub::drain);
                 sub.node = fresh;
                 takers.add(fresh);
                 return 0;
@@ -339,7 +339,7 @@ public final class QueueCore<T> {
             }
             item = buffer.peek();
             if (item != null) {
-                QueuePutAll.Node node = new QueuePutAll.Node(p);
+                DrainNode<Void> node = new DrainNode<>(p::drain);
                 node.attachment = item;
                 p.node = node;
                 putters.add(node);

@@ -55,9 +55,10 @@ final class QueueFlux<T> extends Flux<T> {
 
         final CoreSubscriber<? super T> actual;
         final QueueCore<T> queue;
-        final Watcher watcher = new Watcher(this);
+        /** Wakes this subscription when the queue shuts down, so that it can complete while idle. */
+        final DrainNode<Void> watcher = new DrainNode<>(this::drain);
         /** The taker lined up while waiting for an item; touched only inside drain(). */
-        Node<T> node;
+        DrainNode<T> node;
         /** Items taken and not yet delivered: [batchIndex, batchCount); only inside drain(). */
         private Object[] batch;
         private int batchIndex;
@@ -146,7 +147,7 @@ final class QueueFlux<T> extends Flux<T> {
 
         private void complete() {
             done = true;
-            watcher.cancelWatch(queue.watcherOwner());
+            watcher.cancel(queue.watcherOwner());
             actual.onComplete();
         }
 
@@ -156,12 +157,12 @@ final class QueueFlux<T> extends Flux<T> {
                 queue.putBack(batch, batchIndex, batchCount);
                 batchIndex = batchCount;
             }
-            Node<T> n = node;
+            DrainNode<T> n = node;
             node = null;
             if (n != null) {
-                n.cancelNode(queue.takerOwner());
+                n.cancel(queue.takerOwner());
             }
-            watcher.cancelWatch(queue.watcherOwner());
+            watcher.cancel(queue.watcherOwner());
             if (error != null && !cancelled) {
                 actual.onError(error);
             }
@@ -183,52 +184,6 @@ final class QueueFlux<T> extends Flux<T> {
                 return done;
             }
             return null;
-        }
-    }
-
-    /** A taker lined up for one item on behalf of a subscription; granting it drains it. */
-    static final class Node<T> extends Waiter<T> {
-        private final QueueSubscription<T> owner;
-
-        Node(QueueSubscription<T> owner) {
-            this.owner = owner;
-        }
-
-        void cancelNode(WaiterOwner<T> queueOwner) {
-            cancelWaiter(queueOwner);
-        }
-
-        @Override
-        public void signal() {
-            Trampoline.execute(this);
-        }
-
-        @Override
-        public void run() {
-            owner.drain();
-        }
-    }
-
-    /** Wakes an idle subscription when the queue shuts down, so it can complete. */
-    static final class Watcher extends Waiter<Void> {
-        private final QueueSubscription<?> owner;
-
-        Watcher(QueueSubscription<?> owner) {
-            this.owner = owner;
-        }
-
-        void cancelWatch(WaiterOwner<Void> queueOwner) {
-            cancelWaiter(queueOwner);
-        }
-
-        @Override
-        public void signal() {
-            Trampoline.execute(this);
-        }
-
-        @Override
-        public void run() {
-            owner.drain();
         }
     }
 }

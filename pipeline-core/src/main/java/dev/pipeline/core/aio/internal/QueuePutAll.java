@@ -67,7 +67,7 @@ final class QueuePutAll<T> extends Mono<Void> {
         private volatile Throwable badRequest;
         private Throwable upstreamError;
         /** The putter lined up while the queue is full; only inside drain(). */
-        Node node;
+        DrainNode<Void> node;
         private int produced;
         private boolean requestedInitial;
         private boolean terminated;
@@ -164,7 +164,7 @@ final class QueuePutAll<T> extends Mono<Void> {
                     }
                 }
                 int moved = 0;
-                Node n = node;
+                DrainNode<Void> n = node;
                 boolean waiting = false;
                 if (n != null) {
                     if (n.isWaiting()) {
@@ -232,39 +232,16 @@ final class QueuePutAll<T> extends Mono<Void> {
 
         private void cleanup() {
             terminated = true;
-            Node n = node;
+            DrainNode<Void> n = node;
             node = null;
             if (n != null) {
-                n.cancelNode(queue.putterOwner());
+                n.cancel(queue.putterOwner());
             }
             Operators.onDiscardQueueWithClear(buffer, actual.currentContext(), null);
             Throwable e = badRequest;
             if (e != null) {
                 actual.onError(e);
             }
-        }
-    }
-
-    /** The stream's place in the putters' line; granting it admits the first buffered item. */
-    static final class Node extends Waiter<Void> {
-        private final PutAllSubscriber<?> owner;
-
-        Node(PutAllSubscriber<?> owner) {
-            this.owner = owner;
-        }
-
-        void cancelNode(WaiterOwner<Void> queueOwner) {
-            cancelWaiter(queueOwner);
-        }
-
-        @Override
-        public void signal() {
-            Trampoline.execute(this);
-        }
-
-        @Override
-        public void run() {
-            owner.drain();
         }
     }
 }
