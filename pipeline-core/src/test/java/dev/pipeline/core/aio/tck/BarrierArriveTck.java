@@ -14,7 +14,7 @@ public class BarrierArriveTck extends NeverEmptyVerification<Integer> {
     public Publisher<Integer> createPublisher(long elements) {
         if (elements == 0) {
             // an arrival always emits its index: one that keeps waiting for a second party
-            // (the §1.9 tests ask for 0 elements; §1.5 is skipped below)
+            // (the §1.9 tests ask for 0 elements; §1.5 is skipped by the base class)
             return AsyncBarrier.of(2).arrive();
         }
         return AsyncBarrier.of(1).arrive(); // emits 0
