@@ -1,0 +1,199 @@
+package dev.pipeline.core;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.pipeline.core.aio.AsyncQueue;
+import dev.pipeline.core.internal.Cell;
+import org.reactivestreams.Publisher;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Builds one run from a pipeline's description: source, stages, buffers (each feeding
+ * {@code workers} copies of the stages after it), sink, and the dead-letter sinks beside them.
+ */
+final class Assembly {
+
+    /** A bounded hand-off between stages, with the number of consumers after it. */
+    record Buffer(String name, int capacity, int workers) {
+    }
+
+    private Assembly() {
+    }
+
+    /** The main flow and its dead-letter sinks: the sink's result, or the run's error. */
+    static Mono<Object> run(Source<?> source, List<Object> steps, Sink<?, ?> sink, RunContext ctx) {
+        return Mono.defer(() -> {
+            List<Mono<?>> side = new ArrayList<>();
+            Flux<Object> flow = flow(source, steps, ctx, side);
+            Object[] result = {null};
+            List<Mono<?>> all = new ArrayList<>(side);
+            all.add(SinkOps.consume(sink, flow, ctx).doOnNext(r -> result[0] = r));
+            Mono<Void> main = Mono.when(all);
+            return withDeadLetters(main, ctx).then(Mono.fromSupplier(() -> result[0]));
+        });
+    }
+
+    /** The items that would reach a sink, as a Flux, with buffers and dead-letter sinks running. */
+    static Flux<Object> flux(Source<?> source, List<Object> steps, RunContext ctx) {
+        return Flux.defer(() -> {
+            List<Mono<?>> side = new ArrayList<>();
+            Flux<Object> flow = flow(source, steps, ctx, side);
+            Flux<Object> main = side.isEmpty() ? flow : Flux.merge(flow, Mono.when(side).then(Mono.empty()));
+            Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels = ctx.channels();
+            if (channels.isEmpty()) {
+                return main;
+            }
+            return Flux.mergeDelayError(32, main.doFinally(s -> shutdown(channels)),
+                            Mono.whenDelayError(deadLetterSinks(channels, ctx)).then(Mono.empty()))
+                    .onErrorMap(e -> primary(e, channels));
+        });
+    }
+
+    private static Mono<Void> withDeadLetters(Mono<Void> main, RunContext ctx) {
+        Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels = ctx.channels();
+        if (channels.isEmpty()) {
+            return main;
+        }
+        // the dead-letter sinks drain what the run sent them before the run's own error is signalled
+        List<Mono<?>> all = new ArrayList<>(deadLetterSinks(channels, ctx));
+        all.add(main.doFinally(s -> shutdown(channels)));
+        return Mono.whenDelayError(all).onErrorMap(e -> primary(e, channels));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Mono<?>> deadLetterSinks(Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels,
+            RunContext ctx) {
+        List<Mono<?>> sinks = new ArrayList<>();
+        channels.forEach((sink, channel) -> {
+            if (sink.policy.kind == ErrorPolicy.Kind.DEAD_LETTER) {
+                throw new IllegalArgumentException("dead-letter sink '" + sink.name
+                        + "' has a dead-letter policy itself; give it failFast() or skip()");
+            }
+            Flux<Object> letters = (Flux<Object>) (Flux<?>) channel.asFlux();
+            sinks.add(SinkOps.consume(sink, letters, ctx)
+                    // a failed dead-letter sink stops taking letters: stages that still send one fail
+                    .doOnError(e -> channel.shutdown(true)));
+        });
+        return sinks;
+    }
+
+    private static void shutdown(Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels) {
+        channels.values().forEach(AsyncQueue::shutdown);
+    }
+
+    /** Of several errors, the one to report: a dead-letter sink's own failure, else the first pipeline error. */
+    private static Throwable primary(Throwable e, Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels) {
+        List<Throwable> errors = Exceptions.unwrapMultiple(e);
+        if (errors.size() <= 1) {
+            return errors.isEmpty() ? e : errors.get(0);
+        }
+        Set<String> deadLetterSinks = new HashSet<>();
+        channels.keySet().forEach(s -> deadLetterSinks.add(s.name));
+        Throwable chosen = null;
+        for (Throwable t : errors) {
+            if (t instanceof PipelineException && deadLetterSinks.contains(((PipelineException) t).stage())) {
+                chosen = t;
+                break;
+            }
+        }
+        if (chosen == null) {
+            chosen = errors.stream().filter(t -> t instanceof PipelineException).findFirst().orElse(errors.get(0));
+        }
+        for (Throwable t : errors) {
+            if (t != chosen) {
+                chosen.addSuppressed(t);
+            }
+        }
+        return chosen;
+    }
+
+    private static Flux<Object> flow(Source<?> source, List<Object> steps, RunContext ctx, List<Mono<?>> side) {
+        int i = 0;
+        while (i < steps.size() && steps.get(i) instanceof Stage) {
+            i++;
+        }
+        Flux<Object> flux = sourceAndFirstStages(source, steps.subList(0, i), ctx);
+        while (i < steps.size()) {
+            Buffer buffer = (Buffer) steps.get(i++);
+            int from = i;
+            while (i < steps.size() && steps.get(i) instanceof Stage) {
+                i++;
+            }
+            flux = buffer(buffer, flux, steps.subList(from, i), ctx, side);
+        }
+        return flux;
+    }
+
+    /** Applies stages in order, fusing each run of consecutive inline stages into one operator. */
+    private static Flux<Object> stages(List<Object> stages, Flux<Object> flux, RunContext ctx) {
+        List<Stage<?, ?>> inline = new ArrayList<>();
+        for (Object o : stages) {
+            Stage<?, ?> stage = (Stage<?, ?>) o;
+            if (stage.inline()) {
+                inline.add(stage);
+                continue;
+            }
+            if (!inline.isEmpty()) {
+                flux = StageOps.inlineGroup(inline, flux, ctx, null, null);
+                inline = new ArrayList<>();
+            }
+            flux = StageOps.apply(stage, flux, ctx);
+        }
+        return inline.isEmpty() ? flux : StageOps.inlineGroup(inline, flux, ctx, null, null);
+    }
+
+    /** The source (counted and with its errors attributed by one operator) and the stages before the first buffer. */
+    @SuppressWarnings("unchecked")
+    private static Flux<Object> sourceAndFirstStages(Source<?> source, List<Object> stages, RunContext ctx) {
+        if (source.policy.kind == ErrorPolicy.Kind.DEAD_LETTER) {
+            ctx.channel(source.policy);
+        }
+        NodeMetrics node = ctx.node(source.name, "source", true, NodeMetrics.Receipt.DERIVED);
+        node.outputsAreEmitted(true);
+        Cell cell = node.newCell();
+        StageContext sctx = ctx.contextFor(source.name, source.policy, cell);
+        Flux<Object> items = Flux.defer(() -> Flux.from((Publisher<Object>) Objects.requireNonNull(
+                ((Source<Object>) source).factory.apply(sctx), "source '" + source.name + "' returned null")));
+        if (ctx.stoppable) {
+            // the graceful-stop valve serializes every item, so only runs that can be stopped have it
+            items = items.takeUntilOther(ctx.stopSignal());
+        }
+        items = items.name(source.name).tag("pipeline", ctx.pipeline);
+        int inline = 0;
+        while (inline < stages.size() && ((Stage<?, ?>) stages.get(inline)).inline()) {
+            inline++;
+        }
+        List<Stage<?, ?>> first = new ArrayList<>();
+        stages.subList(0, inline).forEach(o -> first.add((Stage<?, ?>) o));
+        // the source's counting and error attribution ride on the first inline operator
+        Flux<Object> flux = StageOps.inlineGroup(first, items, ctx, source.name, cell);
+        return stages(stages.subList(inline, stages.size()), flux, ctx);
+    }
+
+    private static Flux<Object> buffer(Buffer buffer, Flux<Object> upstream, List<Object> stages, RunContext ctx,
+            List<Mono<?>> side) {
+        AsyncQueue<Object> queue = AsyncQueue.bounded(buffer.capacity());
+        NodeMetrics node = ctx.node(buffer.name(), "buffer", true, NodeMetrics.Receipt.COUNTED);
+        node.outputsAreEmitted(true);
+        node.queue(queue::maxSize, buffer.workers());
+        Cell in = node.newCell();
+        side.add(queue.putAll(StageOps.counted(upstream, in)).doFinally(s -> queue.shutdown()));
+        List<Flux<Object>> workers = new ArrayList<>(buffer.workers());
+        for (int w = 0; w < buffer.workers(); w++) {
+            Cell out = node.newCell();
+            Flux<Object> f = queue.asFlux().handle((item, sink) -> {
+                out.emitted();
+                sink.next(item);
+            });
+            workers.add(stages(stages, f, ctx));
+        }
+        return workers.size() == 1 ? workers.get(0) : Flux.merge(workers);
+    }
+}

@@ -1,0 +1,322 @@
+package dev.pipeline.core;
+
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import dev.pipeline.core.internal.Cell;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.Fuseable;
+import reactor.core.Scannable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.Operators;
+
+/**
+ * The source's and the inline stages' work as one pass-through operator: counts what the
+ * source emits and attributes its errors to it (when it follows the source), then runs up to
+ * four inline stages (synchronous map/filter, fail-fast or skip) on each item, each with its
+ * own accounting and error policy.
+ *
+ * <p>Why an operator of its own, not one Reactor operator per stage: one layer instead of
+ * several; it stays a {@link Fuseable.ConditionalSubscriber}, so a dropped item costs the
+ * source no {@code request(1)}; the steps are called from unrolled code, one call site per
+ * position, so the JIT can inline them; and values are handed on directly (a {@code handle}
+ * stores each value in a field first), so intermediate boxes can stay out of the heap.
+ */
+final class InlineOperator extends FluxOperator<Object, Object> {
+
+    static final Object DROP = new Object();
+    static final Object FAIL = new Object();
+
+    private final String sourceName;
+    private final Cell sourceCell;
+    private final Step[] steps;
+
+    /**
+     * @param sourceName the source's name when this follows the source (its errors are
+     *     attributed to it and its items counted in {@code sourceCell}); null otherwise
+     * @param steps up to four inline steps, possibly none
+     */
+    InlineOperator(Flux<?> upstream, String sourceName, Cell sourceCell, Step[] steps) {
+        super(upstream);
+        if (steps.length > 4) {
+            throw new IllegalArgumentException("at most 4 steps per operator, got " + steps.length);
+        }
+        this.sourceName = sourceName;
+        this.sourceCell = sourceCell;
+        this.steps = steps;
+    }
+
+    /** One inline stage; one instance per copy of the stage in a run. */
+    abstract static class Step {
+        final String name;
+        final ErrorPolicy policy;
+        final Cell cell;
+        final RunContext ctx;
+
+        Step(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+            this.name = stage.name;
+            this.policy = stage.policy;
+            this.cell = cell;
+            this.ctx = ctx;
+        }
+
+        /** The value to pass on, {@link #DROP}, or {@link #FAIL} (the error is then in {@code failure[0]}). */
+        abstract Object step(Object v, Throwable[] failure);
+
+        final Object reject(Object v, Throwable e, Throwable[] failure) {
+            Exceptions.throwIfJvmFatal(e);
+            Throwable signal = ctx.rejectNow(name, policy, cell, v, e, 1);
+            if (signal == null) {
+                return DROP;
+            }
+            failure[0] = signal;
+            return FAIL;
+        }
+
+        static Step of(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+            return stage.kind == Stage.Kind.FILTER ? new FilterStep(stage, cell, ctx) : new MapStep(stage, cell, ctx);
+        }
+    }
+
+    static final class MapStep extends Step {
+        private final Function<Object, Object> fn;
+
+        MapStep(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+            super(stage, cell, ctx);
+            this.fn = stage.fn;
+        }
+
+        @Override
+        Object step(Object v, Throwable[] failure) {
+            Object r;
+            try {
+                r = fn.apply(v);
+            } catch (Throwable e) {
+                return reject(v, e, failure);
+            }
+            if (r == null) {
+                return reject(v, new NullPointerException("the function of map stage '" + name + "' returned null"), failure);
+            }
+            cell.emitted();
+            return r;
+        }
+    }
+
+    static final class FilterStep extends Step {
+        private final Predicate<Object> test;
+
+        FilterStep(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+            super(stage, cell, ctx);
+            this.test = stage.test;
+        }
+
+        @Override
+        Object step(Object v, Throwable[] failure) {
+            boolean keep;
+            try {
+                keep = test.test(v);
+            } catch (Throwable e) {
+                return reject(v, e, failure);
+            }
+            if (keep) {
+                cell.emitted();
+                return v;
+            }
+            cell.filtered();
+            return DROP;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void subscribe(CoreSubscriber<? super Object> actual) {
+        if (actual instanceof Fuseable.ConditionalSubscriber) {
+            source.subscribe(new ConditionalInline(this, (Fuseable.ConditionalSubscriber<? super Object>) actual));
+        } else {
+            source.subscribe(new Inline(this, actual));
+        }
+    }
+
+    private static class Inline implements CoreSubscriber<Object>, Subscription, Scannable {
+        final CoreSubscriber<? super Object> actual;
+        final String sourceName;
+        final Cell sourceCell;
+        final Step[] steps;
+        final Step a;
+        final Step b;
+        final Step c;
+        final Step d;
+        final Cell sampler;
+        final Throwable[] failure = new Throwable[1];
+        Subscription upstream;
+        boolean done;
+
+        Inline(InlineOperator op, CoreSubscriber<? super Object> actual) {
+            this.actual = actual;
+            this.sourceName = op.sourceName;
+            this.sourceCell = op.sourceCell;
+            this.steps = op.steps;
+            this.a = steps.length > 0 ? steps[0] : null;
+            this.b = steps.length > 1 ? steps[1] : null;
+            this.c = steps.length > 2 ? steps[2] : null;
+            this.d = steps.length > 3 ? steps[3] : null;
+            this.sampler = a != null ? a.cell : null;
+        }
+
+        /** Runs the steps: the value to pass on, DROP, or FAIL (the error is in failure[0]). */
+        final Object apply(Object t) {
+            if (sourceCell != null) {
+                sourceCell.emitted();
+            }
+            if (a == null) {
+                return t;
+            }
+            if (sampler.sampleBusy()) {
+                return timed(t);
+            }
+            Object v = a.step(t, failure);
+            if (b == null || v == DROP || v == FAIL) {
+                return v;
+            }
+            v = b.step(v, failure);
+            if (c == null || v == DROP || v == FAIL) {
+                return v;
+            }
+            v = c.step(v, failure);
+            if (d == null || v == DROP || v == FAIL) {
+                return v;
+            }
+            return d.step(v, failure);
+        }
+
+        /** One item in {@link Cell#SAMPLE}: the same steps, each timed (its time counted that many times). */
+        private Object timed(Object t) {
+            Object v = t;
+            for (Step s : steps) {
+                long t0 = System.nanoTime();
+                v = s.step(v, failure);
+                s.cell.busy((System.nanoTime() - t0) * Cell.SAMPLE);
+                if (v == DROP || v == FAIL) {
+                    return v;
+                }
+            }
+            return v;
+        }
+
+        final void fail() {
+            Throwable e = failure[0];
+            failure[0] = null;
+            done = true;
+            upstream.cancel();
+            actual.onError(e);
+        }
+
+        @Override
+        public reactor.util.context.Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.validate(upstream, s)) {
+                upstream = s;
+                actual.onSubscribe(this);
+            }
+        }
+
+        @Override
+        public void onNext(Object t) {
+            if (done) {
+                Operators.onNextDropped(t, actual.currentContext());
+                return;
+            }
+            Object v = apply(t);
+            if (v == DROP) {
+                upstream.request(1);
+            } else if (v == FAIL) {
+                fail();
+            } else {
+                actual.onNext(v);
+            }
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            if (done) {
+                Operators.onErrorDropped(e, actual.currentContext());
+                return;
+            }
+            done = true;
+            if (sourceName != null && !(e instanceof PipelineException)) {
+                e = new PipelineException(sourceName, "the source failed: " + e, e);
+            }
+            actual.onError(e);
+        }
+
+        @Override
+        public void onComplete() {
+            if (done) {
+                return;
+            }
+            done = true;
+            actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            upstream.cancel();
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public Object scanUnsafe(Attr key) {
+            if (key == Attr.PARENT) {
+                return upstream;
+            }
+            if (key == Attr.ACTUAL) {
+                return actual;
+            }
+            if (key == Attr.TERMINATED) {
+                return done;
+            }
+            if (key == Attr.RUN_STYLE) {
+                return Attr.RunStyle.SYNC;
+            }
+            return null;
+        }
+    }
+
+    private static final class ConditionalInline extends Inline implements Fuseable.ConditionalSubscriber<Object> {
+        private final Fuseable.ConditionalSubscriber<? super Object> conditional;
+
+        ConditionalInline(InlineOperator op, Fuseable.ConditionalSubscriber<? super Object> actual) {
+            super(op, actual);
+            this.conditional = actual;
+        }
+
+        @Override
+        public boolean tryOnNext(Object t) {
+            if (done) {
+                Operators.onNextDropped(t, actual.currentContext());
+                return true;
+            }
+            Object v = apply(t);
+            if (v == DROP) {
+                return false;
+            }
+            if (v == FAIL) {
+                fail();
+                return true;
+            }
+            return conditional.tryOnNext(v);
+        }
+    }
+}

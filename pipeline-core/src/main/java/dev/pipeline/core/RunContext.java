@@ -1,0 +1,172 @@
+package dev.pipeline.core;
+
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.pipeline.core.aio.AsyncQueue;
+import dev.pipeline.core.aio.AsyncSemaphore;
+import dev.pipeline.core.aio.QueueShutDownException;
+import dev.pipeline.core.internal.Cell;
+import dev.pipeline.core.internal.Items;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Everything one run of a pipeline shares: the accounting of its nodes, the stop valve, the
+ * dead-letter channels and the listeners. Created when the run is subscribed.
+ */
+final class RunContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    final String pipeline;
+    final Scheduler clock;
+    final List<PipelineListener> listeners;
+    /** Whether {@link RunningPipeline#stop} may be called (the source then gets a stop valve). */
+    final boolean stoppable;
+    private final Map<String, NodeMetrics> nodes = new LinkedHashMap<>();
+    private final Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels = new IdentityHashMap<>();
+    private final Sinks.Empty<Void> stop = Sinks.empty();
+    private final Map<String, AsyncSemaphore> limiters = new LinkedHashMap<>();
+
+    RunContext(String pipeline, Scheduler clock, List<PipelineListener> listeners, boolean stoppable) {
+        this.pipeline = pipeline;
+        this.stoppable = stoppable;
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    synchronized NodeMetrics node(String name, String kind, boolean itemized, NodeMetrics.Receipt receipt) {
+        return nodes.computeIfAbsent(name, n -> new NodeMetrics(n, kind, itemized, receipt));
+    }
+
+    synchronized List<StageReport> snapshot() {
+        return nodes.values().stream().map(NodeMetrics::snapshot).toList();
+    }
+
+    /** Completes when {@link RunningPipeline#stop} asks the source to stop. */
+    Mono<Void> stopSignal() {
+        return stop.asMono();
+    }
+
+    void requestStop() {
+        stop.tryEmitEmpty();
+    }
+
+    /** The rate limiter of a throttle stage, shared by its workers in this run. */
+    synchronized AsyncSemaphore limiter(String stage, int permits) {
+        return limiters.computeIfAbsent(stage, s -> AsyncSemaphore.of(permits));
+    }
+
+    synchronized AsyncQueue<DeadLetter<?>> channel(ErrorPolicy policy) {
+        return channels.computeIfAbsent(policy.deadLetters, s -> AsyncQueue.bounded(policy.bufferCapacity));
+    }
+
+    synchronized Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels() {
+        return new IdentityHashMap<>(channels);
+    }
+
+    Instant now() {
+        return Instant.ofEpochMilli(clock.now(TimeUnit.MILLISECONDS));
+    }
+
+    /** The original failure, unwrapped from Reactor's retry exhaustion. */
+    static Throwable unwrap(Throwable e) {
+        if (Exceptions.isRetryExhausted(e) && e.getCause() != null) {
+            return e.getCause();
+        }
+        return e;
+    }
+
+    /**
+     * Applies {@code policy} to a failed item, for paths that cannot wait (inline stages, whose
+     * policy is never dead-letter).
+     *
+     * @return the error to signal (fail-fast), or null when the item was skipped
+     */
+    Throwable rejectNow(String node, ErrorPolicy policy, Cell cell, Object item, Throwable error, int attempts) {
+        Throwable cause = unwrap(error);
+        if (policy.kind == ErrorPolicy.Kind.SKIP) {
+            skip(node, cell, item, cause);
+            return null;
+        }
+        cell.failed();
+        notify(node, item, cause, "failed");
+        return new PipelineException(node, item, attempts, cause);
+    }
+
+    /** Applies {@code policy} to a failed item: empty when skipped or dead-lettered, an error under fail-fast. */
+    Mono<Void> reject(String node, ErrorPolicy policy, Cell cell, Object item, Throwable error, int attempts) {
+        Throwable cause = unwrap(error);
+        switch (policy.kind) {
+            case SKIP:
+                skip(node, cell, item, cause);
+                return Mono.empty();
+            case DEAD_LETTER:
+                AsyncQueue<DeadLetter<?>> channel = channel(policy);
+                DeadLetter<Object> letter = new DeadLetter<>(node, item, cause, Math.max(1, attempts), now());
+                return channel.put(letter)
+                        .doOnSuccess(v -> {
+                            cell.deadLettered();
+                            notify(node, item, cause, "dead-lettered");
+                        })
+                        .onErrorMap(QueueShutDownException.class, e -> {
+                            cell.failed();
+                            return new PipelineException(node, item, attempts, new IllegalStateException(
+                                    "the dead-letter sink '" + policy.deadLetters.name() + "' has stopped; "
+                                            + "the item could not be dead-lettered (" + cause + ")", cause));
+                        });
+            default:
+                cell.failed();
+                notify(node, item, cause, "failed");
+                return Mono.error(new PipelineException(node, item, attempts, cause));
+        }
+    }
+
+    private void skip(String node, Cell cell, Object item, Throwable cause) {
+        cell.skipped();
+        LOG.warn("pipeline '{}': stage '{}' skipped item {}: {}", pipeline, node, Items.describe(item), cause.toString());
+        notify(node, item, cause, "skipped");
+    }
+
+    private void notify(String node, Object item, Throwable cause, String action) {
+        for (PipelineListener l : listeners) {
+            try {
+                l.onItemRejected(node, item, cause, action);
+            } catch (RuntimeException e) {
+                LOG.warn("pipeline '{}': listener {} failed in onItemRejected", pipeline, l, e);
+            }
+        }
+    }
+
+    /** A {@link StageContext} for a source or sink. */
+    StageContext contextFor(String node, ErrorPolicy policy, Cell cell) {
+        return new StageContext() {
+            @Override
+            public String name() {
+                return node;
+            }
+
+            @Override
+            public Mono<Void> reject(Object item, Throwable error, int attempts) {
+                return RunContext.this.reject(node, policy, cell, item, error, attempts);
+            }
+
+            @Override
+            public void completed(long items) {
+                if (items < 0) {
+                    throw new IllegalArgumentException("items must be >= 0, was " + items);
+                }
+                cell.emittedConcurrent(items);
+            }
+        };
+    }
+}

@@ -1,0 +1,163 @@
+package dev.pipeline.core;
+
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import dev.pipeline.core.aio.AsyncQueue;
+import dev.pipeline.core.internal.Require;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A named consumer of items: where a pipeline ends, producing a result of type {@code R}.
+ * Immutable and reusable: each run consumes afresh.
+ *
+ * <pre>{@code
+ * Sink<String, List<String>> all = Sink.collect("all");
+ * Sink<Order, Void> store = Sink.forEachAsync("store", order -> repository.save(order)).concurrency(8);
+ * }</pre>
+ *
+ * @param <T> the item type
+ * @param <R> the result type
+ */
+public final class Sink<T, R> {
+
+    enum Kind { FOR_EACH, FOR_EACH_ASYNC, COLLECT, CUSTOM, CONTEXT }
+
+    final String name;
+    final Kind kind;
+    final Object fn;
+    final ErrorPolicy policy;
+    final int concurrency;
+
+    private Sink(String name, Kind kind, Object fn, ErrorPolicy policy, int concurrency) {
+        this.name = Require.nonBlank(name, "name");
+        this.kind = kind;
+        this.fn = fn;
+        this.policy = policy;
+        this.concurrency = concurrency;
+    }
+
+    /**
+     * Calls {@code consumer} for each item, in order. A consumer that throws fails the item,
+     * which goes to the sink's {@link #onError error policy}.
+     *
+     * @param name the sink's name
+     * @param consumer handles one item; must not block
+     * @param <T> the item type
+     * @return the sink
+     */
+    public static <T> Sink<T, Void> forEach(String name, Consumer<? super T> consumer) {
+        return new Sink<>(name, Kind.FOR_EACH, Require.nonNull(consumer, "consumer"), ErrorPolicy.failFast(), 1);
+    }
+
+    /**
+     * Runs {@code action} for each item, up to {@link #concurrency} at a time. A failing action
+     * fails the item, which goes to the sink's {@link #onError error policy}.
+     *
+     * @param name the sink's name
+     * @param action the asynchronous work for one item
+     * @param <T> the item type
+     * @return the sink
+     */
+    public static <T> Sink<T, Void> forEachAsync(String name, Function<? super T, ? extends Mono<?>> action) {
+        return new Sink<>(name, Kind.FOR_EACH_ASYNC, Require.nonNull(action, "action"), ErrorPolicy.failFast(), 1);
+    }
+
+    /**
+     * Collects every item into a list, the run's result. Holds everything in memory: for tests
+     * and small results.
+     *
+     * @param name the sink's name
+     * @param <T> the item type
+     * @return the sink
+     */
+    public static <T> Sink<T, List<T>> collect(String name) {
+        return new Sink<>(name, Kind.COLLECT, null, ErrorPolicy.failFast(), 1);
+    }
+
+    /**
+     * Puts every item into {@code queue} (waiting while it is full), for another pipeline or
+     * consumer to take; does not shut the queue down.
+     *
+     * @param name the sink's name
+     * @param queue the queue
+     * @param <T> the item type
+     * @return the sink
+     */
+    public static <T> Sink<T, Void> toQueue(String name, AsyncQueue<T> queue) {
+        Require.nonNull(queue, "queue");
+        return of(name, flux -> queue.putAll(flux));
+    }
+
+    /**
+     * A sink from any consumer of the item Flux: subscribes once per run, and its Mono's value
+     * is the run's result. Items count as consumed when the Mono completes.
+     *
+     * @param name the sink's name
+     * @param consumer consumes the Flux
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the sink
+     */
+    public static <T, R> Sink<T, R> of(String name, Function<? super Flux<T>, ? extends Mono<R>> consumer) {
+        return new Sink<>(name, Kind.CUSTOM, Require.nonNull(consumer, "consumer"), ErrorPolicy.failFast(), 1);
+    }
+
+    /**
+     * A sink that accounts for items itself, for connectors that consume in batches and must
+     * reject single bad items: it calls {@link StageContext#completed} for items it finished
+     * and {@link StageContext#reject} for items that failed (which applies this sink's
+     * {@link #onError error policy}).
+     *
+     * @param name the sink's name
+     * @param consumer consumes the Flux with the run's context
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the sink
+     */
+    public static <T, R> Sink<T, R> create(String name, BiFunction<? super Flux<T>, ? super StageContext, ? extends Mono<R>> consumer) {
+        return new Sink<>(name, Kind.CONTEXT, Require.nonNull(consumer, "consumer"), ErrorPolicy.failFast(), 1);
+    }
+
+    /**
+     * What to do with an item the sink fails on. Defaults to {@link ErrorPolicy#failFast()}.
+     *
+     * @param policy the policy
+     * @return a copy with that policy
+     */
+    public Sink<T, R> onError(ErrorPolicy policy) {
+        return new Sink<>(name, kind, fn, Require.nonNull(policy, "policy"), concurrency);
+    }
+
+    /**
+     * How many items {@link #forEachAsync} handles at once (in any order). Defaults to 1.
+     *
+     * @param concurrency items in flight, {@code > 0}
+     * @return a copy with that concurrency
+     * @throws IllegalStateException for other kinds of sink
+     */
+    public Sink<T, R> concurrency(int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        if (kind != Kind.FOR_EACH_ASYNC) {
+            throw new IllegalStateException("concurrency() applies to Sink.forEachAsync, not to sink '" + name + "'");
+        }
+        return new Sink<>(name, kind, fn, policy, concurrency);
+    }
+
+    /**
+     * The sink's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "Sink[" + name + "]";
+    }
+}

@@ -1,0 +1,180 @@
+package dev.pipeline.core;
+
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import dev.pipeline.core.aio.AsyncQueue;
+import dev.pipeline.core.internal.Require;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+
+/**
+ * A named producer of items: where a pipeline starts. Immutable and cold: each run subscribes
+ * to it afresh, and nothing happens before that.
+ *
+ * <pre>{@code
+ * Source<Integer> numbers = Source.fromIterable("numbers", List.of(1, 2, 3));
+ * Source<String> lines = Source.of("lines", Flux.just("a", "b"));
+ * }</pre>
+ *
+ * @param <T> the item type
+ */
+public final class Source<T> {
+
+    final String name;
+    final Function<StageContext, Publisher<? extends T>> factory;
+    final ErrorPolicy policy;
+
+    private Source(String name, Function<StageContext, Publisher<? extends T>> factory, ErrorPolicy policy) {
+        this.name = Require.nonBlank(name, "name");
+        this.factory = factory;
+        this.policy = policy;
+    }
+
+    /**
+     * A source of a publisher's items (subscribed once per run).
+     *
+     * @param name the source's name in reports and errors
+     * @param publisher the items
+     * @param <T> the item type
+     * @return the source
+     */
+    public static <T> Source<T> of(String name, Publisher<? extends T> publisher) {
+        Require.nonNull(publisher, "publisher");
+        return new Source<>(name, ctx -> publisher, ErrorPolicy.failFast());
+    }
+
+    /**
+     * A source of an iterable's items, read lazily as they are requested.
+     *
+     * @param name the source's name
+     * @param items the items
+     * @param <T> the item type
+     * @return the source
+     */
+    public static <T> Source<T> fromIterable(String name, Iterable<? extends T> items) {
+        Require.nonNull(items, "items");
+        return new Source<>(name, ctx -> Flux.fromIterable(items), ErrorPolicy.failFast());
+    }
+
+    /**
+     * A source that takes items from an {@link AsyncQueue} as the pipeline requests them, and
+     * completes when the queue is shut down and drained: producers elsewhere {@code put}, this
+     * pipeline consumes. Each item taken is marked {@link AsyncQueue#taskDone() done} as it is
+     * handed to the pipeline, so the queue's {@code join()} means "all taken".
+     *
+     * @param name the source's name
+     * @param queue the queue
+     * @param <T> the item type
+     * @return the source
+     */
+    public static <T> Source<T> fromQueue(String name, AsyncQueue<T> queue) {
+        Require.nonNull(queue, "queue");
+        return new Source<>(name, ctx -> queue.asFlux().doOnNext(item -> queue.taskDone()), ErrorPolicy.failFast());
+    }
+
+    /**
+     * A source that generates items one at a time on demand ({@link Flux#generate(Consumer)}).
+     *
+     * @param name the source's name
+     * @param generator called once per requested item; calls {@code next}, {@code complete} or
+     *     {@code error} on the sink
+     * @param <T> the item type
+     * @return the source
+     */
+    public static <T> Source<T> generate(String name, Consumer<SynchronousSink<T>> generator) {
+        Require.nonNull(generator, "generator");
+        return new Source<>(name, ctx -> Flux.generate(generator), ErrorPolicy.failFast());
+    }
+
+    /**
+     * A source that generates items on demand from a state, which starts fresh every run
+     * ({@link Flux#generate(Callable, BiFunction)}).
+     *
+     * @param name the source's name
+     * @param initialState the state for a new run
+     * @param generator emits one item and returns the next state
+     * @param <T> the item type
+     * @param <S> the state type
+     * @return the source
+     */
+    public static <T, S> Source<T> generate(String name, Callable<S> initialState,
+            BiFunction<S, SynchronousSink<T>, S> generator) {
+        Require.nonNull(initialState, "initialState");
+        Require.nonNull(generator, "generator");
+        return new Source<>(name, ctx -> Flux.generate(initialState, generator), ErrorPolicy.failFast());
+    }
+
+    /**
+     * A source that can reject single bad records without failing: the factory gets the run's
+     * {@link StageContext} and calls {@link StageContext#reject} for a record it cannot
+     * produce (a malformed line), which applies this source's {@link #onError error policy}.
+     *
+     * <pre>{@code
+     * Source<Order> orders = Source.create("orders", ctx -> lines.concatMap(line ->
+     *         parse(line).map(Mono::just).orElseGet(() -> ctx.reject(line, badLine(line), 1).then(Mono.empty()))))
+     *     .onError(ErrorPolicy.skip());
+     * }</pre>
+     *
+     * @param name the source's name
+     * @param factory builds the publisher for one run
+     * @param <T> the item type
+     * @return the source
+     */
+    public static <T> Source<T> create(String name, Function<StageContext, Publisher<? extends T>> factory) {
+        Require.nonNull(factory, "factory");
+        return new Source<>(name, factory, ErrorPolicy.failFast());
+    }
+
+    /**
+     * The policy for records a {@link #create created} source rejects. Defaults to
+     * {@link ErrorPolicy#failFast()}.
+     *
+     * @param policy the policy
+     * @return a copy with that policy
+     */
+    public Source<T> onError(ErrorPolicy policy) {
+        return new Source<>(name, factory, Require.nonNull(policy, "policy"));
+    }
+
+    /**
+     * The source's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The items as a cold Flux, outside any pipeline (rejected records fail it).
+     *
+     * @return the items
+     */
+    public Flux<T> flux() {
+        return Flux.defer(() -> Flux.from(factory.apply(new StageContext() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Mono<Void> reject(Object item, Throwable error, int attempts) {
+                return Mono.error(new PipelineException(name, item, attempts, error));
+            }
+
+            @Override
+            public void completed(long items) {
+            }
+        })));
+    }
+
+    @Override
+    public String toString() {
+        return "Source[" + name + "]";
+    }
+}

@@ -1,0 +1,334 @@
+package dev.pipeline.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import dev.pipeline.core.internal.Require;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * A named, immutable, reusable transformation from items of type {@code I} to items of type
+ * {@code O}. Each option returns a new stage, so a configured stage serves as a template.
+ *
+ * <pre>{@code
+ * Stage<String, Page> fetch = Stage.mapAsync("fetch", url -> http.get(url))
+ *         .concurrency(16)
+ *         .timeout(Duration.ofSeconds(5))
+ *         .retry(Retry.backoff(3, Duration.ofMillis(100)).jitter(0.5))
+ *         .onError(ErrorPolicy.skip());
+ * }</pre>
+ *
+ * <p>Synchronous stages ({@link #map}, {@link #filter}) run inline, fused with their
+ * neighbours, with no allocation per item. When such a stage is given a {@link #retry},
+ * {@link #timeout} or a dead-letter policy, it runs each item inside a Mono instead (retries
+ * wait, and a dead letter may wait for room).
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ */
+public final class Stage<I, O> {
+
+    enum Kind {
+        MAP("map"), FILTER("filter"), MAP_ASYNC("mapAsync"), FLAT_MAP("flatMap"), BLOCKING("blocking"),
+        BATCH("batch"), THROTTLE("throttle"), PARTITIONED("partitioned"), CUSTOM("custom");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    final String name;
+    final Kind kind;
+    final Function<Object, Object> fn;
+    /** A filter's predicate, called directly (its own call site keeps the inline path inlinable). */
+    final Predicate<Object> test;
+    final Function<Object, Object> key;
+    final int size;
+    final Duration window;
+    final int concurrency;
+    final boolean ordered;
+    final Duration timeout;
+    final Retry retry;
+    final ErrorPolicy policy;
+
+    @SuppressWarnings("unchecked")
+    private Stage(String name, Kind kind, Function<?, ?> fn, Predicate<?> test, Function<?, ?> key, int size,
+            Duration window) {
+        this(Require.nonBlank(name, "name"), kind, (Function<Object, Object>) fn, (Predicate<Object>) test,
+                (Function<Object, Object>) key, size, window, 1, true, null, null, ErrorPolicy.failFast());
+    }
+
+    private Stage(String name, Kind kind, Function<Object, Object> fn, Predicate<Object> test,
+            Function<Object, Object> key, int size, Duration window, int concurrency, boolean ordered,
+            Duration timeout, Retry retry, ErrorPolicy policy) {
+        this.name = name;
+        this.kind = kind;
+        this.fn = fn;
+        this.test = test;
+        this.key = key;
+        this.size = size;
+        this.window = window;
+        this.concurrency = concurrency;
+        this.ordered = ordered;
+        this.timeout = timeout;
+        this.retry = retry;
+        this.policy = policy;
+    }
+
+    // ------------------------------------------------------------------ factories
+
+    /**
+     * Transforms each item with a synchronous function. A function that throws (or returns
+     * null) fails the item.
+     *
+     * <p><b>Emits when</b> the function returns. <b>Thread</b>: the upstream's.
+     *
+     * @param name the stage's name
+     * @param fn the transformation; must not block (use {@link #blocking})
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the stage
+     */
+    public static <I, O> Stage<I, O> map(String name, Function<? super I, ? extends O> fn) {
+        return new Stage<>(name, Kind.MAP, Require.nonNull(fn, "fn"), null, null, 0, null);
+    }
+
+    /**
+     * Keeps the items the predicate accepts; the others are counted as filtered.
+     *
+     * @param name the stage's name
+     * @param predicate true to keep the item
+     * @param <T> the item type
+     * @return the stage
+     */
+    public static <T> Stage<T, T> filter(String name, Predicate<? super T> predicate) {
+        return new Stage<>(name, Kind.FILTER, null, Require.nonNull(predicate, "predicate"), null, 0, null);
+    }
+
+    /**
+     * Transforms each item with an asynchronous function (an {@code async def} per item), up to
+     * {@link #concurrency} at a time. A Mono that completes empty drops the item (counted as
+     * filtered).
+     *
+     * <p><b>Emits when</b> the item's Mono emits, in input order unless
+     * {@link #ordered(boolean) ordered(false)}. <b>Thread</b>: the Mono's.
+     *
+     * @param name the stage's name
+     * @param fn returns the work for one item, subscribed once per attempt
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the stage
+     */
+    public static <I, O> Stage<I, O> mapAsync(String name, Function<? super I, ? extends Mono<? extends O>> fn) {
+        return new Stage<>(name, Kind.MAP_ASYNC, Require.nonNull(fn, "fn"), null, null, 0, null);
+    }
+
+    /**
+     * Turns each item into any number of items. Counted in input items; the results are
+     * counted in {@link StageReport#outputs()}. Retrying would repeat results already emitted,
+     * so {@link #retry} is not available: retry inside the function.
+     *
+     * @param name the stage's name
+     * @param fn returns the results for one item
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the stage
+     */
+    public static <I, O> Stage<I, O> flatMap(String name, Function<? super I, ? extends Publisher<? extends O>> fn) {
+        return new Stage<>(name, Kind.FLAT_MAP, Require.nonNull(fn, "fn"), null, null, 0, null);
+    }
+
+    /**
+     * Runs a blocking function for each item on Reactor's bounded elastic scheduler (like
+     * {@code asyncio.to_thread}), up to {@link #concurrency} at a time, so no non-blocking thread
+     * ever waits for it.
+     *
+     * @param name the stage's name
+     * @param fn the blocking transformation
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the stage
+     */
+    public static <I, O> Stage<I, O> blocking(String name, Function<? super I, ? extends O> fn) {
+        return new Stage<>(name, Kind.BLOCKING, Require.nonNull(fn, "fn"), null, null, 0, null);
+    }
+
+    /**
+     * Groups items into lists of at most {@code maxSize}, emitting a list when it is full or
+     * {@code maxWait} after its first item, whichever comes first. Backpressure is fair: it
+     * requests only what it can pass on. Counted in items; the lists are its
+     * {@link StageReport#outputs()}.
+     *
+     * @param name the stage's name
+     * @param maxSize the most items per batch, {@code > 0}
+     * @param maxWait the longest an item waits for its batch to fill, {@code > 0}
+     * @param <T> the item type
+     * @return the stage
+     */
+    public static <T> Stage<T, List<T>> batch(String name, int maxSize, Duration maxWait) {
+        return new Stage<>(name, Kind.BATCH, null, null, null, Require.positive(maxSize, "maxSize"),
+                Require.positive(maxWait, "maxWait"));
+    }
+
+    /**
+     * Lets at most {@code permits} items through in any window of length {@code per}: a real
+     * rate limit (items wait for their turn), unlike {@code limitRate}, which only shapes
+     * requests.
+     *
+     * @param name the stage's name
+     * @param permits items allowed per window, {@code > 0}
+     * @param per the window, {@code > 0}
+     * @param <T> the item type
+     * @return the stage
+     */
+    public static <T> Stage<T, T> throttle(String name, int permits, Duration per) {
+        return new Stage<>(name, Kind.THROTTLE, null, null, null, Require.positive(permits, "permits"),
+                Require.positive(per, "per"));
+    }
+
+    /**
+     * Like {@link #mapAsync}, but items with the same key are handled one at a time and in
+     * order, while different keys run in parallel: keys are spread over {@link #concurrency}
+     * lanes by hash, each lane sequential (like partitions of a log). Output order across keys
+     * is not kept.
+     *
+     * @param name the stage's name
+     * @param key the key of an item
+     * @param fn returns the work for one item
+     * @param <I> the input type
+     * @param <K> the key type
+     * @param <O> the output type
+     * @return the stage
+     */
+    public static <I, K, O> Stage<I, O> mapAsyncPartitioned(String name, Function<? super I, ? extends K> key,
+            Function<? super I, ? extends Mono<? extends O>> fn) {
+        return new Stage<>(name, Kind.PARTITIONED, Require.nonNull(fn, "fn"), null, Require.nonNull(key, "key"), 0, null);
+    }
+
+    /**
+     * Any Reactor operator chain as a stage. It is counted only by what goes in and out, and
+     * an error in it fails the run, naming the stage.
+     *
+     * @param name the stage's name
+     * @param operators the chain, applied once per run
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the stage
+     */
+    public static <I, O> Stage<I, O> of(String name, Function<? super Flux<I>, ? extends Publisher<O>> operators) {
+        return new Stage<>(name, Kind.CUSTOM, Require.nonNull(operators, "operators"), null, null, 0, null);
+    }
+
+    // ------------------------------------------------------------------ options
+
+    /**
+     * How many items are worked on at once. Defaults to 1. Applies to {@link #mapAsync},
+     * {@link #flatMap}, {@link #blocking} and {@link #mapAsyncPartitioned} (its number of lanes).
+     *
+     * @param concurrency items in flight, {@code > 0}
+     * @return a copy with that concurrency
+     * @throws IllegalStateException for other kinds of stage
+     */
+    public Stage<I, O> concurrency(int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        requireKind("concurrency()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+    }
+
+    /**
+     * Whether results leave in input order ({@code flatMapSequential}) or as they complete
+     * ({@code flatMap}). Defaults to true. Applies to {@link #mapAsync}, {@link #flatMap} and
+     * {@link #blocking}.
+     *
+     * @param ordered true to keep input order
+     * @return a copy with that ordering
+     * @throws IllegalStateException for other kinds of stage
+     */
+    public Stage<I, O> ordered(boolean ordered) {
+        requireKind("ordered()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+    }
+
+    /**
+     * The longest one attempt on one item may take; past it the attempt fails with an
+     * {@link ItemTimeoutException} (then retries and the error policy apply). For
+     * {@link #flatMap} it bounds the wait for each result. Not set by default. Timed on
+     * Reactor's parallel scheduler (virtual time in tests). Not available on {@link #map}:
+     * synchronous code cannot be interrupted.
+     *
+     * @param timeout the limit, {@code > 0}
+     * @return a copy with that timeout
+     * @throws IllegalStateException for other kinds of stage
+     */
+    public Stage<I, O> timeout(Duration timeout) {
+        Require.positive(timeout, "timeout");
+        requireKind("timeout()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+    }
+
+    /**
+     * Retries a failed item before the error policy applies, with Reactor's {@link Retry}
+     * (for example {@code Retry.backoff(3, Duration.ofMillis(100)).jitter(0.5)}). Each attempt
+     * is counted in {@link StageReport#retried()}. Not set by default.
+     *
+     * @param retry the retry strategy
+     * @return a copy with that strategy
+     * @throws IllegalStateException for stages that cannot retry one item
+     */
+    public Stage<I, O> retry(Retry retry) {
+        Require.nonNull(retry, "retry");
+        requireKind("retry()", Kind.MAP, Kind.FILTER, Kind.MAP_ASYNC, Kind.BLOCKING, Kind.PARTITIONED);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+    }
+
+    /**
+     * What to do with an item that failed (after its retries). Defaults to
+     * {@link ErrorPolicy#failFast()}.
+     *
+     * @param policy the policy
+     * @return a copy with that policy
+     * @throws IllegalStateException for stages with no per-item failures (batch, throttle, custom)
+     */
+    public Stage<I, O> onError(ErrorPolicy policy) {
+        Require.nonNull(policy, "policy");
+        requireKind("onError()", Kind.MAP, Kind.FILTER, Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+    }
+
+    /**
+     * The stage's name, unique within a pipeline.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /** Whether a synchronous stage can run inline (no retry, timeout or dead letters). */
+    boolean inline() {
+        return (kind == Kind.MAP || kind == Kind.FILTER) && retry == null && timeout == null
+                && policy.kind != ErrorPolicy.Kind.DEAD_LETTER;
+    }
+
+    private void requireKind(String option, Kind... allowed) {
+        for (Kind k : allowed) {
+            if (k == kind) {
+                return;
+            }
+        }
+        throw new IllegalStateException(option + " does not apply to " + kind.label + " stage '" + name + "'");
+    }
+
+    @Override
+    public String toString() {
+        return "Stage[" + name + " (" + kind.label + ")" + (concurrency > 1 ? ", concurrency=" + concurrency : "")
+                + (policy.kind != ErrorPolicy.Kind.FAIL_FAST ? ", onError=" + policy : "") + "]";
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pipeline.core;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * What a source or sink built with a context sees of its place in a run: its name, its error
+ * policy and its accounting. Connectors use it to reject one bad record (a malformed line, a
+ * row the database refused) and let the rest flow on.
+ *
+ * @see Source#create(String, java.util.function.Function)
+ * @see Sink#create(String, java.util.function.BiFunction)
+ */
+public interface StageContext {
+
+    /**
+     * The name of the source or sink.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Applies the error policy to one failed item: completes empty when the item was skipped
+     * or dead-lettered (drop it and go on), fails with a {@link PipelineException} naming this
+     * stage and the item under fail-fast (propagate it). Counts the item either way.
+     *
+     * @param item the item, as received (a raw line, a row)
+     * @param error why it failed
+     * @param attempts attempts made, at least 1
+     * @return a Mono to compose into the stream
+     */
+    Mono<Void> reject(Object item, Throwable error, int attempts);
+
+    /**
+     * Counts items this sink finished successfully, for sinks that consume in batches. Sinks
+     * made with {@link Sink#create} must call it; others are counted by the framework.
+     *
+     * @param items how many items were finished, {@code >= 0}
+     */
+    void completed(long items);
+}

@@ -1,0 +1,247 @@
+package dev.pipeline.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+import dev.pipeline.core.aio.AsyncSemaphore;
+import dev.pipeline.core.aio.Tasks;
+import dev.pipeline.core.internal.Cell;
+import org.reactivestreams.Publisher;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Turns a {@link Stage} into Reactor operators for one copy of it in one run, with its
+ * accounting and error policy. Inline stages are a single fused {@code handle}; per-item stages
+ * run each item in a Mono with timeout, retry and the policy around it.
+ */
+final class StageOps {
+
+    private StageOps() {
+    }
+
+    /** Applies a stage that is not inline (see {@link #inlineGroup} for those). */
+    static Flux<Object> apply(Stage<?, ?> stage, Flux<Object> in, RunContext ctx) {
+        if (stage.policy.kind == ErrorPolicy.Kind.DEAD_LETTER) {
+            ctx.channel(stage.policy); // the dead-letter sink starts with the run
+        }
+        NodeMetrics node = ctx.node(stage.name, stage.kind.label, stage.kind != Stage.Kind.CUSTOM,
+                NodeMetrics.Receipt.COUNTED);
+        boolean oneToOne = stage.kind != Stage.Kind.FLAT_MAP && stage.kind != Stage.Kind.BATCH
+                && stage.kind != Stage.Kind.CUSTOM;
+        node.outputsAreEmitted(oneToOne);
+        Cell cell = node.newCell();
+        Flux<Object> out;
+        switch (stage.kind) {
+            case MAP:
+                out = perItem(stage, in, ctx, cell, mapAttempt(stage));
+                break;
+            case FILTER:
+                out = perItem(stage, in, ctx, cell, filterAttempt(stage));
+                break;
+            case MAP_ASYNC:
+                out = perItem(stage, in, ctx, cell, asyncAttempt(stage));
+                break;
+            case BLOCKING:
+                out = perItem(stage, in, ctx, cell, blockingAttempt(stage));
+                break;
+            case PARTITIONED:
+                out = partitioned(stage, in, ctx, cell);
+                break;
+            case FLAT_MAP:
+                out = flatMap(stage, in, ctx, cell);
+                break;
+            case BATCH:
+                out = batch(stage, in, cell);
+                break;
+            case THROTTLE:
+                out = throttle(stage, in, ctx, cell);
+                break;
+            default:
+                out = custom(stage, in, cell);
+        }
+        return out.name(stage.name).tag("pipeline", ctx.pipeline);
+    }
+
+    // ------------------------------------------------------------------ inline (fused, no allocation per item)
+
+    /**
+     * Consecutive inline stages, four at a time, as {@link InlineOperator}s: each item runs
+     * through every stage in turn with each stage's own accounting and error policy.
+     *
+     * @param sourceName the source's name if the group follows it (then its cell counts the
+     *     source's items and its errors are attributed to it), else null
+     */
+    static Flux<Object> inlineGroup(List<Stage<?, ?>> stages, Flux<Object> in, RunContext ctx, String sourceName,
+            Cell sourceCell) {
+        Flux<Object> out = in;
+        StringBuilder names = new StringBuilder();
+        int from = 0;
+        do {
+            List<Stage<?, ?>> chunk = stages.subList(from, Math.min(stages.size(), from + 4));
+            InlineOperator.Step[] steps = new InlineOperator.Step[chunk.size()];
+            for (int i = 0; i < steps.length; i++) {
+                Stage<?, ?> stage = chunk.get(i);
+                NodeMetrics node = ctx.node(stage.name, stage.kind.label, true, NodeMetrics.Receipt.DERIVED);
+                node.outputsAreEmitted(true);
+                steps[i] = InlineOperator.Step.of(stage, node.newCell(), ctx);
+                names.append(names.length() == 0 ? "" : "+").append(stage.name);
+            }
+            out = new InlineOperator(out, from == 0 ? sourceName : null, from == 0 ? sourceCell : null, steps);
+            from += 4;
+        } while (from < stages.size());
+        return names.length() == 0 ? out : out.name(names.toString()).tag("pipeline", ctx.pipeline);
+    }
+
+    // ------------------------------------------------------------------ per item: one Mono per attempt
+
+    private static Function<Object, Mono<Object>> mapAttempt(Stage<?, ?> stage) {
+        String message = "the function of map stage '" + stage.name + "' returned null";
+        return item -> Mono.fromCallable(() -> Objects.requireNonNull(stage.fn.apply(item), message));
+    }
+
+    private static Function<Object, Mono<Object>> filterAttempt(Stage<?, ?> stage) {
+        return item -> Mono.fromCallable(() -> stage.test.test(item) ? item : null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<Object, Mono<Object>> asyncAttempt(Stage<?, ?> stage) {
+        String message = "the function of stage '" + stage.name + "' returned a null Mono";
+        return item -> (Mono<Object>) Objects.requireNonNull(stage.fn.apply(item), message);
+    }
+
+    private static Function<Object, Mono<Object>> blockingAttempt(Stage<?, ?> stage) {
+        String message = "the function of blocking stage '" + stage.name + "' returned null";
+        return item -> Mono.fromCallable(() -> Objects.requireNonNull(stage.fn.apply(item), message))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** One item's work with timeout, retry, accounting and the error policy around it. */
+    private static Mono<Object> guarded(Stage<?, ?> stage, RunContext ctx, Cell cell,
+            Function<Object, Mono<Object>> attempt, Object item) {
+        int[] attempts = {0};
+        long[] started = {0L};
+        Mono<Object> m = Mono.defer(() -> {
+            if (attempts[0]++ == 0) {
+                started[0] = System.nanoTime();
+            }
+            return attempt.apply(item);
+        });
+        Duration timeout = stage.timeout;
+        if (timeout != null) {
+            m = m.timeout(Tasks.sleep(timeout), Mono.error(() -> new ItemTimeoutException(stage.name, timeout)));
+        }
+        if (stage.retry != null) {
+            m = m.retryWhen(stage.retry);
+        }
+        return m
+                .doOnSuccess(v -> {
+                    cell.retried(attempts[0] - 1L);
+                    cell.busy(System.nanoTime() - started[0]);
+                    if (v == null) {
+                        cell.filteredConcurrent();
+                    } else {
+                        cell.emittedConcurrent(1);
+                    }
+                })
+                .onErrorResume(e -> {
+                    cell.retried(attempts[0] - 1L);
+                    cell.busy(System.nanoTime() - started[0]);
+                    return ctx.reject(stage.name, stage.policy, cell, item, e, Math.max(1, attempts[0])).then(Mono.empty());
+                });
+    }
+
+    private static Flux<Object> perItem(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, Cell cell,
+            Function<Object, Mono<Object>> attempt) {
+        Function<Object, Mono<Object>> mapper = item -> {
+            cell.received();
+            return guarded(stage, ctx, cell, attempt, item);
+        };
+        if (stage.concurrency == 1) {
+            return in.concatMap(mapper);
+        }
+        return stage.ordered ? in.flatMapSequential(mapper, stage.concurrency, 1) : in.flatMap(mapper, stage.concurrency, 1);
+    }
+
+    private static Flux<Object> partitioned(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, Cell cell) {
+        int lanes = stage.concurrency;
+        Function<Object, Mono<Object>> attempt = asyncAttempt(stage);
+        Function<Object, Object> key = stage.key;
+        return counted(in, cell)
+                .groupBy(item -> Math.floorMod(Objects.hashCode(key.apply(item)), lanes))
+                .flatMap(lane -> lane.concatMap(item -> guarded(stage, ctx, cell, attempt, item)), lanes)
+                .onErrorMap(e -> e instanceof PipelineException ? e
+                        : new PipelineException(stage.name, "the key function failed: " + e, e));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Flux<Object> flatMap(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, Cell cell) {
+        Duration timeout = stage.timeout;
+        Function<Object, Publisher<Object>> mapper = item -> {
+            cell.received();
+            Flux<Object> results = Flux.defer(() -> Flux.from((Publisher<Object>) Objects.requireNonNull(
+                    stage.fn.apply(item), "the function of flatMap stage '" + stage.name + "' returned null")));
+            if (timeout != null) {
+                Mono<Object> timedOut = Mono.error(() -> new ItemTimeoutException(stage.name, timeout));
+                results = results.timeout(Tasks.sleep(timeout), v -> Tasks.sleep(timeout), timedOut);
+            }
+            return results
+                    .doOnNext(v -> cell.outputsConcurrent(1))
+                    .doOnComplete(() -> cell.emittedConcurrent(1))
+                    .onErrorResume(e -> ctx.reject(stage.name, stage.policy, cell, item, e, 1).thenMany(Flux.empty()));
+        };
+        if (stage.concurrency == 1) {
+            return in.concatMap(mapper);
+        }
+        return stage.ordered ? in.flatMapSequential(mapper, stage.concurrency) : in.flatMap(mapper, stage.concurrency);
+    }
+
+    /** Counts items received; a {@code handle} costs far less per item than {@code doOnNext}. */
+    static Flux<Object> counted(Flux<Object> in, Cell cell) {
+        return in.handle((item, sink) -> {
+            cell.received();
+            sink.next(item);
+        });
+    }
+
+    // ------------------------------------------------------------------ batch, throttle, custom
+
+    private static Flux<Object> batch(Stage<?, ?> stage, Flux<Object> in, Cell cell) {
+        return counted(in, cell)
+                .bufferTimeout(stage.size, stage.window, Schedulers.parallel(), true)
+                .map(list -> {
+                    cell.emitted(list.size());
+                    cell.output();
+                    return (Object) list;
+                });
+    }
+
+    private static Flux<Object> throttle(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, Cell cell) {
+        // a sliding window: each item takes a permit that comes back `per` later; shared by workers
+        AsyncSemaphore permits = ctx.limiter(stage.name, stage.size);
+        Duration per = stage.window;
+        return in.concatMap(item -> {
+            cell.received();
+            return permits.acquire().then(Mono.fromCallable(() -> {
+                Tasks.sleep(per).subscribe(null, null, permits::release);
+                cell.emitted();
+                return item;
+            }));
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Flux<Object> custom(Stage<?, ?> stage, Flux<Object> in, Cell cell) {
+        Flux<Object> counted = counted(in, cell);
+        Publisher<Object> out = (Publisher<Object>) Objects.requireNonNull(stage.fn.apply(counted),
+                "the operator chain of stage '" + stage.name + "' returned null");
+        return Flux.from(out)
+                .doOnNext(v -> cell.output())
+                .onErrorMap(e -> e instanceof PipelineException ? e
+                        : new PipelineException(stage.name, "the operator chain failed: " + e, e));
+    }
+}
