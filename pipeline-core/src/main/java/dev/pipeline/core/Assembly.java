@@ -31,10 +31,10 @@ final class Assembly {
     static Mono<Object> run(Source<?> source, List<Object> steps, Sink<?, ?> sink, RunContext ctx) {
         return Mono.defer(() -> {
             List<Mono<?>> side = new ArrayList<>();
-            Flux<Object> flow = flow(source, steps, ctx, side);
+            List<Flux<Object>> flow = flow(source, steps, ctx, side);
             Object[] result = {null};
             List<Mono<?>> all = new ArrayList<>(side);
-            all.add(SinkOps.consume(sink, flow, ctx).doOnNext(r -> result[0] = r));
+            all.add(SinkOps.consume(sink, flow, ctx, ctx.last()).doOnNext(r -> result[0] = r));
             Mono<Void> main = Mono.when(all);
             return withDeadLetters(main, ctx).then(Mono.fromSupplier(() -> result[0]));
         });
@@ -44,7 +44,8 @@ final class Assembly {
     static Flux<Object> flux(Source<?> source, List<Object> steps, RunContext ctx) {
         return Flux.defer(() -> {
             List<Mono<?>> side = new ArrayList<>();
-            Flux<Object> flow = flow(source, steps, ctx, side);
+            List<Flux<Object>> branches = flow(source, steps, ctx, side);
+            Flux<Object> flow = branches.size() == 1 ? branches.get(0) : Flux.merge(branches);
             Flux<Object> main = side.isEmpty() ? flow : Flux.merge(flow, Mono.when(side).then(Mono.empty()));
             Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels = ctx.channels();
             if (channels.isEmpty()) {
@@ -77,7 +78,7 @@ final class Assembly {
                         + "' has a dead-letter policy itself; give it failFast() or skip()");
             }
             Flux<Object> letters = (Flux<Object>) (Flux<?>) channel.asFlux();
-            sinks.add(SinkOps.consume(sink, letters, ctx)
+            sinks.add(SinkOps.consume(sink, List.of(letters), ctx, null)
                     // a failed dead-letter sink stops taking letters: stages that still send one fail
                     .doOnError(e -> channel.shutdown(true)));
         });
@@ -114,26 +115,36 @@ final class Assembly {
         return chosen;
     }
 
-    private static Flux<Object> flow(Source<?> source, List<Object> steps, RunContext ctx, List<Mono<?>> side) {
+    /**
+     * The branches of items flowing to the sink: one, or one per worker after the last buffer.
+     * They are merged by whoever consumes them, after counting each as received, so that items
+     * waiting in the merge's queues belong to the consumer, not to nobody.
+     */
+    private static List<Flux<Object>> flow(Source<?> source, List<Object> steps, RunContext ctx, List<Mono<?>> side) {
         int i = 0;
         while (i < steps.size() && steps.get(i) instanceof Stage) {
             i++;
         }
-        Flux<Object> flux = sourceAndFirstStages(source, steps.subList(0, i), ctx);
+        List<Flux<Object>> branches = List.of(sourceAndFirstStages(source, steps.subList(0, i), ctx));
+        // ctx.last() is now the last node of the first segment
         while (i < steps.size()) {
             Buffer buffer = (Buffer) steps.get(i++);
             int from = i;
             while (i < steps.size() && steps.get(i) instanceof Stage) {
                 i++;
             }
-            flux = buffer(buffer, flux, steps.subList(from, i), ctx, side);
+            branches = buffer(buffer, branches, steps.subList(from, i), ctx, side);
         }
-        return flux;
+        return branches;
     }
 
-    /** Applies stages in order, fusing each run of consecutive inline stages into one operator. */
-    private static Flux<Object> stages(List<Object> stages, Flux<Object> flux, RunContext ctx) {
+    /**
+     * Applies stages in order after {@code upstream}, fusing each run of consecutive inline
+     * stages into one operator.
+     */
+    private static Flux<Object> stages(List<Object> stages, Flux<Object> flux, RunContext ctx, NodeMetrics upstream) {
         List<Stage<?, ?>> inline = new ArrayList<>();
+        NodeMetrics previous = upstream;
         for (Object o : stages) {
             Stage<?, ?> stage = (Stage<?, ?>) o;
             if (stage.inline()) {
@@ -141,12 +152,17 @@ final class Assembly {
                 continue;
             }
             if (!inline.isEmpty()) {
-                flux = StageOps.inlineGroup(inline, flux, ctx, null, null);
+                flux = StageOps.inlineGroup(inline, flux, ctx, null, null, previous);
+                previous = ctx.nodeNamed(inline.get(inline.size() - 1).name);
                 inline = new ArrayList<>();
             }
-            flux = StageOps.apply(stage, flux, ctx);
+            flux = StageOps.apply(stage, flux, ctx, previous);
+            previous = ctx.nodeNamed(stage.name);
         }
-        return inline.isEmpty() ? flux : StageOps.inlineGroup(inline, flux, ctx, null, null);
+        if (!inline.isEmpty()) {
+            flux = StageOps.inlineGroup(inline, flux, ctx, null, null, previous);
+        }
+        return flux;
     }
 
     /** The source (counted and with its errors attributed by one operator) and the stages before the first buffer. */
@@ -155,7 +171,7 @@ final class Assembly {
         if (source.policy.kind == ErrorPolicy.Kind.DEAD_LETTER) {
             ctx.channel(source.policy);
         }
-        NodeMetrics node = ctx.node(source.name, "source", true, NodeMetrics.Receipt.DERIVED);
+        NodeMetrics node = ctx.node(source.name, "source", true, null);
         node.outputsAreEmitted(true);
         Cell cell = node.newCell();
         StageContext sctx = ctx.contextFor(source.name, source.policy, cell);
@@ -173,18 +189,19 @@ final class Assembly {
         List<Stage<?, ?>> first = new ArrayList<>();
         stages.subList(0, inline).forEach(o -> first.add((Stage<?, ?>) o));
         // the source's counting and error attribution ride on the first inline operator
-        Flux<Object> flux = StageOps.inlineGroup(first, items, ctx, source.name, cell);
-        return stages(stages.subList(inline, stages.size()), flux, ctx);
+        Flux<Object> flux = StageOps.inlineGroup(first, items, ctx, source.name, cell, node);
+        NodeMetrics last = first.isEmpty() ? node : ctx.nodeNamed(first.get(first.size() - 1).name);
+        return stages(stages.subList(inline, stages.size()), flux, ctx, last);
     }
 
-    private static Flux<Object> buffer(Buffer buffer, Flux<Object> upstream, List<Object> stages, RunContext ctx,
-            List<Mono<?>> side) {
+    private static List<Flux<Object>> buffer(Buffer buffer, List<Flux<Object>> upstream, List<Object> stages,
+            RunContext ctx, List<Mono<?>> side) {
         AsyncQueue<Object> queue = AsyncQueue.bounded(buffer.capacity());
-        NodeMetrics node = ctx.node(buffer.name(), "buffer", true, NodeMetrics.Receipt.COUNTED);
+        NodeMetrics node = ctx.node(buffer.name(), "buffer", true, ctx.last());
         node.outputsAreEmitted(true);
         node.queue(queue::maxSize, buffer.workers());
-        Cell in = node.newCell();
-        side.add(queue.putAll(StageOps.counted(upstream, in)).doFinally(s -> queue.shutdown()));
+        Flux<Object> in = upstream.size() == 1 ? upstream.get(0) : Flux.merge(upstream);
+        side.add(queue.putAll(in).doFinally(s -> queue.shutdown()));
         List<Flux<Object>> workers = new ArrayList<>(buffer.workers());
         for (int w = 0; w < buffer.workers(); w++) {
             Cell out = node.newCell();
@@ -192,8 +209,8 @@ final class Assembly {
                 out.emitted();
                 sink.next(item);
             });
-            workers.add(stages(stages, f, ctx));
+            workers.add(stages(stages, f, ctx, node));
         }
-        return workers.size() == 1 ? workers.get(0) : Flux.merge(workers);
+        return workers;
     }
 }

@@ -1,6 +1,7 @@
 package dev.pipeline.core;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,12 +45,45 @@ final class RunContext {
         this.listeners = listeners;
     }
 
-    synchronized NodeMetrics node(String name, String kind, boolean itemized, NodeMetrics.Receipt receipt) {
-        return nodes.computeIfAbsent(name, n -> new NodeMetrics(n, kind, itemized, receipt));
+    /**
+     * The node of this name, created on first use (workers share one).
+     *
+     * @param upstream the node its items come from (null for the source and dead-letter sinks)
+     */
+    synchronized NodeMetrics node(String name, String kind, boolean itemized, NodeMetrics upstream) {
+        return nodes.computeIfAbsent(name, n -> new NodeMetrics(n, kind, itemized, upstream));
     }
 
+    /** The node registered last: while assembling, the end of the flow so far. */
+    synchronized NodeMetrics last() {
+        NodeMetrics last = null;
+        for (NodeMetrics n : nodes.values()) {
+            last = n;
+        }
+        return last;
+    }
+
+    synchronized NodeMetrics nodeNamed(String name) {
+        return nodes.get(name);
+    }
+
+    /**
+     * Every node's report. The nodes are read from the last to the first, each node's outcomes
+     * before the counter it receives on (its upstream's outputs, read with the upstream): so
+     * no node shows more outcomes than it received, and the nodes agree with each other.
+     */
     synchronized List<StageReport> snapshot() {
-        return nodes.values().stream().map(NodeMetrics::snapshot).toList();
+        List<NodeMetrics> order = new ArrayList<>(nodes.values());
+        Map<NodeMetrics, NodeMetrics.Raw> raw = new IdentityHashMap<>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            raw.put(order.get(i), order.get(i).read());
+        }
+        List<StageReport> reports = new ArrayList<>(order.size());
+        for (NodeMetrics n : order) {
+            NodeMetrics.Raw own = raw.get(n);
+            reports.add(own.report(n.received(own, n.upstream == null ? null : raw.get(n.upstream))));
+        }
+        return reports;
     }
 
     /** Completes when {@link RunningPipeline#stop} asks the source to stop. */

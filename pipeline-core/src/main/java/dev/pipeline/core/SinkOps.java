@@ -1,5 +1,6 @@
 package dev.pipeline.core;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -18,17 +19,26 @@ final class SinkOps {
     }
 
     @SuppressWarnings("unchecked")
-    static Mono<Object> consume(Sink<?, ?> sink, Flux<Object> upstream, RunContext ctx) {
+    /**
+     * @param branches the items, in one branch or one per worker (merged here)
+     * @param upstream the node the items come from; null for a dead-letter sink, which then
+     *     counts what it receives itself
+     */
+    static Mono<Object> consume(Sink<?, ?> sink, List<Flux<Object>> branches, RunContext ctx, NodeMetrics upstream) {
         if (sink.policy.kind == ErrorPolicy.Kind.DEAD_LETTER) {
             ctx.channel(sink.policy);
         }
-        NodeMetrics node = ctx.node(sink.name, "sink", true, NodeMetrics.Receipt.COUNTED);
+        NodeMetrics node = ctx.node(sink.name, "sink", true, upstream);
         node.outputsAreEmitted(true);
         Cell cell = node.newCell();
-        if (sink.kind == Sink.Kind.FOR_EACH && sink.policy.kind != ErrorPolicy.Kind.DEAD_LETTER) {
-            return inlineForEach(sink, (Consumer<Object>) sink.fn, upstream, ctx, cell);
+        Flux<Object> merged = branches.size() == 1 ? branches.get(0) : Flux.merge(branches);
+        if (upstream == null) {
+            node.ownReceipt();
         }
-        Flux<Object> items = StageOps.counted(upstream, cell);
+        Flux<Object> items = upstream == null ? StageOps.counted(merged, cell) : merged;
+        if (sink.kind == Sink.Kind.FOR_EACH && sink.policy.kind != ErrorPolicy.Kind.DEAD_LETTER) {
+            return inlineForEach(sink, (Consumer<Object>) sink.fn, items, ctx, cell);
+        }
         Mono<Object> result;
         switch (sink.kind) {
             case FOR_EACH:
@@ -54,7 +64,7 @@ final class SinkOps {
                                 ((Function<Flux<Object>, Mono<Object>>) sink.fn).apply(items),
                                 "sink '" + sink.name + "' returned a null Mono"))
                         // consumed as a whole: every item received counts once the consumer completes
-                        .doOnSuccess(v -> cell.emittedConcurrent(cell.readReceived() - cell.readEmitted()));
+                        .doOnSuccess(v -> cell.emittedConcurrent(received(node) - node.emittedTotal()));
         }
         return result.onErrorMap(e -> e instanceof PipelineException ? e
                 : new PipelineException(sink.name, "the sink failed: " + e, e));
@@ -76,7 +86,6 @@ final class SinkOps {
 
                 @Override
                 protected void hookOnNext(Object item) {
-                    cell.received();
                     try {
                         consumer.accept(item);
                     } catch (Throwable e) {
@@ -104,6 +113,11 @@ final class SinkOps {
             result.onCancel(terminal);
             upstream.subscribe(terminal);
         });
+    }
+
+    /** What the node has received so far (its upstream's outputs, or its own count). */
+    private static long received(NodeMetrics node) {
+        return node.upstream != null ? node.upstream.outputsTotal() : node.receivedTotal();
     }
 
     private static Mono<Object> forEach(Sink<?, ?> sink, Consumer<Object> consumer, Flux<Object> items, RunContext ctx,

@@ -24,15 +24,17 @@ final class StageOps {
     private StageOps() {
     }
 
-    /** Applies a stage that is not inline (see {@link #inlineGroup} for those). */
-    static Flux<Object> apply(Stage<?, ?> stage, Flux<Object> in, RunContext ctx) {
+    /**
+     * Applies a stage that is not inline (see {@link #inlineGroup} for those).
+     *
+     * @param upstream the node the stage's items come from
+     */
+    static Flux<Object> apply(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, NodeMetrics upstream) {
         if (stage.policy.kind == ErrorPolicy.Kind.DEAD_LETTER) {
             ctx.channel(stage.policy); // the dead-letter sink starts with the run
         }
-        NodeMetrics node = ctx.node(stage.name, stage.kind.label, stage.kind != Stage.Kind.CUSTOM,
-                NodeMetrics.Receipt.COUNTED);
-        boolean oneToOne = stage.kind != Stage.Kind.FLAT_MAP && stage.kind != Stage.Kind.BATCH
-                && stage.kind != Stage.Kind.CUSTOM;
+        NodeMetrics node = ctx.node(stage.name, stage.kind.label, stage.kind != Stage.Kind.CUSTOM, upstream);
+        boolean oneToOne = stage.kind != Stage.Kind.FLAT_MAP && stage.kind != Stage.Kind.BATCH;
         node.outputsAreEmitted(oneToOne);
         Cell cell = node.newCell();
         Flux<Object> out;
@@ -77,7 +79,8 @@ final class StageOps {
      *     source's items and its errors are attributed to it), else null
      */
     static Flux<Object> inlineGroup(List<Stage<?, ?>> stages, Flux<Object> in, RunContext ctx, String sourceName,
-            Cell sourceCell) {
+            Cell sourceCell, NodeMetrics upstream) {
+        NodeMetrics previous = upstream;
         Flux<Object> out = in;
         StringBuilder names = new StringBuilder();
         int from = 0;
@@ -86,8 +89,9 @@ final class StageOps {
             InlineOperator.Step[] steps = new InlineOperator.Step[chunk.size()];
             for (int i = 0; i < steps.length; i++) {
                 Stage<?, ?> stage = chunk.get(i);
-                NodeMetrics node = ctx.node(stage.name, stage.kind.label, true, NodeMetrics.Receipt.DERIVED);
+                NodeMetrics node = ctx.node(stage.name, stage.kind.label, true, previous);
                 node.outputsAreEmitted(true);
+                previous = node;
                 steps[i] = InlineOperator.Step.of(stage, node.newCell(), ctx);
                 names.append(names.length() == 0 ? "" : "+").append(stage.name);
             }
@@ -144,9 +148,9 @@ final class StageOps {
                     cell.busy(System.nanoTime() - started[0]);
                     if (v == null) {
                         cell.filteredConcurrent();
-                    } else {
-                        cell.emittedConcurrent(1);
                     }
+                    // a value counts as emitted when it leaves the stage (see leaving()), not here:
+                    // it may still wait in flatMapSequential's reorder buffer
                 })
                 .onErrorResume(e -> {
                     cell.retried(attempts[0] - 1L);
@@ -157,23 +161,34 @@ final class StageOps {
 
     private static Flux<Object> perItem(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, Cell cell,
             Function<Object, Mono<Object>> attempt) {
-        Function<Object, Mono<Object>> mapper = item -> {
-            cell.received();
-            return guarded(stage, ctx, cell, attempt, item);
-        };
+        // what the stage received is what its upstream passed on (see NodeMetrics): items waiting
+        // in the prefetch queue of concatMap/flatMap are this stage's, in flight
+        Function<Object, Mono<Object>> mapper = item -> guarded(stage, ctx, cell, attempt, item);
+        Flux<Object> out;
         if (stage.concurrency == 1) {
-            return in.concatMap(mapper);
+            out = in.concatMap(mapper);
+        } else {
+            out = stage.ordered ? in.flatMapSequential(mapper, stage.concurrency, 1)
+                    : in.flatMap(mapper, stage.concurrency, 1);
         }
-        return stage.ordered ? in.flatMapSequential(mapper, stage.concurrency, 1) : in.flatMap(mapper, stage.concurrency, 1);
+        return leaving(out, cell);
+    }
+
+    /** Counts items as they leave an asynchronous stage (single writer: the stage's output path). */
+    private static Flux<Object> leaving(Flux<Object> out, Cell cell) {
+        return out.handle((item, sink) -> {
+            cell.emitted();
+            sink.next(item);
+        });
     }
 
     private static Flux<Object> partitioned(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, Cell cell) {
         int lanes = stage.concurrency;
         Function<Object, Mono<Object>> attempt = asyncAttempt(stage);
         Function<Object, Object> key = stage.key;
-        return counted(in, cell)
+        return leaving(in
                 .groupBy(item -> Math.floorMod(Objects.hashCode(key.apply(item)), lanes))
-                .flatMap(lane -> lane.concatMap(item -> guarded(stage, ctx, cell, attempt, item)), lanes)
+                .flatMap(lane -> lane.concatMap(item -> guarded(stage, ctx, cell, attempt, item)), lanes), cell)
                 .onErrorMap(e -> e instanceof PipelineException ? e
                         : new PipelineException(stage.name, "the key function failed: " + e, e));
     }
@@ -182,7 +197,6 @@ final class StageOps {
     private static Flux<Object> flatMap(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, Cell cell) {
         Duration timeout = stage.timeout;
         Function<Object, Publisher<Object>> mapper = item -> {
-            cell.received();
             Flux<Object> results = Flux.defer(() -> Flux.from((Publisher<Object>) Objects.requireNonNull(
                     stage.fn.apply(item), "the function of flatMap stage '" + stage.name + "' returned null")));
             if (timeout != null) {
@@ -190,17 +204,27 @@ final class StageOps {
                 results = results.timeout(Tasks.sleep(timeout), v -> Tasks.sleep(timeout), timedOut);
             }
             return results
-                    .doOnNext(v -> cell.outputsConcurrent(1))
                     .doOnComplete(() -> cell.emittedConcurrent(1))
                     .onErrorResume(e -> ctx.reject(stage.name, stage.policy, cell, item, e, 1).thenMany(Flux.empty()));
         };
+        Flux<Object> out;
         if (stage.concurrency == 1) {
-            return in.concatMap(mapper);
+            out = in.concatMap(mapper);
+        } else {
+            out = stage.ordered ? in.flatMapSequential(mapper, stage.concurrency)
+                    : in.flatMap(mapper, stage.concurrency);
         }
-        return stage.ordered ? in.flatMapSequential(mapper, stage.concurrency) : in.flatMap(mapper, stage.concurrency);
+        // results count as they leave the stage
+        return out.handle((item, sink) -> {
+            cell.output();
+            sink.next(item);
+        });
     }
 
-    /** Counts items received; a {@code handle} costs far less per item than {@code doOnNext}. */
+    /**
+     * Counts items received, for a node that counts its own receipts (a dead-letter sink); a
+     * {@code handle} costs far less per item than {@code doOnNext}.
+     */
     static Flux<Object> counted(Flux<Object> in, Cell cell) {
         return in.handle((item, sink) -> {
             cell.received();
@@ -211,7 +235,7 @@ final class StageOps {
     // ------------------------------------------------------------------ batch, throttle, custom
 
     private static Flux<Object> batch(Stage<?, ?> stage, Flux<Object> in, Cell cell) {
-        return counted(in, cell)
+        return in
                 .bufferTimeout(stage.size, stage.window, Schedulers.parallel(), true)
                 .map(list -> {
                     cell.emitted(list.size());
@@ -225,7 +249,6 @@ final class StageOps {
         AsyncSemaphore permits = ctx.limiter(stage.name, stage.size);
         Duration per = stage.window;
         return in.concatMap(item -> {
-            cell.received();
             return permits.acquire().then(Mono.fromCallable(() -> {
                 Tasks.sleep(per).subscribe(null, null, permits::release);
                 cell.emitted();
@@ -236,11 +259,13 @@ final class StageOps {
 
     @SuppressWarnings("unchecked")
     private static Flux<Object> custom(Stage<?, ?> stage, Flux<Object> in, Cell cell) {
-        Flux<Object> counted = counted(in, cell);
-        Publisher<Object> out = (Publisher<Object>) Objects.requireNonNull(stage.fn.apply(counted),
+        Publisher<Object> out = (Publisher<Object>) Objects.requireNonNull(stage.fn.apply(in),
                 "the operator chain of stage '" + stage.name + "' returned null");
         return Flux.from(out)
-                .doOnNext(v -> cell.output())
+                .<Object>handle((v, sink) -> {
+                    cell.emitted();
+                    sink.next(v);
+                })
                 .onErrorMap(e -> e instanceof PipelineException ? e
                         : new PipelineException(stage.name, "the operator chain failed: " + e, e));
     }
