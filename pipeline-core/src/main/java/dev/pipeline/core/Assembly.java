@@ -27,17 +27,18 @@ final class Assembly {
     private Assembly() {
     }
 
-    /** The main flow and its dead-letter sinks: the sink's result, or the run's error. */
+    /**
+     * Assembles one run now (its nodes exist once this returns; nothing is subscribed): the
+     * main flow and its dead-letter sinks, as a Mono of the sink's result or the run's error.
+     */
     static Mono<Object> run(Source<?> source, List<Object> steps, Sink<?, ?> sink, RunContext ctx) {
-        return Mono.defer(() -> {
-            List<Mono<?>> side = new ArrayList<>();
-            List<Flux<Object>> flow = flow(source, steps, ctx, side);
-            Object[] result = {null};
-            List<Mono<?>> all = new ArrayList<>(side);
-            all.add(SinkOps.consume(sink, flow, ctx, ctx.last()).doOnNext(r -> result[0] = r));
-            Mono<Void> main = Mono.when(all);
-            return withDeadLetters(main, ctx).then(Mono.fromSupplier(() -> result[0]));
-        });
+        List<Mono<?>> side = new ArrayList<>();
+        List<Flux<Object>> flow = flow(source, steps, ctx, side);
+        Object[] result = {null};
+        List<Mono<?>> all = new ArrayList<>(side);
+        all.add(SinkOps.consume(sink, flow, ctx, ctx.last()).doOnNext(r -> result[0] = r));
+        Mono<Void> main = Mono.when(all);
+        return withDeadLetters(main, ctx).then(Mono.fromSupplier(() -> result[0]));
     }
 
     /** The items that would reach a sink, as a Flux, with buffers and dead-letter sinks running. */

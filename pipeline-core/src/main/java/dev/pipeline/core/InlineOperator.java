@@ -131,17 +131,17 @@ final class InlineOperator extends FluxOperator<Object, Object> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void subscribe(CoreSubscriber<? super Object> actual) {
-        if (actual instanceof Fuseable.ConditionalSubscriber) {
-            source.subscribe(new ConditionalInline(this, (Fuseable.ConditionalSubscriber<? super Object>) actual));
-        } else {
-            source.subscribe(new Inline(this, actual));
-        }
+        source.subscribe(new Inline(this, actual));
     }
 
-    private static class Inline implements CoreSubscriber<Object>, Subscription, Scannable {
+    /**
+     * Always a {@link Fuseable.ConditionalSubscriber} towards its source, whatever its
+     * downstream: a dropped item then costs the source no {@code request(1)}.
+     */
+    private static final class Inline implements Fuseable.ConditionalSubscriber<Object>, Subscription, Scannable {
         final CoreSubscriber<? super Object> actual;
+        final Fuseable.ConditionalSubscriber<? super Object> conditional;
         final String sourceName;
         final Cell sourceCell;
         final Step[] steps;
@@ -154,8 +154,11 @@ final class InlineOperator extends FluxOperator<Object, Object> {
         Subscription upstream;
         boolean done;
 
+        @SuppressWarnings("unchecked")
         Inline(InlineOperator op, CoreSubscriber<? super Object> actual) {
             this.actual = actual;
+            this.conditional = actual instanceof Fuseable.ConditionalSubscriber
+                    ? (Fuseable.ConditionalSubscriber<? super Object>) actual : null;
             this.sourceName = op.sourceName;
             this.sourceCell = op.sourceCell;
             this.steps = op.steps;
@@ -244,6 +247,27 @@ final class InlineOperator extends FluxOperator<Object, Object> {
         }
 
         @Override
+        public boolean tryOnNext(Object t) {
+            if (done) {
+                Operators.onNextDropped(t, actual.currentContext());
+                return true;
+            }
+            Object v = apply(t);
+            if (v == DROP) {
+                return false;
+            }
+            if (v == FAIL) {
+                fail();
+                return true;
+            }
+            if (conditional != null) {
+                return conditional.tryOnNext(v);
+            }
+            actual.onNext(v);
+            return true;
+        }
+
+        @Override
         public void onError(Throwable e) {
             if (done) {
                 Operators.onErrorDropped(e, actual.currentContext());
@@ -291,32 +315,6 @@ final class InlineOperator extends FluxOperator<Object, Object> {
                 return Attr.RunStyle.SYNC;
             }
             return null;
-        }
-    }
-
-    private static final class ConditionalInline extends Inline implements Fuseable.ConditionalSubscriber<Object> {
-        private final Fuseable.ConditionalSubscriber<? super Object> conditional;
-
-        ConditionalInline(InlineOperator op, Fuseable.ConditionalSubscriber<? super Object> actual) {
-            super(op, actual);
-            this.conditional = actual;
-        }
-
-        @Override
-        public boolean tryOnNext(Object t) {
-            if (done) {
-                Operators.onNextDropped(t, actual.currentContext());
-                return true;
-            }
-            Object v = apply(t);
-            if (v == DROP) {
-                return false;
-            }
-            if (v == FAIL) {
-                fail();
-                return true;
-            }
-            return conditional.tryOnNext(v);
         }
     }
 }

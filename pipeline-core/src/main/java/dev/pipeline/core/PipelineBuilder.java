@@ -51,6 +51,9 @@ public final class PipelineBuilder<T> {
      * Adds a bounded hand-off queue (asyncq's pattern): what comes before puts items in,
      * waiting while it is full; the stages after it take items out, in one copy or in
      * {@link #workers(int) several}. Reported as a stage of kind "buffer" with its depth.
+     * Besides the {@code capacity} items in the queue, the producing side requests up to
+     * {@code min(capacity, 256)} items ahead from upstream, so up to about twice the capacity
+     * can be in the buffer's flight.
      *
      * @param name the buffer's name
      * @param capacity the most items it holds, {@code > 0}
@@ -93,6 +96,7 @@ public final class PipelineBuilder<T> {
     public <R> Pipeline<R> to(Sink<? super T, R> sink) {
         Require.nonNull(sink, "sink");
         checkNames(sink.name);
+        checkDeadLetterSinks(sink);
         return new Pipeline<>("pipeline", source, steps, sink, List.of());
     }
 
@@ -108,6 +112,24 @@ public final class PipelineBuilder<T> {
         checkNames(null);
         return (Flux<T>) Flux.defer(() -> Assembly.flux(source, steps,
                 new RunContext("pipeline", reactor.core.scheduler.Schedulers.parallel(), List.of(), false)));
+    }
+
+    /** A dead-letter sink's own failures cannot be dead-lettered: reject that when the pipeline is built. */
+    private void checkDeadLetterSinks(Sink<?, ?> sink) {
+        List<ErrorPolicy> policies = new ArrayList<>();
+        policies.add(source.policy);
+        policies.add(sink.policy);
+        for (Object step : steps) {
+            if (step instanceof Stage) {
+                policies.add(((Stage<?, ?>) step).policy);
+            }
+        }
+        for (ErrorPolicy p : policies) {
+            if (p.deadLetters != null && p.deadLetters.policy.deadLetters != null) {
+                throw new IllegalArgumentException("dead-letter sink '" + p.deadLetters.name
+                        + "' has a dead-letter policy itself; give it failFast() or skip()");
+            }
+        }
     }
 
     private void checkNames(String sinkName) {

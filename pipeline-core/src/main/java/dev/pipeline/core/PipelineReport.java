@@ -53,7 +53,7 @@ public final class PipelineReport<R> {
         return Optional.ofNullable(error);
     }
 
-    /** @return the sink's result, once the run completed (empty for a {@code Void} sink) */
+    /** @return the sink's result, once the run completed or stopped after every item in flight finished (empty for a {@code Void} sink) */
     public Optional<R> result() {
         return Optional.ofNullable(result);
     }

@@ -40,6 +40,15 @@ final class Run<R> implements RunningPipeline<R> {
 
     @SuppressWarnings("unchecked")
     void start() {
+        Mono<Object> assembled;
+        RuntimeException assemblyFailure = null;
+        try {
+            assembled = Assembly.run(pipeline.source, pipeline.steps, pipeline.sink, ctx);
+        } catch (RuntimeException e) {
+            assembled = null;
+            assemblyFailure = e instanceof PipelineException ? e
+                    : new PipelineException(pipeline.name, "the pipeline could not be assembled: " + e, e);
+        }
         for (PipelineListener l : ctx.listeners) {
             try {
                 l.onStart(this);
@@ -47,8 +56,12 @@ final class Run<R> implements RunningPipeline<R> {
                 LOG.warn("pipeline '{}': listener {} failed in onStart", pipeline.name, l, e);
             }
         }
+        if (assemblyFailure != null) {
+            finish(PipelineStatus.FAILED, assemblyFailure);
+            return;
+        }
         LOG.debug("pipeline '{}' started", pipeline.name);
-        subscription = Assembly.run(pipeline.source, pipeline.steps, pipeline.sink, ctx).subscribe(
+        subscription = assembled.subscribe(
                 r -> result = (R) r,
                 e -> finish(PipelineStatus.FAILED, e),
                 () -> finish(stopRequested ? PipelineStatus.STOPPED : PipelineStatus.COMPLETED, null));

@@ -28,6 +28,8 @@ public interface RunningPipeline<R> {
      *
      * @param grace how long in-flight items may take, {@code >= 0}
      * @return a Mono of the final report
+     * @throws IllegalStateException for the handle of a {@link Pipeline#run()} (as a listener
+     *     sees it): only a run from {@link Pipeline#start()} can be stopped gracefully
      */
     Mono<PipelineReport<R>> stop(Duration grace);
 

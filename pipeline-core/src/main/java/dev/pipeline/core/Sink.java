@@ -124,12 +124,20 @@ public final class Sink<T, R> {
 
     /**
      * What to do with an item the sink fails on. Defaults to {@link ErrorPolicy#failFast()}.
+     * Applies to {@link #forEach}, {@link #forEachAsync} and {@link #create}; the other sinks
+     * have no single item to blame (their failure fails the run).
      *
      * @param policy the policy
      * @return a copy with that policy
+     * @throws IllegalStateException for sinks without per-item failures
      */
     public Sink<T, R> onError(ErrorPolicy policy) {
-        return new Sink<>(name, kind, fn, Require.nonNull(policy, "policy"), concurrency);
+        Require.nonNull(policy, "policy");
+        if (kind != Kind.FOR_EACH && kind != Kind.FOR_EACH_ASYNC && kind != Kind.CONTEXT) {
+            throw new IllegalStateException("onError() does not apply to sink '" + name
+                    + "': it has no single item to blame; only forEach, forEachAsync and create sinks do");
+        }
+        return new Sink<>(name, kind, fn, policy, concurrency);
     }
 
     /**

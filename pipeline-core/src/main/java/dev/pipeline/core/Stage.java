@@ -24,9 +24,9 @@ import reactor.util.retry.Retry;
  * }</pre>
  *
  * <p>Synchronous stages ({@link #map}, {@link #filter}) run inline, fused with their
- * neighbours, with no allocation per item. When such a stage is given a {@link #retry},
- * {@link #timeout} or a dead-letter policy, it runs each item inside a Mono instead (retries
- * wait, and a dead letter may wait for room).
+ * neighbours, with no allocation per item. When such a stage is given a {@link #retry} or a
+ * dead-letter policy, it runs each item inside a Mono instead (retries wait, and a dead letter
+ * may wait for room).
  *
  * @param <I> the input type
  * @param <O> the output type
@@ -313,7 +313,7 @@ public final class Stage<I, O> {
 
     /** Whether a synchronous stage can run inline (no retry, timeout or dead letters). */
     boolean inline() {
-        return (kind == Kind.MAP || kind == Kind.FILTER) && retry == null && timeout == null
+        return (kind == Kind.MAP || kind == Kind.FILTER) && retry == null
                 && policy.kind != ErrorPolicy.Kind.DEAD_LETTER;
     }
 

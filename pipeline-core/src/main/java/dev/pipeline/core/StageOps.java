@@ -186,11 +186,23 @@ final class StageOps {
         int lanes = stage.concurrency;
         Function<Object, Mono<Object>> attempt = asyncAttempt(stage);
         Function<Object, Object> key = stage.key;
-        return leaving(in
-                .groupBy(item -> Math.floorMod(Objects.hashCode(key.apply(item)), lanes))
-                .flatMap(lane -> lane.concatMap(item -> guarded(stage, ctx, cell, attempt, item)), lanes), cell)
-                .onErrorMap(e -> e instanceof PipelineException ? e
-                        : new PipelineException(stage.name, "the key function failed: " + e, e));
+        // the lane is computed first, so that a failing key function fails the run naming the
+        // stage and the item (groupBy would report it twice)
+        return leaving(in.<Object[]>handle((item, sink) -> {
+                    Object k;
+                    try {
+                        k = key.apply(item);
+                    } catch (Throwable e) {
+                        Exceptions.throwIfJvmFatal(e);
+                        cell.failed();
+                        sink.error(new PipelineException(stage.name, item, 1,
+                                new IllegalStateException("the key function failed: " + e, e)));
+                        return;
+                    }
+                    sink.next(new Object[] {item, Math.floorMod(Objects.hashCode(k), lanes)});
+                })
+                .groupBy(keyed -> (Integer) keyed[1], keyed -> keyed[0])
+                .flatMap(lane -> lane.concatMap(item -> guarded(stage, ctx, cell, attempt, item)), lanes), cell);
     }
 
     @SuppressWarnings("unchecked")
@@ -259,8 +271,12 @@ final class StageOps {
 
     @SuppressWarnings("unchecked")
     private static Flux<Object> custom(Stage<?, ?> stage, Flux<Object> in, Cell cell) {
-        Publisher<Object> out = (Publisher<Object>) Objects.requireNonNull(stage.fn.apply(in),
-                "the operator chain of stage '" + stage.name + "' returned null");
+        Publisher<Object> out;
+        try {
+            out = (Publisher<Object>) Objects.requireNonNull(stage.fn.apply(in), "the function returned null");
+        } catch (RuntimeException e) {
+            throw new PipelineException(stage.name, "the operator chain could not be built: " + e, e);
+        }
         return Flux.from(out)
                 .<Object>handle((v, sink) -> {
                     cell.emitted();

@@ -127,8 +127,11 @@ public final class StageReport {
     }
 
     /**
-     * Time spent in the stage's own function: measured on every item of asynchronous stages,
-     * estimated from one item in 1024 for inline ones ({@link Stage#map}, {@link Stage#filter}).
+     * Time spent on items: for {@link Stage#map} and {@link Stage#filter} run inline, the
+     * time in their function, estimated from one item in 1024; for stages that run each item
+     * in a Mono ({@link Stage#mapAsync}, {@link Stage#blocking}, partitioned, and map or filter
+     * with a retry or dead letters), the time from an item's first attempt to its outcome,
+     * retries and their backoff included. Zero for other kinds and for sinks.
      *
      * @return the busy time
      */

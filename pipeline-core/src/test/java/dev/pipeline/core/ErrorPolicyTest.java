@@ -123,10 +123,19 @@ class ErrorPolicyTest {
     void aDeadLetterSinkCannotHaveADeadLetterPolicy() {
         Sink<DeadLetter<?>, Void> dlq = Sink.forEach("dlq", (DeadLetter<?> l) -> { });
         Sink<DeadLetter<?>, Void> nested = Sink.<DeadLetter<?>>forEach("nested", l -> { }).onError(ErrorPolicy.deadLetter(dlq));
-        StepVerifier.create(words().then(Stage.map("parse", ErrorPolicyTest::parse).onError(ErrorPolicy.deadLetter(nested)))
-                        .to(Sink.collect("out")).run())
-                .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("dead-letter sink 'nested' has a dead-letter policy itself"))
-                .verify();
+        PipelineBuilder<Integer> b = words().then(Stage.map("parse", ErrorPolicyTest::parse).onError(ErrorPolicy.deadLetter(nested)));
+        assertThatThrownBy(() -> b.to(Sink.collect("out")))
+                .as("rejected when the pipeline is built, not when it runs")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dead-letter sink 'nested' has a dead-letter policy itself; give it failFast() or skip()");
+    }
+
+    @Test
+    void onlySinksWithItemsToBlameTakeAPolicy() {
+        assertThatThrownBy(() -> Sink.<Integer>collect("all").onError(ErrorPolicy.skip()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("onError() does not apply to sink 'all'");
+        assertThat(Sink.forEachAsync("each", (Integer n) -> Mono.empty()).onError(ErrorPolicy.skip()).name()).isEqualTo("each");
     }
 
     @Test

@@ -285,6 +285,23 @@ class StageTest {
             assertThat(seen.stream().filter(s -> s.startsWith("a"))).containsExactly("a1", "a2", "a3");
             assertThat(seen.stream().filter(s -> s.startsWith("b"))).containsExactly("b1", "b2", "b3");
         }
+
+        @Test
+        void aFailingKeyFunctionFailsTheRunNamingTheStageAndItem() {
+            StepVerifier.create(from(List.of("a", "boom"))
+                            .then(Stage.mapAsyncPartitioned("keyed", (String s) -> {
+                                if (s.equals("boom")) {
+                                    throw new IllegalArgumentException("no key");
+                                }
+                                return s;
+                            }, (String s) -> Mono.just(s)).concurrency(2))
+                            .toFlux())
+                    .expectNext("a")
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(PipelineException.class)
+                            .hasMessageContaining("stage 'keyed' failed on item boom")
+                            .hasMessageContaining("the key function failed"))
+                    .verify();
+        }
     }
 
     @Nested
@@ -310,6 +327,16 @@ class StageTest {
             assertThat(r.stage("window-sums").received()).isEqualTo(4);
             assertThat(r.stage("window-sums").outputs()).isEqualTo(2);
             assertThat(r.stage("window-sums").itemized()).isFalse();
+        }
+
+        @Test
+        void anOperatorChainThatCannotBeBuiltFailsTheRunNamingTheStage() {
+            StepVerifier.create(from(List.of(1)).then(Stage.<Integer, Integer>of("unbuildable", f -> {
+                        throw new IllegalStateException("no chain");
+                    })).to(Sink.collect("out")).run())
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(PipelineException.class)
+                            .hasMessageContaining("stage 'unbuildable'").hasMessageContaining("no chain"))
+                    .verify();
         }
 
         @Test
