@@ -1,25 +1,40 @@
 package dev.pipeline.examples;
 
+import java.util.concurrent.Callable;
+
 import dev.pipeline.examples.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The command line: {@code list}, {@code run <name>}, {@code bench <scenario>}; no arguments runs etl. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "pipeline 0.1.0",
-        description = "The asyncio tutorial programs as pipelines, the ETL job and the benchmarks.",
-        subcommands = {BenchCommand.class})
-public final class Main {
+        description = "The asyncio tutorial programs as pipelines, the ETL job and the benchmarks.%n"
+                + "With no arguments: run etl.",
+        subcommands = {ListCommand.class, RunCommand.class, BenchCommand.class})
+public final class Main implements Callable<Integer> {
 
-    private Main() {
-    }
+    @Spec
+    CommandSpec spec;
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        System.exit(commandLine().execute(args));
     }
 
-    /** Runs the command line in-process and returns the exit code (for tests). */
-    public static int execute(String... args) {
-        return new CommandLine(new Main()).execute(args);
+    /** The command line, for running in-process (tests set its out and err). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine run = spec.commandLine().getSubcommands().get("run");
+        if (!run.getSubcommands().containsKey("etl")) {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return 0;
+        }
+        return spec.commandLine().execute("run", "etl");
     }
 }

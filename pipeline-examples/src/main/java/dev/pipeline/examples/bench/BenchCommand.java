@@ -2,9 +2,11 @@ package dev.pipeline.examples.bench;
 
 import picocli.CommandLine.Command;
 
-/** {@code bench <scenario>}: the scenarios of ../shared/bench/SCENARIOS.md, one RESULT line each. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark scenario and print its RESULT lines.",
-        subcommands = {HttpFetchBench.class, DbInsertBench.class, FileLinesBench.class})
+/** {@code bench <scenario>}: the scenarios of SCENARIOS.md, each ending with its RESULT line. */
+@Command(name = "bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "<scenario>",
+        description = "Run a benchmark scenario; each prints RESULT lines, the framework's last.",
+        subcommands = {QueueBench.class, GatherSleepBench.class, SemaphoreBench.class, ChainBench.class,
+                ChessBench.class, HttpFetchBench.class, DbInsertBench.class, FileLinesBench.class,
+                BackpressureBench.class, OverheadBench.class})
 public final class BenchCommand {
 }

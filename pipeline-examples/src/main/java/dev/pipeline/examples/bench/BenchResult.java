@@ -32,9 +32,15 @@ public final class BenchResult {
         return this;
     }
 
-    /** Adds a key with a decimal number. */
+    /** Adds a key with a decimal number: four decimals below 100, one above (as the Python baselines print). */
     public BenchResult put(String key, double value) {
-        values.put(key, String.format(Locale.ROOT, "%.4f", value).replaceAll("0+$", "").replaceAll("\\.$", ""));
+        values.put(key, String.format(Locale.ROOT, Math.abs(value) < 100 ? "%.4f" : "%.1f", value));
+        return this;
+    }
+
+    /** Adds a key with true or false. */
+    public BenchResult put(String key, boolean value) {
+        values.put(key, Boolean.toString(value));
         return this;
     }
 

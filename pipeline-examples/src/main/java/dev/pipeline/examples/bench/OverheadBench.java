@@ -1,0 +1,60 @@
+package dev.pipeline.examples.bench;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.pipeline.core.Pipeline;
+import dev.pipeline.core.Sink;
+import dev.pipeline.core.Source;
+import dev.pipeline.core.Stage;
+import dev.pipeline.core.aio.Tasks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
+
+/**
+ * The pipeline's own cost: N items through map -> filter -> map as a three-stage pipeline with
+ * its accounting, vs the same chain written by hand as a Flux, in one JVM.
+ */
+@Command(name = "overhead", mixinStandardHelpOptions = true,
+        description = "N items through a 3-stage map/filter/map pipeline vs the same hand-written Flux.")
+public final class OverheadBench implements Callable<Integer> {
+
+    @Option(names = {"--n", "-n"}, description = "items (default ${DEFAULT-VALUE})", defaultValue = "1000000")
+    int n;
+
+    @Option(names = "--rounds", description = "rounds of each in this JVM; the last is reported (default ${DEFAULT-VALUE})",
+            defaultValue = "10")
+    int rounds;
+
+    @Override
+    public Integer call() {
+        long[] sink = new long[1];
+        Pipeline<Void> pipeline = Pipeline.from(Source.of("numbers", Flux.range(0, n)))
+                .then(Stage.map("double", (Integer i) -> i * 2L))
+                .then(Stage.filter("not-multiple-of-3", (Long i) -> i % 3 != 0))
+                .then(Stage.map("plus-one", (Long i) -> i + 1))
+                .to(Sink.forEach("sum", (Long i) -> sink[0] += i));
+        Flux<Long> handWritten = Flux.range(0, n).map(i -> i * 2L).filter(i -> i % 3 != 0).map(i -> i + 1);
+        List<Rounds.Round<Long>> flux = null;
+        List<Rounds.Round<Long>> piped = null;
+        // interleave the two so both see the same JIT and GC state
+        for (int i = 0; i < rounds; i++) {
+            flux = Rounds.run(1, () -> handWritten.reduce(0L, Long::sum).block());
+            piped = Rounds.run(1, () -> {
+                sink[0] = 0;
+                Tasks.run(pipeline.run());
+                return sink[0];
+            });
+        }
+        double fluxS = Rounds.warm(flux).seconds();
+        double pipeS = Rounds.warm(piped).seconds();
+        boolean ok = flux.get(0).value().equals(piped.get(0).value());
+        System.out.println(BenchResult.of("overhead", "flux").put("n", n).put("wall_s", fluxS)
+                .put("items_per_s", Math.round(n / fluxS)).put("checksum", flux.get(0).value()).line());
+        System.out.println(BenchResult.of("overhead", "pipeline").put("n", n).put("wall_s", pipeS)
+                .put("items_per_s", Math.round(n / pipeS)).put("ratio", pipeS / fluxS)
+                .put("checksum", piped.get(0).value()).put("ok", ok).line());
+        return ok ? 0 : 1;
+    }
+}

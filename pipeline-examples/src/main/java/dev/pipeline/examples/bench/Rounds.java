@@ -1,0 +1,41 @@
+package dev.pipeline.examples.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Runs a measured body several times in one JVM: round 1 is cold (class loading, JIT), the
+ * last is warm. Scenarios report both, as the reference implementations do.
+ */
+public final class Rounds {
+
+    private Rounds() {
+    }
+
+    /** One round's outcome: seconds and whatever the body wants to check. */
+    public record Round<T>(double seconds, T value) {
+    }
+
+    /** Runs {@code body} {@code rounds} times (at least once) and returns every round. */
+    public static <T> List<Round<T>> run(int rounds, Supplier<T> body) {
+        List<Round<T>> all = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, rounds); i++) {
+            System.gc();
+            long t0 = System.nanoTime();
+            T value = body.get();
+            all.add(new Round<>((System.nanoTime() - t0) / 1e9, value));
+        }
+        return all;
+    }
+
+    /** The last round: the warm figure (the cold one when there was one round only). */
+    public static <T> Round<T> warm(List<Round<T>> rounds) {
+        return rounds.get(rounds.size() - 1);
+    }
+
+    /** The first round: the cold figure. */
+    public static <T> Round<T> cold(List<Round<T>> rounds) {
+        return rounds.get(0);
+    }
+}
