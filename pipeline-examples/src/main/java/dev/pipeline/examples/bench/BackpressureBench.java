@@ -74,7 +74,10 @@ public final class BackpressureBench implements Callable<Integer> {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "bench", "backpressure-memory", "--in-process",
                 "--n", Long.toString(n), "--capacity", Integer.toString(capacity), "--work-us", Double.toString(workUs)));
-        Process child = new ProcessBuilder(command).inheritIO().start();
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (var lines = child.inputReader().lines()) {
+            lines.forEach(System.out::println); // through System.out, so 'bench all' sees the RESULT line
+        }
         return child.waitFor();
     }
 }

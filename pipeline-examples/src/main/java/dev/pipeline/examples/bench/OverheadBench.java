@@ -1,5 +1,6 @@
 package dev.pipeline.examples.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -23,7 +24,7 @@ public final class OverheadBench implements Callable<Integer> {
     @Option(names = {"--n", "-n"}, description = "items (default ${DEFAULT-VALUE})", defaultValue = "1000000")
     int n;
 
-    @Option(names = "--rounds", description = "rounds of each in this JVM; the last is reported (default ${DEFAULT-VALUE})",
+    @Option(names = "--rounds", description = "rounds of each in this JVM; the median of the second half is reported (default ${DEFAULT-VALUE})",
             defaultValue = "10")
     int rounds;
 
@@ -36,19 +37,23 @@ public final class OverheadBench implements Callable<Integer> {
                 .then(Stage.map("plus-one", (Long i) -> i + 1))
                 .to(Sink.forEach("sum", (Long i) -> sink[0] += i));
         Flux<Long> handWritten = Flux.range(0, n).map(i -> i * 2L).filter(i -> i % 3 != 0).map(i -> i + 1);
-        List<Rounds.Round<Long>> flux = null;
-        List<Rounds.Round<Long>> piped = null;
+        List<Rounds.Round<Long>> flux = new ArrayList<>();
+        List<Rounds.Round<Long>> piped = new ArrayList<>();
         // interleave the two so both see the same JIT and GC state
         for (int i = 0; i < rounds; i++) {
-            flux = Rounds.run(1, () -> handWritten.reduce(0L, Long::sum).block());
-            piped = Rounds.run(1, () -> {
+            flux.addAll(Rounds.run(1, () -> {
+                sink[0] = 0;
+                handWritten.doOnNext(x -> sink[0] += x).then().block();
+                return sink[0];
+            }));
+            piped.addAll(Rounds.run(1, () -> {
                 sink[0] = 0;
                 Tasks.run(pipeline.run());
                 return sink[0];
-            });
+            }));
         }
-        double fluxS = Rounds.warm(flux).seconds();
-        double pipeS = Rounds.warm(piped).seconds();
+        double fluxS = Rounds.warmMedian(flux).seconds();
+        double pipeS = Rounds.warmMedian(piped).seconds();
         boolean ok = flux.get(0).value().equals(piped.get(0).value());
         System.out.println(BenchResult.of("overhead", "flux").put("n", n).put("wall_s", fluxS)
                 .put("items_per_s", Math.round(n / fluxS)).put("checksum", flux.get(0).value()).line());

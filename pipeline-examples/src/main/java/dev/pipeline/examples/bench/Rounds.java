@@ -38,4 +38,11 @@ public final class Rounds {
     public static <T> Round<T> cold(List<Round<T>> rounds) {
         return rounds.get(0);
     }
+
+    /** The median time of the rounds in the second half (warm), as a round holding the last value. */
+    public static <T> Round<T> warmMedian(List<Round<T>> rounds) {
+        List<Round<T>> warm = rounds.subList(rounds.size() / 2, rounds.size());
+        double[] times = warm.stream().mapToDouble(Round::seconds).sorted().toArray();
+        return new Round<>(times[times.length / 2], warm.get(warm.size() - 1).value());
+    }
 }
