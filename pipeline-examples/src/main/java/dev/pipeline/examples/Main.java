@@ -25,7 +25,26 @@ public final class Main implements Callable<Integer> {
 
     /** The command line, for running in-process (tests set its out and err). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // a one-line reason, not a stack trace; PIPELINE_DEBUG=1 shows the trace
+            cmd.getErr().println("error: " + cmd.getCommandName() + ": " + reason(e));
+            if (System.getenv("PIPELINE_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            cmd.getErr().flush();
+            return 1;
+        });
+    }
+
+    /** The message of {@code e}, or of its first cause with one, with the exception type where useful. */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t instanceof IllegalArgumentException || t instanceof IllegalStateException
+                        ? t.getMessage() : t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getName();
     }
 
     @Override

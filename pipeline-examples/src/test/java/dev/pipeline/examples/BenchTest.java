@@ -1,0 +1,66 @@
+package dev.pipeline.examples;
+
+import java.util.List;
+
+import dev.pipeline.examples.bench.BenchResult;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The benchmark scenarios run at small sizes and check their own results (no timing asserted). */
+class BenchTest {
+
+    private static String resultLine(Cli.Run run) {
+        List<String> results = run.lines().stream().filter(l -> l.startsWith("RESULT ")).toList();
+        assertThat(results).as(run.out() + run.err()).isNotEmpty();
+        return results.get(results.size() - 1);
+    }
+
+    @Test
+    void resultLinesFollowTheDocumentedFormat() {
+        String line = BenchResult.of("queue", "pipeline").put("n", 10).put("wall_s", 1.23456).put("big", 1234.56)
+                .put("ok", true).line();
+        assertThat(line).isEqualTo("RESULT scenario=queue impl=pipeline n=10 wall_s=1.2346 big=1234.6 ok=true");
+        assertThatThrownBy(() -> BenchResult.of("a", "b").put("k", "two words")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void queueChecksumIsExact() {
+        Cli.Run run = Cli.run("bench", "queue", "--n", "20000", "--capacity", "16", "--rounds", "1");
+        assertThat(run.code()).isZero();
+        assertThat(resultLine(run)).startsWith("RESULT scenario=queue impl=aio-queue n=20000 producers=4 consumers=4 capacity=16")
+                .contains("checksum=" + (20000L * 19999 / 2)).endsWith("ok=true");
+    }
+
+    @Test
+    void sleepScenariosComplete() {
+        assertThat(resultLine(Cli.run("bench", "gather-sleep", "--k", "500", "--sleep", "0.05", "--rounds", "1")))
+                .contains("scenario=gather-sleep impl=pipeline k=500").endsWith("ok=true");
+        assertThat(resultLine(Cli.run("bench", "semaphore", "--k", "100", "--permits", "10", "--sleep-ms", "1", "--rounds", "1")))
+                .contains("max_concurrent=10").endsWith("ok=true");
+        assertThat(resultLine(Cli.run("bench", "chain", "--k", "100", "--rounds", "1"))).endsWith("ok=true");
+        assertThat(resultLine(Cli.run("bench", "chess", "--boards", "3", "--moves", "2", "--rounds", "1")))
+                .contains("boards=3 moves=2").endsWith("ok=true");
+    }
+
+    @Test
+    void overheadComparesTheSameChecksum() {
+        Cli.Run run = Cli.run("bench", "overhead", "--n", "3000", "--rounds", "2");
+        long expected = 0;
+        for (long i = 0; i < 3000; i++) {
+            if (i * 2 % 3 != 0) {
+                expected += i * 2 + 1;
+            }
+        }
+        assertThat(run.out()).contains("impl=flux n=3000").contains("checksum=" + expected);
+        assertThat(resultLine(run)).contains("impl=pipeline").contains("checksum=" + expected).endsWith("ok=true");
+    }
+
+    @Test
+    void backpressureRunsInABoundedChildJvm() {
+        Cli.Run run = Cli.run("bench", "backpressure-memory", "--n", "50000", "--xmx", "64m");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(resultLine(run)).contains("n=50000").contains("max_heap_mb=64").contains("max_queue_depth=").endsWith("ok=true");
+    }
+}
