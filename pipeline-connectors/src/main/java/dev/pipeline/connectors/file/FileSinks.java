@@ -173,7 +173,7 @@ public final class FileSinks {
         Require.nonNull(format, "format");
         Require.nonNull(options, "options");
         return Sink.create("partitioned(" + baseDir.getFileName() + ")", (Flux<T> items, StageContext ctx) -> Mono.usingWhen(
-                Mono.fromCallable(() -> new Partitions<>(baseDir, format, options)).subscribeOn(options.scheduler()),
+                Mono.fromSupplier(() -> new Partitions<>(baseDir, format, options)),
                 parts -> items.publishOn(options.scheduler(), options.prefetch())
                         .concatMap(item -> {
                             try {
@@ -184,7 +184,7 @@ public final class FileSinks {
                                         ? e.getCause() : e, 1).publishOn(options.scheduler());
                             }
                         }, 32)
-                        .then(Mono.fromCallable(parts::commit))
+                        .then(Mono.fromCallable(parts::commit).subscribeOn(options.scheduler()))
                         .doOnNext(r -> ctx.completed(r.items())),
                 parts -> Mono.empty(),
                 (parts, e) -> Mono.fromRunnable(parts::abort).subscribeOn(options.scheduler()),
@@ -195,23 +195,61 @@ public final class FileSinks {
         Require.nonNull(path, "path");
         Require.nonNull(options, "options");
         return Sink.create(kind + "(" + path.getFileName() + ")", (Flux<T> items, StageContext ctx) -> Mono.usingWhen(
-                Mono.fromCallable(() -> open(path, format, options)).subscribeOn(options.scheduler()),
+                // no I/O here: a cancel that races the open would leak the file; it opens on the first write
+                Mono.fromSupplier(() -> new LazyWriting<>(path, format, options)),
                 w -> items.publishOn(options.scheduler(), options.prefetch())
                         .concatMap(item -> {
+                            Writing<T> open = w.get();
                             String text;
                             try {
-                                text = w.encoder.encode(item);
+                                text = open.encoder.encode(item);
                             } catch (Exception e) {
                                 return ctx.reject(item, e, 1).publishOn(options.scheduler());
                             }
-                            w.file.write(text);
+                            open.file.write(text);
                             return Mono.<Void>empty();
                         }, 32)
-                        .then(Mono.fromCallable(w.file::commit))
+                        .then(Mono.fromCallable(w::commit).subscribeOn(options.scheduler()))
                         .doOnNext(r -> ctx.completed(r.items())),
                 w -> Mono.empty(),
-                (w, e) -> Mono.fromRunnable(w.file::abort).subscribeOn(options.scheduler()),
-                w -> Mono.fromRunnable(w.file::abort).subscribeOn(options.scheduler())));
+                (w, e) -> Mono.fromRunnable(w::abort).subscribeOn(options.scheduler()),
+                w -> Mono.fromRunnable(w::abort).subscribeOn(options.scheduler())));
+    }
+
+    /** Opens the file on first use; after an abort it never opens. */
+    static final class LazyWriting<T> {
+        private final Path path;
+        private final FileFormat<T> format;
+        private final WriteOptions options;
+        private Writing<T> open;
+        private boolean aborted;
+
+        LazyWriting(Path path, FileFormat<T> format, WriteOptions options) {
+            this.path = path;
+            this.format = format;
+            this.options = options;
+        }
+
+        synchronized Writing<T> get() {
+            if (aborted) {
+                throw new IllegalStateException("the write to " + path + " was cancelled or failed");
+            }
+            if (open == null) {
+                open = FileSinks.open(path, format, options);
+            }
+            return open;
+        }
+
+        synchronized FileWriteResult commit() {
+            return get().file.commit();
+        }
+
+        synchronized void abort() {
+            aborted = true;
+            if (open != null) {
+                open.file.abort();
+            }
+        }
     }
 
     static <T> Writing<T> open(Path path, FileFormat<T> format, WriteOptions options) {
@@ -261,26 +299,32 @@ public final class FileSinks {
         }
 
         private final Path base;
-        private final Path realBase;
+        private Path realBase;
         private final FileFormat<T> format;
         private final WriteOptions options;
         private final Map<Path, Writing<T>> open = new java.util.LinkedHashMap<>();
+        private boolean aborted;
 
         Partitions(Path baseDir, FileFormat<T> format, WriteOptions options) {
             this.base = baseDir.toAbsolutePath().normalize();
-            try {
-                this.realBase = base.toRealPath();
-            } catch (IOException e) {
-                throw IoErrors.write(base, e);
-            }
-            if (!Files.isDirectory(realBase)) {
-                throw IoErrors.write(base, new java.nio.file.NotDirectoryException(base.toString()));
-            }
             this.format = format;
             this.options = options;
         }
 
         synchronized void write(T item, Function<? super T, String> relativeName) {
+            if (aborted) {
+                throw new IllegalStateException("the write under " + base + " was cancelled or failed");
+            }
+            if (realBase == null) {
+                try {
+                    realBase = base.toRealPath();
+                } catch (IOException e) {
+                    throw IoErrors.write(base, e);
+                }
+                if (!Files.isDirectory(realBase)) {
+                    throw IoErrors.write(base, new java.nio.file.NotDirectoryException(base.toString()));
+                }
+            }
             String name = relativeName.apply(item);
             Path target = resolve(name);
             Writing<T> w = open.get(target);
@@ -339,6 +383,7 @@ public final class FileSinks {
         }
 
         synchronized void abort() {
+            aborted = true;
             RuntimeException first = null;
             for (Writing<T> w : open.values()) {
                 try {
