@@ -1,0 +1,89 @@
+package dev.pipeline.connectors.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import dev.pipeline.connectors.file.internal.IoErrors;
+import dev.pipeline.core.internal.Require;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * A file that arrived in an {@link FileSources#inbox inbox}: its path, and the moves that
+ * mark it processed. Call exactly one of {@link #done()} or {@link #failed()} once the file
+ * has been handled; a file that is never moved stays in the inbox and is emitted again by the
+ * next run.
+ *
+ * <pre>{@code
+ * Pipeline.from(FileSources.inbox(Path.of("inbox"), "*.csv"))
+ *         .then(Stage.mapAsync("load", (InboxFile f) -> load(f.path())
+ *                 .then(f.done())
+ *                 .onErrorResume(e -> f.failed())))
+ *         .to(Sink.forEach("log", p -> System.out.println("processed " + p)));
+ * }</pre>
+ */
+public final class InboxFile {
+
+    private final Path path;
+    private final Scheduler scheduler;
+
+    /**
+     * Creates an inbox file (done by the inbox source).
+     *
+     * @param path the file in the inbox
+     * @param scheduler where the moves run
+     */
+    public InboxFile(Path path, Scheduler scheduler) {
+        this.path = Require.nonNull(path, "path");
+        this.scheduler = Require.nonNull(scheduler, "scheduler");
+    }
+
+    /**
+     * The file's path in the inbox.
+     *
+     * @return the path
+     */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Moves the file to {@code done/} beside it (created when missing), replacing a file of the
+     * same name there. Cold: nothing moves until subscribed.
+     *
+     * @return the new path
+     */
+    public Mono<Path> done() {
+        return moveTo("done");
+    }
+
+    /**
+     * Moves the file to {@code failed/} beside it (created when missing), replacing a file of
+     * the same name there. Cold: nothing moves until subscribed.
+     *
+     * @return the new path
+     */
+    public Mono<Path> failed() {
+        return moveTo("failed");
+    }
+
+    private Mono<Path> moveTo(String folder) {
+        return Mono.fromCallable(() -> {
+            Path dir = path.resolveSibling(folder);
+            Path target = dir.resolve(path.getFileName());
+            try {
+                Files.createDirectories(dir);
+                return Files.move(path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw IoErrors.write(target, e);
+            }
+        }).subscribeOn(scheduler);
+    }
+
+    @Override
+    public String toString() {
+        return "InboxFile[" + path + "]";
+    }
+}

@@ -1,0 +1,188 @@
+package dev.pipeline.connectors.file.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import dev.pipeline.connectors.file.Malformed;
+import dev.pipeline.connectors.file.MalformedRecordException;
+import dev.pipeline.connectors.file.ReadOptions;
+
+/**
+ * Reads a file line by line from a byte buffer: splits on {@code '\n'} (dropping a {@code '\r'}
+ * before it) and decodes each line on its own. For UTF-8 it uses the JDK's String constructor
+ * (fast for ASCII) and only runs a strict decoder on lines that contain a replacement character,
+ * to tell a real U+FFFD from invalid bytes. Blocking: call it on a thread that may block.
+ */
+public final class LineReader implements AutoCloseable {
+
+    private final Path path;
+    private final FileChannel channel;
+    private final Charset charset;
+    private final boolean utf8;
+    private final boolean report;
+    private final int maxLineBytes;
+    private final CharsetDecoder decoder;
+    private ByteBuffer buffer;
+    private byte[] bytes;
+    private int pos;
+    private int limit;
+    private boolean eof;
+    private long line;
+    private long bytesRead;
+
+    private LineReader(Path path, FileChannel channel, ReadOptions options) {
+        this.path = path;
+        this.channel = channel;
+        this.charset = options.charset();
+        this.utf8 = charset.equals(StandardCharsets.UTF_8);
+        this.report = options.onMalformed() == Malformed.REPORT;
+        this.maxLineBytes = options.maxLineBytes();
+        CodingErrorAction action = report ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
+        this.decoder = charset.newDecoder().onMalformedInput(action).onUnmappableCharacter(action);
+        this.bytes = new byte[options.bufferSize()];
+        this.buffer = ByteBuffer.wrap(bytes);
+    }
+
+    /** Checks that {@code charset} encodes '\n' and '\r' as the single ASCII bytes. */
+    public static void requireAsciiCompatible(Charset charset) {
+        byte[] nl = "\n\r".getBytes(charset);
+        if (nl.length != 2 || nl[0] != '\n' || nl[1] != '\r') {
+            throw new IllegalArgumentException("charset " + charset + " is not supported for line reading: "
+                    + "lines must end with the single byte 0x0A (use UTF-8, ISO-8859-x, windows-125x or US-ASCII)");
+        }
+    }
+
+    /** Opens {@code path}; a missing file, a directory or no permission is a FileAccessException. */
+    public static LineReader open(Path path, ReadOptions options) {
+        if (Files.isDirectory(path)) {
+            throw IoErrors.read(path, new IOException("is a directory"));
+        }
+        try {
+            return new LineReader(path, FileChannel.open(path, StandardOpenOption.READ), options);
+        } catch (NoSuchFileException e) {
+            throw IoErrors.read(path, e);
+        } catch (IOException e) {
+            throw IoErrors.read(path, e);
+        }
+    }
+
+    /** The 1-based number of the line last returned. */
+    public long lineNumber() {
+        return line;
+    }
+
+    /** Bytes read from the file so far. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /**
+     * The next line without its terminator, or null at the end of the file. A last line without
+     * a terminator is returned as a line.
+     */
+    public String next() {
+        int scan = pos;
+        while (true) {
+            byte[] b = bytes;
+            int lim = limit;
+            for (int i = scan; i < lim; i++) {
+                if (b[i] == '\n') {
+                    int start = pos;
+                    pos = i + 1;
+                    int end = i > start && b[i - 1] == '\r' ? i - 1 : i;
+                    line++;
+                    return decode(start, end - start);
+                }
+            }
+            scan = lim;
+            if (eof) {
+                if (pos < limit) {
+                    int start = pos;
+                    pos = limit;
+                    line++;
+                    return decode(start, limit - start);
+                }
+                return null;
+            }
+            scan -= fill();
+        }
+    }
+
+    /** Reads more bytes, keeping the unfinished line; returns how far the kept bytes moved back. */
+    private int fill() {
+        int shift = pos;
+        if (pos > 0) {
+            System.arraycopy(bytes, pos, bytes, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+        if (limit == bytes.length) {
+            if (bytes.length >= maxLineBytes) {
+                throw new MalformedRecordException(path, line + 1, null,
+                        "line longer than " + maxLineBytes + " bytes (raise ReadOptions.maxLineBytes if this is intended)", null);
+            }
+            byte[] bigger = new byte[(int) Math.min((long) bytes.length * 2, maxLineBytes)];
+            System.arraycopy(bytes, 0, bigger, 0, limit);
+            bytes = bigger;
+            buffer = ByteBuffer.wrap(bytes);
+        }
+        buffer.limit(bytes.length).position(limit);
+        try {
+            int n = channel.read(buffer);
+            if (n < 0) {
+                eof = true;
+            } else {
+                limit += n;
+                bytesRead += n;
+            }
+        } catch (IOException e) {
+            throw IoErrors.read(path, e);
+        }
+        return shift;
+    }
+
+    private String decode(int start, int length) {
+        if (utf8) {
+            String s = new String(bytes, start, length, StandardCharsets.UTF_8);
+            if (report && s.indexOf('\uFFFD') >= 0) {
+                strict(start, length);
+            }
+            return s;
+        }
+        if (!report) {
+            return new String(bytes, start, length, charset);
+        }
+        return strict(start, length);
+    }
+
+    private String strict(int start, int length) {
+        try {
+            CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(bytes, start, length));
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            String raw = new String(bytes, start, length, charset);
+            throw new MalformedRecordException(path, line, raw, "invalid " + charset + " input (" + e
+                    + "); use ReadOptions.onMalformed(Malformed.REPLACE) to substitute U+FFFD, or the right charset", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw IoErrors.read(path, e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.pipeline.connectors.r2dbc;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import dev.pipeline.connectors.r2dbc.internal.BatchInsert;
+import dev.pipeline.core.Sink;
+import dev.pipeline.core.StageContext;
+import dev.pipeline.core.internal.Require;
+import io.r2dbc.spi.ConnectionFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sinks that write to a database in batches.
+ *
+ * <p>Items are grouped into batches (up to {@link InsertOptions#batchSize} rows, or what came
+ * within {@link InsertOptions#maxWait}); each batch is one statement with
+ * {@code Statement.add()} per row, in one transaction, on a pooled connection. Every value is
+ * a bind parameter. <b>Bad rows are isolated:</b> when the database refuses a batch for a data
+ * error (SQL state class 22 or 23: duplicate key, NULL into NOT NULL, value too long...), the
+ * batch has been rolled back; it is split in halves, recursively, until each bad row stands
+ * alone. The good rows commit; each bad row goes to the sink's error policy ({@code
+ * sink.onError(...)}) as a {@link RowRejectedException} with the database's message and SQL
+ * state. No row is written twice. Other errors (connection lost, bad SQL, a failed commit) fail
+ * the run: rows of batches already committed stay, the report says how many.
+ *
+ * <pre>{@code
+ * Sink<Person, InsertResult> people = R2dbcSinks.insert(pool,
+ *                 "INSERT INTO people (id, name) VALUES ($1, $2)", p -> List.of(p.id(), p.name()),
+ *                 InsertOptions.defaults().batchSize(1000).concurrency(4))
+ *         .onError(ErrorPolicy.deadLetter(FileSinks.ndjson(Path.of("rejected.ndjson"))));
+ * }</pre>
+ */
+public final class R2dbcSinks {
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+    private R2dbcSinks() {
+    }
+
+    /**
+     * Inserts items with {@code sql} (markers {@code $1, $2, ...}) and the values {@code binder}
+     * gives for each item, in batches with the default {@link InsertOptions}.
+     *
+     * @param cf the connection factory (a pool)
+     * @param sql the insert statement
+     * @param binder an item's values, one per marker ({@code null} binds NULL; for a typed NULL
+     *     on PostgreSQL pass {@code Parameters.in(String.class)}); a binder that throws rejects
+     *     the item
+     * @param <T> the item type
+     * @return a sink named {@code insert}, whose result counts rows, rejected rows and batches
+     */
+    public static <T> Sink<T, InsertResult> insert(ConnectionFactory cf, String sql, Function<? super T, ? extends List<?>> binder) {
+        return insert(cf, sql, binder, InsertOptions.defaults());
+    }
+
+    /**
+     * {@link #insert(ConnectionFactory, String, Function)} with options (batch size, max wait,
+     * concurrency, scheduler, name).
+     *
+     * @param cf the connection factory (a pool at least {@code concurrency} big)
+     * @param sql the insert statement
+     * @param binder an item's values
+     * @param options the options
+     * @param <T> the item type
+     * @return the sink
+     */
+    public static <T> Sink<T, InsertResult> insert(ConnectionFactory cf, String sql,
+            Function<? super T, ? extends List<?>> binder, InsertOptions options) {
+        Require.nonNull(cf, "cf");
+        Require.nonBlank(sql, "sql");
+        Require.nonNull(binder, "binder");
+        Require.nonNull(options, "options");
+        String name = options.nameOr("insert");
+        return Sink.create(name, (Flux<T> items, StageContext ctx) ->
+                new BatchInsert<T>(name, cf, () -> Mono.just(sql), binder, options).run(items, ctx));
+    }
+
+    /**
+     * Inserts or updates items by key: {@code MERGE INTO ... KEY (...)} on H2,
+     * {@code INSERT ... ON CONFLICT (...) DO UPDATE} on PostgreSQL (the dialect is read from the
+     * connection factory's metadata when the run starts). Batches and bad-row isolation as
+     * {@link #insert}.
+     *
+     * @param cf the connection factory
+     * @param table the table ({@code name} or {@code schema.name})
+     * @param keyColumns the key columns (a unique or primary key)
+     * @param columns all columns written, keys included, in the order of {@code binder}'s values
+     * @param binder an item's values, one per column
+     * @param <T> the item type
+     * @return a sink named {@code upsert(<table>)}
+     * @throws IllegalArgumentException for a name that is not a plain SQL identifier, or key
+     *     columns not among the columns
+     */
+    public static <T> Sink<T, InsertResult> upsert(ConnectionFactory cf, String table, List<String> keyColumns,
+            List<String> columns, Function<? super T, ? extends List<?>> binder) {
+        return upsert(cf, table, keyColumns, columns, binder, InsertOptions.defaults());
+    }
+
+    /**
+     * {@link #upsert(ConnectionFactory, String, List, List, Function)} with options.
+     *
+     * @param cf the connection factory
+     * @param table the table
+     * @param keyColumns the key columns
+     * @param columns all columns written
+     * @param binder an item's values, one per column
+     * @param options the options
+     * @param <T> the item type
+     * @return the sink
+     */
+    public static <T> Sink<T, InsertResult> upsert(ConnectionFactory cf, String table, List<String> keyColumns,
+            List<String> columns, Function<? super T, ? extends List<?>> binder, InsertOptions options) {
+        Require.nonNull(cf, "cf");
+        Require.nonNull(binder, "binder");
+        Require.nonNull(options, "options");
+        identifier(table, "table");
+        List<String> keys = List.copyOf(Require.nonNull(keyColumns, "keyColumns"));
+        List<String> cols = List.copyOf(Require.nonNull(columns, "columns"));
+        if (keys.isEmpty() || cols.isEmpty()) {
+            throw new IllegalArgumentException("keyColumns and columns must not be empty");
+        }
+        cols.forEach(c -> identifier(c, "column"));
+        for (String k : keys) {
+            if (!cols.contains(k)) {
+                throw new IllegalArgumentException("key column '" + k + "' is not among the columns " + cols);
+            }
+        }
+        String name = options.nameOr("upsert(" + table + ")");
+        return Sink.create(name, (Flux<T> items, StageContext ctx) ->
+                new BatchInsert<T>(name, cf, () -> Mono.fromCallable(() -> upsertSql(cf, table, keys, cols)), binder, options)
+                        .run(items, ctx));
+    }
+
+    static String upsertSql(ConnectionFactory cf, String table, List<String> keys, List<String> cols) {
+        String product = cf.getMetadata().getName();
+        StringBuilder markers = new StringBuilder();
+        for (int i = 1; i <= cols.size(); i++) {
+            markers.append(i > 1 ? ", " : "").append('$').append(i);
+        }
+        String colList = String.join(", ", cols);
+        String keyList = String.join(", ", keys);
+        if (product.toLowerCase(java.util.Locale.ROOT).contains("h2")) {
+            return "MERGE INTO " + table + " (" + colList + ") KEY (" + keyList + ") VALUES (" + markers + ")";
+        }
+        if (product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+            StringBuilder set = new StringBuilder();
+            for (String c : cols) {
+                if (!keys.contains(c)) {
+                    set.append(set.length() > 0 ? ", " : "").append(c).append(" = EXCLUDED.").append(c);
+                }
+            }
+            return "INSERT INTO " + table + " (" + colList + ") VALUES (" + markers + ") ON CONFLICT (" + keyList + ") "
+                    + (set.length() == 0 ? "DO NOTHING" : "DO UPDATE SET " + set);
+        }
+        throw new UnsupportedOperationException("upsert supports H2 and PostgreSQL, not " + product
+                + "; use insert() with your database's upsert statement");
+    }
+
+    private static void identifier(String name, String what) {
+        Require.nonNull(name, what);
+        if (!IDENTIFIER.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " must be a plain SQL identifier (letters, digits, _), was '" + name + "'");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.pipeline.connectors.r2dbc.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.pipeline.connectors.r2dbc.InsertOptions;
+import dev.pipeline.connectors.r2dbc.InsertResult;
+import dev.pipeline.connectors.r2dbc.RowRejectedException;
+import dev.pipeline.core.StageContext;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes items in batches, one transaction per batch. A batch the database refuses for a data
+ * error (SQL state class 22 or 23) was rolled back, so it is split in halves and retried
+ * until the bad rows stand alone: each is rejected through the context, the rest commit.
+ * Other errors (connection lost, bad SQL, a failed commit) fail the sink: retrying them could
+ * write a row twice.
+ */
+public final class BatchInsert<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchInsert.class);
+
+    private final String name;
+    private final ConnectionFactory cf;
+    private final Supplier<Mono<String>> sql;
+    private final Function<? super T, ? extends List<?>> binder;
+    private final InsertOptions options;
+
+    public BatchInsert(String name, ConnectionFactory cf, Supplier<Mono<String>> sql,
+            Function<? super T, ? extends List<?>> binder, InsertOptions options) {
+        this.name = name;
+        this.cf = cf;
+        this.sql = sql;
+        this.binder = binder;
+        this.options = options;
+    }
+
+    public Mono<InsertResult> run(Flux<T> items, StageContext ctx) {
+        return sql.get().flatMap(statement -> items
+                .bufferTimeout(options.batchSize(), options.maxWait(), options.scheduler(), true)
+                .flatMap(batch -> writeBatch(statement, batch, ctx), options.concurrency(), 1)
+                .reduce(InsertResult.EMPTY, InsertResult::plus));
+    }
+
+    private record Row<T>(T item, List<?> values) {
+    }
+
+    private Mono<InsertResult> writeBatch(String statement, List<T> batch, StageContext ctx) {
+        List<Row<T>> rows = new ArrayList<>(batch.size());
+        List<Mono<Void>> bad = new ArrayList<>();
+        for (T item : batch) {
+            List<?> values;
+            try {
+                values = binder.apply(item);
+                if (values == null) {
+                    throw new NullPointerException("the binder returned null values for the item");
+                }
+            } catch (RuntimeException e) {
+                bad.add(ctx.reject(item, e, 1));
+                continue;
+            }
+            rows.add(new Row<>(item, values));
+        }
+        Mono<InsertResult> rejected = Flux.concat(bad).then(Mono.just(new InsertResult(0, bad.size(), 0)));
+        return rejected.flatMap(r -> write(statement, rows, ctx).map(r::plus));
+    }
+
+    private Mono<InsertResult> write(String statement, List<Row<T>> rows, StageContext ctx) {
+        if (rows.isEmpty()) {
+            return Mono.just(InsertResult.EMPTY);
+        }
+        return execute(statement, rows)
+                .doOnNext(n -> ctx.completed(rows.size()))
+                .map(n -> new InsertResult(rows.size(), 0, 1))
+                .onErrorResume(BatchInsert::isDataError, e -> {
+                    if (rows.size() == 1) {
+                        Row<T> row = rows.get(0);
+                        return ctx.reject(row.item(), new RowRejectedException(name, (R2dbcException) e), 1)
+                                .thenReturn(new InsertResult(0, 1, 0));
+                    }
+                    int half = rows.size() / 2;
+                    LOG.debug("sink '{}': a batch of {} rows failed ({}); splitting it to isolate the bad rows",
+                            name, rows.size(), e.toString());
+                    return write(statement, rows.subList(0, half), ctx)
+                            .flatMap(a -> write(statement, rows.subList(half, rows.size()), ctx).map(a::plus));
+                });
+    }
+
+    private Mono<Long> execute(String statement, List<Row<T>> rows) {
+        return Mono.usingWhen(cf.create(),
+                conn -> Mono.from(conn.beginTransaction())
+                        .then(Flux.from(statement(conn, statement, rows).execute())
+                                .concatMap(Result::getRowsUpdated)
+                                .reduce(0L, Long::sum))
+                        .flatMap(n -> Mono.from(conn.commitTransaction())
+                                .onErrorMap(e -> new CommitFailedException(name, rows.size(), e))
+                                .thenReturn(n)),
+                Connection::close,
+                (conn, e) -> rollbackAndClose(conn),
+                BatchInsert::rollbackAndClose)
+                .subscribeOn(options.scheduler());
+    }
+
+    private static Statement statement(Connection conn, String sql, List<? extends Row<?>> rows) {
+        Statement s = conn.createStatement(sql);
+        boolean first = true;
+        for (Row<?> row : rows) {
+            if (!first) {
+                s.add();
+            }
+            first = false;
+            Binds.bind(s, row.values());
+        }
+        return s;
+    }
+
+    private static Mono<Void> rollbackAndClose(Connection conn) {
+        return Mono.from(conn.rollbackTransaction())
+                .onErrorResume(e -> {
+                    // the batch's error is what the caller sees; a failed rollback (connection gone)
+                    // means the server rolls back when it drops the session
+                    LOG.debug("rollback failed: {}", e.toString());
+                    return Mono.empty();
+                })
+                .then(Mono.from(conn.close()));
+    }
+
+    /** A data error isolated to some rows: SQL state class 22 (data) or 23 (integrity). */
+    public static boolean isDataError(Throwable e) {
+        if (!(e instanceof R2dbcException r) || e instanceof CommitFailedException) {
+            return false;
+        }
+        String state = r.getSqlState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            return true;
+        }
+        return state == null && e instanceof R2dbcDataIntegrityViolationException;
+    }
+
+    /** A commit failed: whether the batch was written is unknown, so it is neither split nor retried. */
+    public static final class CommitFailedException extends io.r2dbc.spi.R2dbcNonTransientResourceException {
+        private static final long serialVersionUID = 1L;
+
+        CommitFailedException(String sink, int rows, Throwable cause) {
+            super("sink '" + sink + "': committing a batch of " + rows + " rows failed; whether it was written is "
+                    + "unknown, so it is not retried: " + cause.getMessage(), null, 0, cause);
+        }
+    }
+}
