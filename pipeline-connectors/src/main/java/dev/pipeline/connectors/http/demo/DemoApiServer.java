@@ -212,8 +212,9 @@ public final class DemoApiServer implements AutoCloseable {
                 res.status(200)
                         .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                         .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
-                return res.sendByteArray(Mono.just(java.util.Arrays.copyOf(body, body.length / 2))).then()
-                        .then(Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close())));
+                return res.sendHeaders().then().then(Mono.<Void>create(sink -> res.withConnection(c -> c.channel()
+                                            .writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(java.util.Arrays.copyOf(body, body.length / 2))))
+                                            .addListener(f -> c.channel().close().addListener(g -> sink.success())))));
             });
         } else if (u < config.errorRate + config.dropRate + config.malformedRate) {
             faults.incrementAndGet();
