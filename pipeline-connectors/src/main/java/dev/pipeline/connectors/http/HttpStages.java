@@ -1,0 +1,151 @@
+package dev.pipeline.connectors.http;
+
+import java.net.URI;
+import java.util.function.Function;
+
+import dev.pipeline.connectors.http.internal.HttpCall;
+import dev.pipeline.connectors.http.internal.HttpRetry;
+import dev.pipeline.core.Stage;
+import dev.pipeline.core.internal.Require;
+import reactor.core.publisher.Mono;
+
+/**
+ * Pipeline stages that make one HTTP call per item on Reactor Netty: asyncio's
+ * {@code async with session.get(url)} under a {@code Semaphore(n)}, with retries that respect
+ * the server. The result is a plain core {@link Stage}: its concurrency, timeout and retry are
+ * set from the {@link HttpOptions}, and you add its error policy with {@code onError}.
+ *
+ * <pre>{@code
+ * Stage<Integer, Page> pages = HttpStages.get("pages", (Integer n) -> api.resolve("/records?page=" + n), Page.class,
+ *                 HttpOptions.defaults().withConcurrency(8))
+ *         .onError(ErrorPolicy.deadLetter(failures));
+ * }</pre>
+ *
+ * <p>Every request: a pooled connection (the pool holds {@link HttpOptions#withConcurrency
+ * concurrency} connections), a connect timeout, and a per-attempt {@link
+ * HttpOptions#withResponseTimeout response timeout}. A non-2xx answer fails the attempt with an
+ * {@link HttpStatusException}; connection errors, timeouts, 429 and 5xx are retried with backoff
+ * and jitter (at least {@code Retry-After}), other failures are not. After the last attempt the
+ * item goes to the stage's error policy; the report counts the retries.
+ *
+ * <p><b>Emits when</b> the response body has arrived and decoded, in input order.
+ * <b>Errors when</b> an item fails and the policy is fail-fast. <b>On cancel</b> the requests in
+ * flight are cancelled and their connections closed. <b>Thread</b>: decoding runs on the Netty
+ * event loop that received the body.
+ *
+ * @see HttpSinks
+ * @see HttpSources
+ */
+public final class HttpStages {
+
+    private HttpStages() {
+    }
+
+    /**
+     * A stage that GETs the URL built from each item and emits the body as a UTF-8 string,
+     * with the {@linkplain HttpOptions#defaults() default options}.
+     *
+     * @param name the stage's name
+     * @param uri builds the absolute URL for an item
+     * @param <I> the item type
+     * @return the stage
+     */
+    public static <I> Stage<I, String> get(String name, Function<? super I, URI> uri) {
+        return get(name, uri, String.class, HttpOptions.defaults());
+    }
+
+    /**
+     * A stage that GETs the URL built from each item and decodes the body into {@code type}:
+     * JSON with Jackson (the response must not declare a non-JSON {@code Content-Type}), or
+     * the raw body for {@code String.class} and {@code byte[].class}. Default options.
+     *
+     * <pre>{@code
+     * Stage<Long, Item> items = HttpStages.get("items", (Long id) -> base.resolve("/items/" + id), Item.class);
+     * }</pre>
+     *
+     * @param name the stage's name
+     * @param uri builds the absolute URL for an item
+     * @param type what to decode the body into
+     * @param <I> the item type
+     * @param <O> the decoded type
+     * @return the stage
+     */
+    public static <I, O> Stage<I, O> get(String name, Function<? super I, URI> uri, Class<O> type) {
+        return get(name, uri, type, HttpOptions.defaults());
+    }
+
+    /**
+     * A GET stage with the given options; see {@link #get(String, Function, Class)}.
+     *
+     * @param name the stage's name
+     * @param uri builds the absolute URL for an item
+     * @param type what to decode the body into
+     * @param options concurrency, timeouts, retries, limits
+     * @param <I> the item type
+     * @param <O> the decoded type
+     * @return the stage
+     */
+    public static <I, O> Stage<I, O> get(String name, Function<? super I, URI> uri, Class<O> type, HttpOptions options) {
+        Require.nonNull(uri, "uri");
+        Require.nonNull(type, "type");
+        Require.nonNull(options, "options");
+        HttpCall call = new HttpCall(Require.nonBlank(name, "name"), options);
+        HttpCall.Decoder<O> decoder = HttpCall.decoder(type, options.objectMapper());
+        return configure(Stage.mapAsync(name, (I item) -> Mono.defer(() -> {
+            URI target = uri.apply(item);
+            Require.nonNull(target, "the URL built for the item");
+            return call.get(target, decoder);
+        })), options);
+    }
+
+    /**
+     * A stage that makes the request built from each item (any method, headers and body) and
+     * emits the body as a UTF-8 string, with default options.
+     *
+     * @param name the stage's name
+     * @param request builds the request for an item
+     * @param <I> the item type
+     * @return the stage
+     */
+    public static <I> Stage<I, String> request(String name, Function<? super I, HttpRequest> request) {
+        return request(name, request, String.class, HttpOptions.defaults());
+    }
+
+    /**
+     * A stage that makes the request built from each item and decodes the body into
+     * {@code type}, as {@link #get(String, Function, Class)} does. The same retry rule
+     * applies whatever the method: use {@code withRetries(0, ...)} for requests that must not
+     * repeat.
+     *
+     * <pre>{@code
+     * Stage<Order, Receipt> submit = HttpStages.request("submit",
+     *         (Order o) -> HttpRequest.postJson(api.resolve("/orders"), o), Receipt.class, HttpOptions.defaults());
+     * }</pre>
+     *
+     * @param name the stage's name
+     * @param request builds the request for an item
+     * @param type what to decode the body into
+     * @param options concurrency, timeouts, retries, limits
+     * @param <I> the item type
+     * @param <O> the decoded type
+     * @return the stage
+     */
+    public static <I, O> Stage<I, O> request(String name, Function<? super I, HttpRequest> request, Class<O> type,
+            HttpOptions options) {
+        Require.nonNull(request, "request");
+        Require.nonNull(type, "type");
+        Require.nonNull(options, "options");
+        HttpCall call = new HttpCall(Require.nonBlank(name, "name"), options);
+        HttpCall.Decoder<O> decoder = HttpCall.decoder(type, options.objectMapper());
+        return configure(Stage.mapAsync(name, (I item) -> Mono.defer(() -> {
+            HttpRequest r = request.apply(item);
+            Require.nonNull(r, "the request built for the item");
+            return call.exchange(r, decoder);
+        })), options);
+    }
+
+    private static <I, O> Stage<I, O> configure(Stage<I, O> stage, HttpOptions options) {
+        Stage<I, O> s = stage.concurrency(options.concurrency()).timeout(options.responseTimeout());
+        return options.maxRetries() > 0 ? s.retry(HttpRetry.of(options)) : s;
+    }
+}

@@ -1,0 +1,500 @@
+package dev.pipeline.connectors.http.demo;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pipeline.core.internal.Require;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * A demo API server and test fixture: a small embeddable HTTP server (Reactor Netty) serving
+ * paged JSON of deterministic synthetic records, with switches for latency, error statuses,
+ * dropped connections and malformed bodies, so that examples, tests and benchmarks run with
+ * no internet. Hot: {@link Builder#start()} binds it; {@link #close()} stops it. Not for
+ * production use.
+ *
+ * <pre>{@code
+ * try (DemoApiServer api = DemoApiServer.builder().totalRecords(10_000).errorRate(0.05).start()) {
+ *     URI firstPage = api.baseUri().resolve("/records?page=1&size=100");
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints:
+ * <ul>
+ *   <li>{@code GET /records?page=N&size=M} (pages from 1; size defaults to 100, at most 1000):
+ *       {@code {"page":N,"size":M,"totalPages":P,"totalRecords":R,"records":[...]}}, each record
+ *       {@code {"id":1,"name":"Ada Lovelace","email":"ada.lovelace1@example.com","country":"DE",
+ *       "amount":123.45,"createdAt":"2024-03-01T10:00:00Z"}}. A page past the end has no
+ *       records. A {@linkplain Builder#invalidFraction fraction} of records is invalid: email
+ *       missing or blank, amount negative, or country {@code "XX"}
+ *       ({@linkplain #COUNTRIES valid codes}).</li>
+ *   <li>{@code GET /items/{id}}: about 100 bytes of JSON,
+ *       {@code {"id":7,"name":"item-7","price":19.99,"currency":"EUR","stock":42,...}}.</li>
+ *   <li>{@code GET /health}: {@code {"status":"UP"}}, never faulty.</li>
+ * </ul>
+ *
+ * <p>Faults apply to {@code /records} and {@code /items}, decided per request from the seed and
+ * the request's sequence number (deterministic for a given order of requests): an error answers
+ * 500, 503 or 429 in turn (503 and 429 with {@code Retry-After}); a drop sends the headers and
+ * half the body, then closes the connection; a malformed body is valid HTTP with truncated JSON.
+ * Records are the same for a given seed whatever the faults.
+ */
+public final class DemoApiServer implements AutoCloseable {
+
+    /** The country codes of valid records. */
+    public static final List<String> COUNTRIES = List.of("DE", "FR", "GB", "US", "NL", "ES", "IT", "PL", "SE", "JP");
+
+    private static final String[] FIRST = {"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Ken",
+        "Margaret", "Niklaus", "Radia", "Tim", "Leslie", "John", "Sophie", "Linus"};
+    private static final String[] LAST = {"Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen",
+        "Thompson", "Hamilton", "Wirth", "Perlman", "Berners-Lee", "Lamport", "Backus", "Wilson", "Torvalds"};
+    private static final long EPOCH = Instant.parse("2024-01-01T00:00:00Z").getEpochSecond();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Builder config;
+    private final DisposableServer server;
+    private final Scheduler timer;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong faults = new AtomicLong();
+
+    private DemoApiServer(Builder config) {
+        this.config = config;
+        this.timer = Schedulers.newSingle("demo-api-timer", true);
+        try {
+            this.server = HttpServer.create()
+                    .host(config.host)
+                    .port(config.port)
+                    .route(routes -> routes
+                            .get("/health", (req, res) -> json(res, 200, "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8)))
+                            .get("/records", (req, res) -> faulty(req, res, () -> records(req, res)))
+                            .get("/items/{id}", (req, res) -> faulty(req, res, () -> item(req, res))))
+                    .bindNow(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            timer.dispose();
+            throw e;
+        }
+    }
+
+    /**
+     * A builder with the defaults: 127.0.0.1, an ephemeral port, seed 42, 1,000 records, 2 %
+     * invalid, no latency and no faults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The server's base URL, such as {@code http://127.0.0.1:41234/}.
+     *
+     * @return the base URL
+     */
+    public URI baseUri() {
+        return URI.create("http://" + server.host() + ":" + server.port() + "/");
+    }
+
+    /**
+     * The port the server is bound to.
+     *
+     * @return the port
+     */
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Requests received on {@code /records} and {@code /items} so far.
+     *
+     * @return the count
+     */
+    public long requests() {
+        return requests.get();
+    }
+
+    /**
+     * Requests answered with a fault (error status, dropped connection or malformed body).
+     *
+     * @return the count
+     */
+    public long faults() {
+        return faults.get();
+    }
+
+    /**
+     * How many of the {@link Builder#totalRecords total records} are invalid, for reconciling
+     * an ETL's dead letters.
+     *
+     * @return the number of invalid records
+     */
+    public long invalidRecords() {
+        long n = 0;
+        for (long id = 1; id <= config.totalRecords; id++) {
+            if (isInvalid(id)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Whether the record with this id is generated invalid.
+     *
+     * @param id a record id, from 1
+     * @return true if the record is invalid
+     */
+    public boolean isInvalid(long id) {
+        return invalidKind(new SplittableRandom(config.seed * 0x9E3779B97F4A7C15L + id)) >= 0;
+    }
+
+    /** Stops the server and waits (up to 10 seconds) until it is stopped. */
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(10));
+        timer.dispose();
+    }
+
+    @Override
+    public String toString() {
+        return "DemoApiServer[" + baseUri() + ", " + config.totalRecords + " records]";
+    }
+
+    // ------------------------------------------------------------------ handlers
+
+    private Publisher<Void> faulty(HttpServerRequest req, HttpServerResponse res, java.util.function.Supplier<Publisher<Void>> ok) {
+        long k = requests.incrementAndGet();
+        long bits = mix(config.seed ^ (k * 0xD1B54A32D192ED03L));
+        double u = (bits >>> 11) * 0x1.0p-53;
+        Duration delay = config.minLatency;
+        if (config.maxLatency.compareTo(config.minLatency) > 0) {
+            long span = config.maxLatency.toNanos() - config.minLatency.toNanos();
+            delay = config.minLatency.plusNanos(Math.floorMod(mix(bits), span + 1));
+        }
+        Mono<Void> answer;
+        if (u < config.errorRate) {
+            faults.incrementAndGet();
+            int which = (int) (k % 3);
+            String retryAfter = String.valueOf(config.retryAfter.toSeconds());
+            answer = Mono.defer(() -> {
+                if (which == 0) {
+                    return Mono.from(json(res, 500, "{\"error\":\"injected failure\"}".getBytes(StandardCharsets.UTF_8)));
+                }
+                res.header(HttpHeaderNames.RETRY_AFTER, retryAfter);
+                return Mono.from(json(res, which == 1 ? 503 : 429,
+                        ("{\"error\":\"" + (which == 1 ? "unavailable" : "too many requests") + "\"}").getBytes(StandardCharsets.UTF_8)));
+            });
+        } else if (u < config.errorRate + config.dropRate) {
+            faults.incrementAndGet();
+            answer = Mono.defer(() -> {
+                byte[] body = sampleItem(k);
+                res.status(200)
+                        .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                        .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
+                return res.sendHeaders().then().then(Mono.<Void>create(sink -> res.withConnection(c -> c.channel()
+                                            .writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(java.util.Arrays.copyOf(body, body.length / 2))))
+                                            .addListener(f -> c.channel().close().addListener(g -> sink.success())))));
+            });
+        } else if (u < config.errorRate + config.dropRate + config.malformedRate) {
+            faults.incrementAndGet();
+            answer = Mono.defer(() -> {
+                byte[] body = sampleItem(k);
+                return Mono.from(json(res, 200, java.util.Arrays.copyOf(body, body.length / 2)));
+            });
+        } else {
+            answer = Mono.defer(() -> Mono.from(ok.get()));
+        }
+        return delay.isZero() ? answer : Mono.delay(delay, timer).then(answer);
+    }
+
+    private static Publisher<Void> json(HttpServerResponse res, int status, byte[] body) {
+        return res.status(status)
+                .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length))
+                .sendByteArray(Mono.just(body));
+    }
+
+    private static Publisher<Void> badRequest(HttpServerResponse res, String message) {
+        ObjectNode error = MAPPER.createObjectNode().put("error", message);
+        return json(res, HttpResponseStatus.BAD_REQUEST.code(), error.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Publisher<Void> item(HttpServerRequest req, HttpServerResponse res) {
+        long id;
+        try {
+            id = Long.parseLong(req.param("id"));
+        } catch (NumberFormatException e) {
+            return badRequest(res, "id must be a number, was '" + req.param("id") + "'");
+        }
+        return json(res, 200, sampleItem(id));
+    }
+
+    private static byte[] sampleItem(long id) {
+        String body = "{\"id\":" + id + ",\"name\":\"item-" + id + "\",\"price\":" + (100 + Math.floorMod(id * 7919, 9900)) / 100.0
+                + ",\"currency\":\"EUR\",\"stock\":" + Math.floorMod(id * 31, 100) + ",\"tags\":[\"demo\"]}";
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Publisher<Void> records(HttpServerRequest req, HttpServerResponse res) {
+        Map<String, List<String>> params = new QueryStringDecoder(req.uri()).parameters();
+        int page;
+        int size;
+        try {
+            page = Integer.parseInt(first(params, "page", "1"));
+            size = Integer.parseInt(first(params, "size", "100"));
+        } catch (NumberFormatException e) {
+            return badRequest(res, "page and size must be numbers: " + e.getMessage());
+        }
+        if (page < 1 || size < 1 || size > 1000) {
+            return badRequest(res, "page must be >= 1 and size between 1 and 1000, were page=" + page + ", size=" + size);
+        }
+        long total = config.totalRecords;
+        long totalPages = (total + size - 1) / size;
+        ObjectNode root = MAPPER.createObjectNode()
+                .put("page", page).put("size", size).put("totalPages", totalPages).put("totalRecords", total);
+        ArrayNode records = root.putArray("records");
+        long from = (long) (page - 1) * size + 1;
+        for (long id = from; id < from + size && id <= total; id++) {
+            records.add(record(id));
+        }
+        try {
+            return json(res, 200, MAPPER.writeValueAsBytes(root));
+        } catch (JsonProcessingException e) {
+            return Mono.error(e);
+        }
+    }
+
+    private static String first(Map<String, List<String>> params, String name, String fallback) {
+        List<String> v = params.get(name);
+        return v == null || v.isEmpty() ? fallback : v.get(0);
+    }
+
+    private ObjectNode record(long id) {
+        SplittableRandom r = new SplittableRandom(config.seed * 0x9E3779B97F4A7C15L + id);
+        int invalid = invalidKind(r);
+        String first = FIRST[r.nextInt(FIRST.length)];
+        String last = LAST[r.nextInt(LAST.length)];
+        String country = COUNTRIES.get(r.nextInt(COUNTRIES.size()));
+        BigDecimal amount = BigDecimal.valueOf(r.nextInt(1, 1_000_000), 2);
+        Instant createdAt = Instant.ofEpochSecond(EPOCH + r.nextLong(365L * 86_400));
+        ObjectNode rec = MAPPER.createObjectNode().put("id", id).put("name", first + " " + last);
+        if (invalid != 0) {
+            rec.put("email", invalid == 1 ? " " : (first + "." + last + id + "@example.com").toLowerCase(java.util.Locale.ROOT));
+        }
+        rec.put("country", invalid == 3 ? "XX" : country);
+        rec.put("amount", invalid == 2 ? amount.negate() : amount);
+        rec.put("createdAt", createdAt.toString());
+        return rec;
+    }
+
+    /** -1 for a valid record, else 0 (no email), 1 (blank email), 2 (negative amount), 3 (unknown country). */
+    private int invalidKind(SplittableRandom r) {
+        double u = r.nextDouble();
+        int kind = r.nextInt(4);
+        return u < config.invalidFraction ? kind : -1;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Configures and starts a {@link DemoApiServer}. Mutable, for one use; every option has a
+     * default.
+     */
+    public static final class Builder {
+
+        private String host = "127.0.0.1";
+        private int port;
+        private long seed = 42;
+        private long totalRecords = 1000;
+        private double invalidFraction = 0.02;
+        private Duration minLatency = Duration.ZERO;
+        private Duration maxLatency = Duration.ZERO;
+        private double errorRate;
+        private Duration retryAfter = Duration.ofSeconds(1);
+        private double dropRate;
+        private double malformedRate;
+
+        private Builder() {
+        }
+
+        /**
+         * The address to bind. Defaults to 127.0.0.1.
+         *
+         * @param host a host name or IP address
+         * @return this builder
+         */
+        public Builder host(String host) {
+            this.host = Require.nonBlank(host, "host");
+            return this;
+        }
+
+        /**
+         * The port to bind. Defaults to 0, an ephemeral port (see {@link DemoApiServer#port()}).
+         *
+         * @param port the port, 0 to 65535
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The seed of the records and the faults. Defaults to 42.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * How many records {@code /records} serves in all. Defaults to 1,000.
+         *
+         * @param totalRecords the count, {@code >= 0}
+         * @return this builder
+         */
+        public Builder totalRecords(long totalRecords) {
+            if (totalRecords < 0) {
+                throw new IllegalArgumentException("totalRecords must be >= 0, was " + totalRecords);
+            }
+            this.totalRecords = totalRecords;
+            return this;
+        }
+
+        /**
+         * The fraction of records generated invalid. Defaults to 0.02.
+         *
+         * @param fraction between 0 and 1
+         * @return this builder
+         */
+        public Builder invalidFraction(double fraction) {
+            this.invalidFraction = fraction(fraction, "invalidFraction");
+            return this;
+        }
+
+        /**
+         * A fixed delay before each answer. Defaults to none.
+         *
+         * @param latency the delay, {@code >= 0}
+         * @return this builder
+         */
+        public Builder latency(Duration latency) {
+            return latency(latency, latency);
+        }
+
+        /**
+         * A delay before each answer drawn between {@code min} and {@code max}. Defaults to none.
+         *
+         * @param min the shortest delay, {@code >= 0}
+         * @param max the longest delay, {@code >= min}
+         * @return this builder
+         */
+        public Builder latency(Duration min, Duration max) {
+            Require.nonNegative(min, "min");
+            Require.nonNegative(max, "max");
+            if (max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("max must be >= min (" + min + "), was " + max);
+            }
+            this.minLatency = min;
+            this.maxLatency = max;
+            return this;
+        }
+
+        /**
+         * The fraction of requests answered with 500, 503 or 429 (in turn). Defaults to 0.
+         *
+         * @param rate between 0 and 1
+         * @return this builder
+         */
+        public Builder errorRate(double rate) {
+            this.errorRate = fraction(rate, "errorRate");
+            return this;
+        }
+
+        /**
+         * The {@code Retry-After} sent with 503 and 429, in whole seconds. Defaults to 1 second.
+         *
+         * @param retryAfter the delay, {@code >= 0}
+         * @return this builder
+         */
+        public Builder retryAfter(Duration retryAfter) {
+            this.retryAfter = Require.nonNegative(retryAfter, "retryAfter");
+            return this;
+        }
+
+        /**
+         * The fraction of requests whose connection is closed halfway through the body.
+         * Defaults to 0.
+         *
+         * @param rate between 0 and 1
+         * @return this builder
+         */
+        public Builder dropRate(double rate) {
+            this.dropRate = fraction(rate, "dropRate");
+            return this;
+        }
+
+        /**
+         * The fraction of requests answered 200 with truncated JSON. Defaults to 0.
+         *
+         * @param rate between 0 and 1
+         * @return this builder
+         */
+        public Builder malformedRate(double rate) {
+            this.malformedRate = fraction(rate, "malformedRate");
+            return this;
+        }
+
+        /**
+         * Binds the server (blocking until it listens, at most 10 seconds: call it from a main
+         * thread or a test, not from a reactive pipeline).
+         *
+         * @return the running server
+         */
+        public DemoApiServer start() {
+            if (errorRate + dropRate + malformedRate > 1) {
+                throw new IllegalArgumentException("errorRate + dropRate + malformedRate must be <= 1, was "
+                        + (errorRate + dropRate + malformedRate));
+            }
+            return new DemoApiServer(this);
+        }
+
+        private static double fraction(double value, String name) {
+            if (!(value >= 0 && value <= 1)) {
+                throw new IllegalArgumentException(name + " must be between 0 and 1, was " + value);
+            }
+            return value;
+        }
+    }
+}

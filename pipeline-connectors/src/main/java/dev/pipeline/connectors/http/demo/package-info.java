@@ -1,0 +1,6 @@
+/**
+ * A demo and test fixture: {@link dev.pipeline.connectors.http.demo.DemoApiServer}, a small local
+ * HTTP API with synthetic data and switchable faults, so examples and tests run with no internet.
+ * Not meant for production use.
+ */
+package dev.pipeline.connectors.http.demo;
