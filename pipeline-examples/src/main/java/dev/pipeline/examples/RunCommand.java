@@ -1,5 +1,6 @@
 package dev.pipeline.examples;
 
+import dev.pipeline.examples.etl.Etl;
 import dev.pipeline.examples.tutorial.Asyncq;
 import dev.pipeline.examples.tutorial.Chained;
 import dev.pipeline.examples.tutorial.Chess;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 /** {@code run <name>}: one example. */
 @Command(name = "run", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "<example>",
         description = "Run one example (see 'list').",
-        subcommands = {Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
+        subcommands = {Etl.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
                 LockExample.class, SemaphoreExample.class, EventExample.class, FutureExample.class,
                 ToThread.class, Chess.class})
 public final class RunCommand {

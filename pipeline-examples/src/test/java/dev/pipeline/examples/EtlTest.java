@@ -1,0 +1,105 @@
+package dev.pipeline.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ETL job end to end, in-process, on embedded H2 and the embedded demo API. */
+class EtlTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path out;
+
+    @Test
+    void theAccountingReconcilesAndTheDatabaseHoldsExactlyTheValidRecords() throws IOException {
+        Cli.Run run = Cli.run("run", "etl", "--records", "3000", "--page-size", "100", "--invalid-fraction", "0.05",
+                "--error-rate", "0.1", "--latency-ms", "0", "--progress", "none", "--db", "r2dbc:h2:mem:///etl-test-1;DB_CLOSE_DELAY=-1",
+                "--out", out.toString());
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+
+        Matcher accounting = Pattern.compile("Accounting: (\\d+) records from the API = (\\d+) stored \\+ (\\d+) dead-lettered \\+ (\\d+) skipped  \\(reconciled\\)")
+                .matcher(run.out());
+        assertThat(accounting.find()).as(run.out()).isTrue();
+        long fromApi = Long.parseLong(accounting.group(1));
+        long stored = Long.parseLong(accounting.group(2));
+        long dead = Long.parseLong(accounting.group(3));
+        assertThat(fromApi).isEqualTo(3000);
+        assertThat(stored + dead).isEqualTo(3000);
+        assertThat(dead).as("about 5%% invalid").isBetween(60L, 300L);
+        assertThat(run.out()).contains("Database:   " + stored + " rows in etl_customers (= stored)");
+        assertThat(run.out()).contains("Pipeline 'etl' COMPLETED");
+
+        // every rejected record is in the dead-letter file, once, with its reason
+        List<String> rejected = Files.readAllLines(out.resolve("rejected.ndjson"));
+        assertThat(rejected).hasSize((int) dead);
+        for (String line : rejected) {
+            JsonNode letter = JSON.readTree(line);
+            assertThat(letter.get("stage").asText()).isEqualTo("validate");
+            assertThat(letter.get("reason").asText()).matches(".*record \\d+: (email missing|amount -?[0-9.]+ is missing or negative|unknown country 'XX')");
+            assertThat(letter.get("item").get("id").asLong()).isPositive();
+        }
+        assertThat(rejected.stream().map(l -> l.replaceAll(".*\"id\":(\\d+).*", "$1")).distinct()).hasSize((int) dead);
+
+        // the summary adds up to the stored rows
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertThat(summary.get(0)).isEqualTo("region,tier,customers,total_eur");
+        long customers = summary.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[2])).sum();
+        assertThat(customers).isEqualTo(stored);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameResultAndRetriesDoNotDuplicateRows() {
+        String[] args = {"run", "etl", "--records", "1000", "--page-size", "50", "--error-rate", "0.3", "--latency-ms", "0",
+            "--progress", "none", "--seed", "9", "--db", "r2dbc:h2:mem:///etl-test-2;DB_CLOSE_DELAY=-1", "--out", out.toString()};
+        Cli.Run first = Cli.run(args);
+        Cli.Run second = Cli.run(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(accounting(first)).isEqualTo(accounting(second));
+        assertThat(first.out()).containsPattern("API: +\\d+ requests, [1-9]\\d* answered with an error");
+    }
+
+    private static String accounting(Cli.Run run) {
+        return run.lines().stream().filter(l -> l.startsWith("Accounting:") || l.startsWith("Database:")).toList().toString();
+    }
+
+    @Test
+    void progressIsLoggedWhenNotOnATerminal() {
+        Cli.Run run = Cli.run("run", "etl", "--records", "500", "--page-size", "50", "--concurrency", "2", "--latency-ms", "30",
+                "--error-rate", "0", "--progress", "log", "--progress-every", "50ms",
+                "--db", "r2dbc:h2:mem:///etl-test-3;DB_CLOSE_DELAY=-1", "--out", out.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        List<String> progress = run.lines().stream().filter(l -> l.startsWith("[etl]")).toList();
+        assertThat(progress).isNotEmpty();
+        // the last line is the final state
+        assertThat(progress.get(progress.size() - 1)).contains("fetch 10/10 pages").contains("validate 500/500 records");
+    }
+
+    @Test
+    void anUnreachableDatabaseIsAOneLineErrorAndANonZeroExit() {
+        Cli.Run run = Cli.run("run", "etl", "--records", "100", "--progress", "none",
+                "--db", "r2dbc:postgresql://etl:secret@127.0.0.1:1/nowhere", "--out", out.toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().lines().toList()).hasSize(1);
+        assertThat(run.err()).startsWith("error: etl: ").contains("127.0.0.1:1").doesNotContain("secret");
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        Cli.Run run = Cli.run("run", "etl", "--records", "0", "--out", out.toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("--records");
+    }
+}
