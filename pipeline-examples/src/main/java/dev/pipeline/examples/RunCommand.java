@@ -8,6 +8,7 @@ import dev.pipeline.examples.tutorial.Count;
 import dev.pipeline.examples.tutorial.EventExample;
 import dev.pipeline.examples.tutorial.FetchData;
 import dev.pipeline.examples.tutorial.FutureExample;
+import dev.pipeline.examples.tutorial.HttpFetch;
 import dev.pipeline.examples.tutorial.LockExample;
 import dev.pipeline.examples.tutorial.MakeRandom;
 import dev.pipeline.examples.tutorial.SemaphoreExample;
@@ -19,6 +20,6 @@ import picocli.CommandLine.Command;
         description = "Run one example (see 'list').",
         subcommands = {Etl.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
                 LockExample.class, SemaphoreExample.class, EventExample.class, FutureExample.class,
-                ToThread.class, Chess.class})
+                ToThread.class, Chess.class, HttpFetch.class})
 public final class RunCommand {
 }

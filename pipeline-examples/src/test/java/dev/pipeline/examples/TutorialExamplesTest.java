@@ -229,4 +229,29 @@ class TutorialExamplesTest {
         assertThat(run.lines().get(run.indexOf("Synchronous"))).contains(" 0 h  4 min  0 s");
         assertThat(run.lines().get(run.indexOf("Asynchronous"))).contains(" 0 h  2 min 10 s");
     }
+
+    @Test
+    void httpFetchGetsEveryDocumentInOrderFromTheEmbeddedApi() {
+        Cli.Run run = Cli.run("run", "http-fetch", "--count", "40", "--concurrency", "8", "--show", "40");
+        assertThat(run.code()).as(run.err()).isZero();
+        List<Integer> ids = new ArrayList<>();
+        Matcher m = Pattern.compile("^  \\{\"id\":(\\d+),", Pattern.MULTILINE).matcher(run.out());
+        while (m.find()) {
+            ids.add(Integer.parseInt(m.group(1)));
+        }
+        assertThat(ids).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 40).boxed().toList());
+        assertThat(run.out()).contains("fetched 40 JSON documents");
+    }
+
+    @Test
+    void httpFetchTakesAUrlTemplate() {
+        try (var api = dev.pipeline.connectors.http.demo.DemoApiServer.builder().errorRate(0.2).start()) {
+            Cli.Run run = Cli.run("run", "http-fetch", "--url", api.baseUri().resolve("/items/") + "{id}", "--count", "25");
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains("fetched 25 JSON documents");
+            // every failed answer was retried: the server saw the 25 documents plus one request per fault
+            assertThat(api.requests()).isEqualTo(25 + api.faults());
+            assertThat(run.out()).contains(api.faults() + " retried");
+        }
+    }
 }

@@ -1,0 +1,60 @@
+package dev.pipeline.examples;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged jar, run as a separate process the way the README tells a user to. */
+class PackagedJarIT {
+
+    private static final Path JAR = Path.of("target", "pipeline.jar");
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out) {
+    }
+
+    private Result java(String... args) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void withNoArgumentsTheJarRunsTheEtlJobAndReconciles() throws Exception {
+        assertThat(JAR).exists();
+        Result etl = java();
+        assertThat(etl.code()).as(etl.out()).isZero();
+        assertThat(etl.out()).contains("Pipeline 'etl' COMPLETED").contains("(reconciled)").contains("(= stored)");
+        // not a terminal: plain progress lines, no escape codes
+        assertThat(etl.out()).contains("[etl]").doesNotContain("\033[");
+        assertThat(dir.resolve("etl-output/summary.csv")).exists();
+        assertThat(Files.readAllLines(dir.resolve("etl-output/rejected.ndjson"))).isNotEmpty();
+    }
+
+    @Test
+    void anExampleRunsAndAFailureIsOneLineWithANonZeroCode() throws Exception {
+        Result lock = java("run", "lock", "--time-scale", "0.1");
+        assertThat(lock.code()).as(lock.out()).isZero();
+        assertThat(lock.out()).contains("worker 4 after:  counter = 5");
+
+        Result bad = java("run", "etl", "--db", "r2dbc:postgresql://u:pw@127.0.0.1:1/none", "--progress", "none");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out().lines().filter(l -> l.startsWith("error: ")).toList()).hasSize(1);
+        assertThat(bad.out()).doesNotContain("\tat ").doesNotContain(":pw@");
+    }
+}
