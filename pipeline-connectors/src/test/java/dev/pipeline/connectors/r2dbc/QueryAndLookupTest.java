@@ -84,6 +84,53 @@ class QueryAndLookupTest {
         }
     }
 
+    /**
+     * A real PostgreSQL backend killed while the sink runs: the run either fails (the batch on
+     * the dead connection rolled back) or, when the pool noticed the dead connection first,
+     * completes on a new one; either way each row is there at most once, only whole batches
+     * are committed, and the connection goes back to the pool.
+     */
+    @org.junit.jupiter.api.Test
+    void aPostgresConnectionKilledMidStreamNeverDuplicatesARow() {
+        dev.pipeline.connectors.testing.Services.requirePostgres();
+        String app = "pipeline-kill-" + Long.toHexString(System.nanoTime());
+        io.r2dbc.pool.ConnectionPool pool = R2dbc.pool("r2dbc:postgresql://postgres@127.0.0.1:5432/test?applicationName=" + app, 1);
+        java.util.concurrent.atomic.AtomicLong killed = new java.util.concurrent.atomic.AtomicLong();
+        try (Db.Fixture admin = Db.POSTGRES.open(1)) {
+            String table = admin.people();
+            Mono<Long> kill = reactor.core.publisher.Flux.interval(Duration.ofMillis(5), reactor.core.scheduler.Schedulers.boundedElastic()).onBackpressureDrop()
+                    .concatMap(t -> R2dbcSources.query(admin.pool, "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity"
+                            + " WHERE application_name = $1", List.of(app), row -> row.get("killed", Boolean.class)).flux().count())
+                    .filter(n -> n > 0)
+                    .next()
+                    .doOnNext(killed::addAndGet)
+                    .timeout(Duration.ofSeconds(20));
+            List<InsertSinkTest.Person> people = IntStream.rangeClosed(1, 100).mapToObj(InsertSinkTest::person).toList();
+            PipelineException failure = Pipeline.from(Source.fromIterable("people", people))
+                    .then(dev.pipeline.core.Stage.mapAsync("kill at 35",
+                            (InsertSinkTest.Person p) -> p.id() != 35 ? Mono.just(p) : kill.thenReturn(p)))
+                    .to(R2dbcSinks.insert(pool, InsertSinkTest.insertSql(table), InsertSinkTest.Person::values,
+                            InsertOptions.defaults().batchSize(10)))
+                    .run()
+                    .then(Mono.<PipelineException>empty())
+                    .onErrorResume(PipelineException.class, Mono::just)
+                    .block(Duration.ofSeconds(60));
+            assertThat(killed.get()).as("a backend of the sink's pool was terminated; run failure: " + failure).isPositive();
+            List<Integer> ids = admin.ids(table);
+            assertThat(ids).doesNotHaveDuplicates();
+            if (failure != null) {
+                assertThat(ids.size() % 10).as("only whole batches committed: " + ids).isZero();
+                assertThat(ids).isEqualTo(IntStream.rangeClosed(1, ids.size()).boxed().toList());
+            } else {
+                assertThat(ids).isEqualTo(IntStream.rangeClosed(1, 100).boxed().toList());
+            }
+            assertThat(dev.pipeline.connectors.testing.OpenFiles.eventually(
+                    () -> pool.getMetrics().orElseThrow().acquiredSize() == 0).block(Duration.ofSeconds(10))).isTrue();
+        } finally {
+            pool.dispose();
+        }
+    }
+
     /** A factory whose third statement execution fails as if the connection dropped. */
     static ConnectionFactory failingThirdExecute(ConnectionFactory delegate) {
         AtomicInteger executions = new AtomicInteger();
