@@ -50,8 +50,8 @@ public final class DbInsertBench implements Callable<Integer> {
     @Option(names = "--batch", description = "rows per batch (default: ${DEFAULT-VALUE})")
     int batch = 1000;
 
-    @Option(names = "--concurrency", description = "batches in flight for the pipeline sink (default: ${DEFAULT-VALUE})")
-    int concurrency = 4;
+    @Option(names = "--concurrency", description = "batches in flight for the pipeline sink (default: the number of cores, ${DEFAULT-VALUE})")
+    int concurrency = Runtime.getRuntime().availableProcessors();
 
     record Row(int id, String name, String payload) {
     }
