@@ -56,6 +56,24 @@ class R2dbcTest {
     }
 
     @Test
+    void redactsPasswordsInUrls() {
+        assertThat(R2dbc.redact("r2dbc:postgresql://app:pa55@db:5432/shop")).isEqualTo("r2dbc:postgresql://app:****@db:5432/shop");
+        assertThat(R2dbc.redact("r2dbc:postgresql://db/shop?user=app&password=pa55&ssl=true"))
+                .isEqualTo("r2dbc:postgresql://db/shop?user=app&password=****&ssl=true");
+        assertThat(R2dbc.redact("r2dbc:h2:mem:///x")).isEqualTo("r2dbc:h2:mem:///x");
+    }
+
+    @Test
+    void upsertRefusesNamesThatAreNotPlainIdentifiers() {
+        assertThatThrownBy(() -> R2dbcSinks.upsert(io.r2dbc.spi.ConnectionFactories.get("r2dbc:h2:mem:///never"), "t; DROP TABLE x", List.of("id"),
+                List.of("id"), (Integer i) -> List.of(i)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain SQL identifier");
+        assertThatThrownBy(() -> R2dbcSinks.upsert(io.r2dbc.spi.ConnectionFactories.get("r2dbc:h2:mem:///never"), "t", List.of("key"),
+                List.of("id"), (Integer i) -> List.of(i)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key column 'key' is not among the columns");
+    }
+
+    @Test
     void splitsScriptsOnSemicolonsOutsideQuotesCommentsAndDollarQuotes() {
         assertThat(SqlScript.split("""
                 -- comment; here
