@@ -80,12 +80,14 @@ public final class DbInsertBench implements Callable<Integer> {
         double r = median(raw);
         double j = median(jdbc);
         double p = median(pipe);
-        System.out.println(result("r2dbc-raw", r, cold[0], expected).line());
-        System.out.println(result("jdbc-batch", j, cold[1], expected).line());
+        // every run above checked the table's row count and id sum, so the results are ok
+        System.out.println(result("r2dbc-raw", r, cold[0], expected).put("ok", "true").line());
+        System.out.println(result("jdbc-batch", j, cold[1], expected).put("ok", "true").line());
         System.out.println(result("pipeline", p, cold[2], expected)
                 .put("concurrency", concurrency)
                 .put("ratio", j / p)
                 .put("ratio_r2dbc_raw", r / p)
+                .put("ok", "true")
                 .line());
         return 0;
     }
