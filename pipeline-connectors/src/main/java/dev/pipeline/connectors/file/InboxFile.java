@@ -69,6 +69,29 @@ public final class InboxFile {
         return moveTo("failed");
     }
 
+    /**
+     * Processes the file and then moves it: runs {@code work} on the path; when it succeeds
+     * (with a value or empty) the file goes to {@code done/}, when it fails to {@code failed/}
+     * and the error is passed on, so the stage's error policy sees it. Cold.
+     *
+     * <pre>{@code
+     * Stage<InboxFile, Long> load = Stage.mapAsync("load", (InboxFile f) ->
+     *         f.process(path -> FileSources.csv(path).flux().count()));
+     * }</pre>
+     *
+     * @param work what to do with the file
+     * @param <T> the result type
+     * @return the work's result, after the move
+     */
+    public <T> Mono<T> process(java.util.function.Function<? super Path, ? extends Mono<T>> work) {
+        Require.nonNull(work, "work");
+        return Mono.<T>defer(() -> work.apply(path))
+                .materialize()
+                .flatMap(signal -> signal.isOnError()
+                        ? failed().then(Mono.<T>error(signal.getThrowable()))
+                        : done().then(signal.isOnNext() ? Mono.just(signal.get()) : Mono.<T>empty()));
+    }
+
     private Mono<Path> moveTo(String folder) {
         return Mono.fromCallable(() -> {
             Path dir = path.resolveSibling(folder);

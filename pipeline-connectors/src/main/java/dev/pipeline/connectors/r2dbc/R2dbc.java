@@ -112,7 +112,7 @@ public final class R2dbc {
      *
      * @param cf the connection factory
      * @param script the script file (UTF-8)
-     * @return the number of statements run; fails with the first failing statement's error
+     * @return the number of statements run; fails with a {@link ScriptException} for the first failing statement
      */
     public static Mono<Integer> executeScript(ConnectionFactory cf, Path script) {
         Require.nonNull(cf, "cf");
@@ -165,12 +165,27 @@ public final class R2dbc {
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
-    /** A statement of a script failed. */
-    static final class ScriptException extends RuntimeException {
+    /**
+     * A statement of a script failed: the message names the script and the statement (abbreviated);
+     * the cause is the driver's error.
+     */
+    public static final class ScriptException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+
+        private final String statement;
 
         ScriptException(String origin, String sql, Throwable cause) {
             super("script " + origin + ": statement failed: " + abbreviate(sql) + ": " + cause.getMessage(), cause);
+            this.statement = sql;
+        }
+
+        /**
+         * The statement that failed.
+         *
+         * @return the SQL text
+         */
+        public String statement() {
+            return statement;
         }
 
         private static String abbreviate(String sql) {

@@ -71,8 +71,11 @@ public final class R2dbcSources {
             QueryOptions options) {
         return Flux.usingWhen(cf.create(),
                 (Connection conn) -> Flux.from(Binds.bind(conn.createStatement(sql), values).fetchSize(options.fetchSize()).execute())
-                        .concatMap(result -> result.<T>map((row, meta) -> rowMapper.apply(row)), 1),
+                        .concatMap(result -> result.<T>map((row, meta) -> rowMapper.apply(row))),
                 Connection::close)
-                .subscribeOn(options.scheduler());
+                .subscribeOn(options.scheduler())
+                // keeps demand on the driver: r2dbc-postgresql can withhold completion when the
+                // downstream demand runs out exactly at the last row (pgjdbc/r2dbc-postgresql#401-like)
+                .publishOn(options.scheduler(), options.fetchSize());
     }
 }

@@ -101,6 +101,14 @@ class CsvSourceTest implements SourceContract<Map<String, String>> {
     }
 
     @Test
+    void aByteOrderMarkIsNotPartOfTheFirstColumnName() throws IOException {
+        Path file = Files.write(dir.resolve("bom.csv"), ("\uFEFFid,name\n1,Ann\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        StepVerifier.create(FileSources.csv(file).flux())
+                .expectNext(Map.of("id", "1", "name", "Ann"))
+                .verifyComplete();
+    }
+
+    @Test
     void anEmptyFileHasNoRows() {
         StepVerifier.create(FileSources.csv(write("e.csv", "")).flux()).verifyComplete();
     }

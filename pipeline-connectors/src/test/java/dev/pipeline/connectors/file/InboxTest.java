@@ -79,6 +79,20 @@ class InboxTest implements SourceContract<Path> {
         StepVerifier.create(FileSources.inboxOnce(inbox, "*.csv").flux()).verifyComplete();
     }
 
+    @Test
+    void processMovesToDoneOnSuccessAndToFailedOnErrorPassingTheErrorOn() {
+        StepVerifier.create(FileSources.inboxOnce(inbox, "*.csv").flux()
+                        .concatMap(f -> f.process(p -> p.getFileName().toString().startsWith("b")
+                                ? Mono.<String>error(new IllegalStateException("bad " + p.getFileName()))
+                                : Mono.just(p.getFileName().toString()))
+                                .onErrorResume(e -> Mono.just(e.getMessage()))))
+                .expectNext("a.csv", "bad b.csv", "c.csv")
+                .verifyComplete();
+        assertThat(inbox.resolve("done/a.csv")).exists();
+        assertThat(inbox.resolve("failed/b.csv")).exists();
+        assertThat(inbox.resolve("done/c.csv")).exists();
+    }
+
     private static void move(Path from, Path to) {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);

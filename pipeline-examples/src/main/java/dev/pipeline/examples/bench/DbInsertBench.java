@@ -1,16 +1,207 @@
 package dev.pipeline.examples.bench;
 
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import dev.pipeline.connectors.r2dbc.InsertOptions;
+import dev.pipeline.connectors.r2dbc.InsertResult;
+import dev.pipeline.connectors.r2dbc.R2dbc;
+import dev.pipeline.connectors.r2dbc.R2dbcSinks;
+import dev.pipeline.core.Pipeline;
+import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.Source;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Statement;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
-/** S7 db-insert (placeholder until its connector lands). */
-@Command(name = "db-insert", mixinStandardHelpOptions = true, description = "S7 db-insert")
+/**
+ * S7 db-insert: insert N rows (id int, name varchar(64), payload varchar(256)) into in-memory H2
+ * through {@code R2dbcSinks.insert}, against raw r2dbc-h2 batches on one connection and JDBC
+ * {@code executeBatch} on one connection, all batches of {@code --batch} rows, one transaction
+ * each. Each round uses a fresh database per implementation; the first round is cold, the
+ * reported numbers are the median of the warm rounds.
+ */
+@Command(name = "db-insert", mixinStandardHelpOptions = true, description = "S7 db-insert: rows/s into in-memory H2")
 public final class DbInsertBench implements Callable<Integer> {
 
+    private static final String PAYLOAD = "x".repeat(180);
+
+    @Option(names = "--n", description = "rows to insert (default: ${DEFAULT-VALUE})")
+    int n = 100_000;
+
+    @Option(names = "--rounds", description = "warm rounds after one cold round (default: ${DEFAULT-VALUE})")
+    int rounds = 3;
+
+    @Option(names = "--batch", description = "rows per batch (default: ${DEFAULT-VALUE})")
+    int batch = 1000;
+
+    @Option(names = "--concurrency", description = "batches in flight for the pipeline sink (default: the number of cores, ${DEFAULT-VALUE})")
+    int concurrency = Runtime.getRuntime().availableProcessors();
+
+    record Row(int id, String name, String payload) {
+    }
+
     @Override
-    public Integer call() {
-        System.err.println("db-insert: not implemented yet");
-        return 2;
+    public Integer call() throws Exception {
+        List<Double> raw = new ArrayList<>();
+        List<Double> jdbc = new ArrayList<>();
+        List<Double> pipe = new ArrayList<>();
+        double[] cold = new double[3];
+        long expected = (long) n * (n - 1) / 2;
+        for (int round = 0; round <= rounds; round++) {
+            double r = timed(this::rawR2dbc, expected);
+            double j = timed(this::jdbcBatch, expected);
+            double p = timed(this::pipeline, expected);
+            System.err.printf(Locale.ROOT, "round %d%s: r2dbc-raw %.3fs jdbc-batch %.3fs pipeline %.3fs%n",
+                    round, round == 0 ? " (cold)" : "", r, j, p);
+            if (round == 0) {
+                cold = new double[] {r, j, p};
+            } else {
+                raw.add(r);
+                jdbc.add(j);
+                pipe.add(p);
+            }
+        }
+        double r = median(raw);
+        double j = median(jdbc);
+        double p = median(pipe);
+        // every run above checked the table's row count and id sum, so the results are ok
+        System.out.println(result("r2dbc-raw", r, cold[0], expected).put("ok", "true").line());
+        System.out.println(result("jdbc-batch", j, cold[1], expected).put("ok", "true").line());
+        System.out.println(result("pipeline", p, cold[2], expected)
+                .put("concurrency", concurrency)
+                .put("ratio", j / p)
+                .put("ratio_r2dbc_raw", r / p)
+                .put("ok", "true")
+                .line());
+        return 0;
+    }
+
+    private BenchResult result(String impl, double wall, double cold, long checksum) {
+        return BenchResult.of("db-insert", impl).put("rows", n).put("batch", batch).put("wall_s", wall)
+                .put("rows_per_s", n / wall).put("items_per_s", n / wall).put("cold_s", cold).put("checksum", checksum);
+    }
+
+    interface Run {
+        long insert(String db) throws Exception;
+    }
+
+    /** Runs one implementation against a fresh database; returns seconds; checks the rows' id sum. */
+    private double timed(Run run, long expected) throws Exception {
+        String db = "bench" + UUID.randomUUID().toString().replace("-", "");
+        try (java.sql.Connection keepAlive = DriverManager.getConnection("jdbc:h2:mem:" + db + ";DB_CLOSE_DELAY=-1")) {
+            keepAlive.createStatement().execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(64), payload VARCHAR(256))");
+            long t0 = System.nanoTime();
+            run.insert(db);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            try (ResultSet rs = keepAlive.createStatement().executeQuery("SELECT COUNT(*), SUM(id) FROM items")) {
+                rs.next();
+                if (rs.getLong(1) != n || rs.getLong(2) != expected) {
+                    throw new IllegalStateException("wrong rows: count " + rs.getLong(1) + " sum " + rs.getLong(2));
+                }
+            }
+            keepAlive.createStatement().execute("DROP ALL OBJECTS");
+            return seconds;
+        }
+    }
+
+    private Row row(int i) {
+        return new Row(i, "name-" + i, PAYLOAD + i);
+    }
+
+    private static String url(String db) {
+        return "r2dbc:h2:mem:///" + db + "?options=DB_CLOSE_DELAY=-1";
+    }
+
+    private static final String INSERT = "INSERT INTO items (id, name, payload) VALUES ($1, $2, $3)";
+
+    /** The baseline: r2dbc-h2, one connection, Statement.add() batches, one transaction each. */
+    private long rawR2dbc(String db) {
+        ConnectionFactory cf = ConnectionFactories.get(url(db));
+        return Mono.usingWhen(cf.create(), (Connection c) -> Flux.range(0, n).map(this::row).buffer(batch)
+                        .concatMap(rows -> {
+                            Statement s = c.createStatement(INSERT);
+                            for (int k = 0; k < rows.size(); k++) {
+                                if (k > 0) {
+                                    s.add();
+                                }
+                                Row r = rows.get(k);
+                                s.bind(0, r.id()).bind(1, r.name()).bind(2, r.payload());
+                            }
+                            return Mono.from(c.beginTransaction())
+                                    .thenMany(s.execute())
+                                    .concatMap(res -> res.getRowsUpdated())
+                                    .then(Mono.from(c.commitTransaction()))
+                                    .thenReturn(rows.size());
+                        })
+                        .reduce(0L, (a, b) -> a + b),
+                Connection::close)
+                .subscribeOn(Schedulers.boundedElastic())
+                .block(Duration.ofMinutes(10));
+    }
+
+    /** The baseline: JDBC executeBatch on one connection, a commit per batch. */
+    private long jdbcBatch(String db) throws SQLException {
+        try (java.sql.Connection c = DriverManager.getConnection("jdbc:h2:mem:" + db)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name, payload) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < n; i++) {
+                    Row r = row(i);
+                    ps.setInt(1, r.id());
+                    ps.setString(2, r.name());
+                    ps.setString(3, r.payload());
+                    ps.addBatch();
+                    if ((i + 1) % batch == 0 || i == n - 1) {
+                        ps.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The pipeline: R2dbcSinks.insert with batches on several pooled connections. */
+    private long pipeline(String db) {
+        ConnectionPool pool = R2dbc.pool(url(db), concurrency);
+        try {
+            PipelineReport<InsertResult> report = Pipeline.from(Source.generate("rows", () -> 0,
+                            (Integer i, reactor.core.publisher.SynchronousSink<Row> sink) -> {
+                                if (i >= n) {
+                                    sink.complete();
+                                } else {
+                                    sink.next(row(i));
+                                }
+                                return i + 1;
+                            }))
+                    .to(R2dbcSinks.insert(pool, INSERT, (Row r) -> List.of(r.id(), r.name(), r.payload()),
+                            InsertOptions.defaults().batchSize(batch).concurrency(concurrency)))
+                    .run().block(Duration.ofMinutes(10));
+            return report.result().orElseThrow().rows();
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int m = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
     }
 }

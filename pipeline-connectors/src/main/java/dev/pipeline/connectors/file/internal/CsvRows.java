@@ -59,6 +59,7 @@ public final class CsvRows implements AutoCloseable {
         CsvReader<CsvRecord> reader;
         try {
             reader = CsvReader.builder().extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
+                    .detectBomHeader(true)
                     .ofCsvRecord(path, options.charset());
         } catch (IOException e) {
             throw IoErrors.read(path, e);
