@@ -181,7 +181,7 @@ public final class IngestServer<T> {
                     })
                     .concatMapIterable(framer::feed, 1)
                     .concatWith(Flux.defer(() -> Flux.fromIterable(framer.finish())))
-                    .concatMap(frame -> accept(frame).doOnSuccess(v -> count[0]++), 1)
+                    .concatMap(frame -> accept(frame, count), 1)
                     .then(Mono.fromCallable(() -> count[0]))
                     .onErrorMap(e -> !(e instanceof Reply), e -> reply(e, count[0]))
                     .onErrorMap(Reply.class, e -> new Reply(e.status, e.getMessage() + withCount(count[0])));
@@ -217,7 +217,7 @@ public final class IngestServer<T> {
         return new Reply(500, "ingest failed: " + e);
     }
 
-    private Mono<Void> accept(Framer.Frame<T> frame) {
+    private Mono<Void> accept(Framer.Frame<T> frame, long[] count) {
         if (frame.error != null) {
             String where = "line " + frame.number + ": " + (frame.error instanceof com.fasterxml.jackson.core.JsonProcessingException
                     ? ((com.fasterxml.jackson.core.JsonProcessingException) frame.error).getOriginalMessage()
@@ -231,7 +231,10 @@ public final class IngestServer<T> {
         }
         return queue.put(frame.value)
                 .timeout(options.queueTimeout(), Schedulers.parallel())
-                .doOnSuccess(v -> accepted.incrementAndGet());
+                .doOnSuccess(v -> {
+                    count[0]++;
+                    accepted.incrementAndGet();
+                });
     }
 
     private Publisher<Void> metrics(HttpServerRequest req, HttpServerResponse res) {
