@@ -51,6 +51,7 @@ public final class IngestServer<T> {
     private final HttpIngestOptions options;
     private final StageContext ctx;
     private final ObjectMapper mapper;
+    private final com.fasterxml.jackson.databind.ObjectReader reader;
     private final AsyncQueue<T> queue;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
@@ -67,6 +68,7 @@ public final class IngestServer<T> {
         this.options = options;
         this.ctx = ctx;
         this.mapper = options.objectMapper();
+        this.reader = mapper.readerFor(type); // resolves the deserializers once, off the event loops
         this.queue = AsyncQueue.bounded(options.queueCapacity());
         this.expectedAuth = options.bearerToken().map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
@@ -157,9 +159,9 @@ public final class IngestServer<T> {
             String lower = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
             Framer<T> framer;
             if (lower.contains("ndjson") || lower.contains("jsonl") || lower.startsWith("text/plain")) {
-                framer = Framer.ndjson(mapper, type, options.maxLineSize());
+                framer = Framer.ndjson(reader, options.maxLineSize());
             } else if (lower.startsWith("application/json")) {
-                framer = Framer.jsonArray(mapper, type, options.maxLineSize());
+                framer = Framer.jsonArray(mapper, reader, options.maxLineSize());
             } else {
                 throw new Reply(415, "Content-Type '" + ct + "' is not supported; send application/x-ndjson "
                         + "(one JSON item per line) or application/json (a JSON array)");
