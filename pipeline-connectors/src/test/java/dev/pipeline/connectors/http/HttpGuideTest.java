@@ -130,4 +130,53 @@ class HttpGuideTest {
             assertThat(Mono.just(server.bodies.get(0)).block()).contains("\"createdAt\":\"2024-01-01T00:00:00Z\"");
         }
     }
+
+    /** Stands in for a service's request and answer types in the snippets. */
+    public record Order(long id) {
+    }
+
+    /** What the order service answers. */
+    public record Receipt(long order, String status) {
+    }
+
+    @Test
+    void theFactoriesGiveCoreStagesAndSinks() {
+        try (DemoApiServer demo = DemoApiServer.builder().start()) {
+            URI api = demo.baseUri();
+            // tag::factories[]
+            Stage<Integer, Page> pages = HttpStages.get("pages", (Integer n) -> api.resolve("/records?page=" + n), Page.class);
+            Stage<Long, String> raw = HttpStages.get("raw", (Long id) -> api.resolve("/items/" + id));      // the body as text
+            Stage<Order, Receipt> submit = HttpStages.request("submit",
+                    (Order o) -> HttpRequest.postJson(api.resolve("/orders"), o), Receipt.class, HttpOptions.defaults());
+            Sink<Order, Long> upload = HttpSinks.post("upload", api.resolve("/orders"),
+                    HttpOptions.defaults().withBatch(500, Duration.ofSeconds(1)).withFormat(HttpSinks.Format.NDJSON));
+            // end::factories[]
+            List<Page> got = Pipeline.from(Source.fromIterable("n", List.of(1, 2))).then(pages).toFlux().collectList().block(WAIT);
+            assertThat(got).extracting(Page::page).containsExactly(1, 2);
+            assertThat(Pipeline.from(Source.fromIterable("ids", List.of(7L))).then(raw).toFlux().blockFirst(WAIT)).contains("item-7");
+            assertThat(submit.name()).isEqualTo("submit");
+            assertThat(upload.name()).isEqualTo("upload");
+        }
+    }
+
+    @Test
+    void theDemoServerHasSwitchesForFaults() {
+        // tag::demo[]
+        try (DemoApiServer api = DemoApiServer.builder()
+                .totalRecords(10_000)            // default 1,000
+                .invalidFraction(0.02)           // default 2 %
+                .latency(Duration.ofMillis(5), Duration.ofMillis(50))
+                .errorRate(0.05)                 // 500, 503, 429 in turn; 503 and 429 carry Retry-After
+                .retryAfter(Duration.ofSeconds(1))
+                .dropRate(0.01)                  // headers and half the body, then the connection closes
+                .malformedRate(0.01)             // 200 with truncated JSON
+                .seed(42)
+                .start()) {
+            URI base = api.baseUri();            // http://127.0.0.1:<port>/
+            long bad = api.invalidRecords();     // to reconcile an ETL's dead letters
+            // end::demo[]
+            assertThat(base.toString()).startsWith("http://127.0.0.1:");
+            assertThat(bad).isBetween(100L, 300L);
+        }
+    }
 }
