@@ -49,24 +49,23 @@ abstract class Framer<T> {
 
     abstract List<Frame<T>> finish();
 
-    static <T> Framer<T> ndjson(ObjectMapper mapper, Class<T> type, int maxLine) {
-        return new Lines<>(mapper, type, maxLine);
+    /** @param reader an ObjectReader for the item type, made once (its deserializers resolved) */
+    static <T> Framer<T> ndjson(com.fasterxml.jackson.databind.ObjectReader reader, int maxLine) {
+        return new Lines<>(reader, maxLine);
     }
 
-    static <T> Framer<T> jsonArray(ObjectMapper mapper, Class<T> type, int maxItem) {
-        return new Array<>(mapper, type, maxItem);
+    static <T> Framer<T> jsonArray(ObjectMapper mapper, com.fasterxml.jackson.databind.ObjectReader reader, int maxItem) {
+        return new Array<>(mapper, reader, maxItem);
     }
 
     private static final class Lines<T> extends Framer<T> {
-        private final ObjectMapper mapper;
-        private final Class<T> type;
+        private final com.fasterxml.jackson.databind.ObjectReader reader;
         private final int maxLine;
         private byte[] partial = new byte[0];
         private long line;
 
-        Lines(ObjectMapper mapper, Class<T> type, int maxLine) {
-            this.mapper = mapper;
-            this.type = type;
+        Lines(com.fasterxml.jackson.databind.ObjectReader reader, int maxLine) {
+            this.reader = reader;
             this.maxLine = maxLine;
         }
 
@@ -130,7 +129,7 @@ abstract class Framer<T> {
                 return; // blank lines carry no item
             }
             try {
-                out.add(new Frame<>(line, mapper.readValue(bytes, 0, len, type), null, null));
+                out.add(new Frame<>(line, reader.<T>readValue(bytes, 0, len), null, null));
             } catch (IOException e) {
                 out.add(new Frame<>(line, null, new String(bytes, 0, len, StandardCharsets.UTF_8), e));
             }
@@ -139,7 +138,7 @@ abstract class Framer<T> {
 
     private static final class Array<T> extends Framer<T> {
         private final ObjectMapper mapper;
-        private final Class<T> type;
+        private final com.fasterxml.jackson.databind.ObjectReader reader;
         private final int maxItem;
         private final JsonParser parser;
         private final ByteArrayFeeder feeder;
@@ -149,9 +148,9 @@ abstract class Framer<T> {
         private long elementStart;
         private long index;
 
-        Array(ObjectMapper mapper, Class<T> type, int maxItem) {
+        Array(ObjectMapper mapper, com.fasterxml.jackson.databind.ObjectReader reader, int maxItem) {
             this.mapper = mapper;
-            this.type = type;
+            this.reader = reader;
             this.maxItem = maxItem;
             try {
                 this.parser = mapper.getFactory().createNonBlockingByteArrayParser();
@@ -230,7 +229,7 @@ abstract class Framer<T> {
                     TokenBuffer done = element;
                     element = null;
                     try (JsonParser p = done.asParser(mapper)) {
-                        out.add(new Frame<>(index, mapper.readValue(p, type), null, null));
+                        out.add(new Frame<>(index, reader.<T>readValue(p), null, null));
                     } catch (IOException e) {
                         out.add(new Frame<>(index, null, done.toString(), e));
                     }

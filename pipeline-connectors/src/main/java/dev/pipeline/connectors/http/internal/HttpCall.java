@@ -140,13 +140,16 @@ public final class HttpCall {
         if (type == byte[].class) {
             return (m, u, ct, body) -> (O) body;
         }
+        // an ObjectReader resolves its deserializers now, once: Jackson's deserializer cache takes a
+        // lock on first use, which must not park a Netty event loop under contention
+        com.fasterxml.jackson.databind.ObjectReader reader = mapper.readerFor(type);
         return (m, u, ct, body) -> {
             if (ct != null && !ct.toLowerCase(java.util.Locale.ROOT).contains("json")) {
                 throw new HttpException(m, u, "returned Content-Type '" + ct + "', expected JSON to decode into "
                         + type.getSimpleName() + " (ask for String.class to get the raw body)", null);
             }
             try {
-                return mapper.readValue(body, type);
+                return reader.readValue(body);
             } catch (IOException e) {
                 throw new HttpException(m, u, "returned a body that is not valid JSON for " + type.getSimpleName()
                         + ": " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException

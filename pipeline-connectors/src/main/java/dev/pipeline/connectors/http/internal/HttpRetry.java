@@ -42,7 +42,7 @@ public final class HttpRetry {
                 }
             }
             return Mono.delay(delay, Schedulers.parallel());
-        }));
+        }, 0)); // no prefetch: the companion costs little on the success path
     }
 
     public static boolean retryable(Throwable e) {

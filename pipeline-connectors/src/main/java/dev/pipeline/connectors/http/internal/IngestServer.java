@@ -51,6 +51,7 @@ public final class IngestServer<T> {
     private final HttpIngestOptions options;
     private final StageContext ctx;
     private final ObjectMapper mapper;
+    private final com.fasterxml.jackson.databind.ObjectReader reader;
     private final AsyncQueue<T> queue;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
@@ -67,6 +68,7 @@ public final class IngestServer<T> {
         this.options = options;
         this.ctx = ctx;
         this.mapper = options.objectMapper();
+        this.reader = mapper.readerFor(type); // resolves the deserializers once, off the event loops
         this.queue = AsyncQueue.bounded(options.queueCapacity());
         this.expectedAuth = options.bearerToken().map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
@@ -157,9 +159,9 @@ public final class IngestServer<T> {
             String lower = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
             Framer<T> framer;
             if (lower.contains("ndjson") || lower.contains("jsonl") || lower.startsWith("text/plain")) {
-                framer = Framer.ndjson(mapper, type, options.maxLineSize());
+                framer = Framer.ndjson(reader, options.maxLineSize());
             } else if (lower.startsWith("application/json")) {
-                framer = Framer.jsonArray(mapper, type, options.maxLineSize());
+                framer = Framer.jsonArray(mapper, reader, options.maxLineSize());
             } else {
                 throw new Reply(415, "Content-Type '" + ct + "' is not supported; send application/x-ndjson "
                         + "(one JSON item per line) or application/json (a JSON array)");
@@ -181,7 +183,7 @@ public final class IngestServer<T> {
                     })
                     .concatMapIterable(framer::feed, 1)
                     .concatWith(Flux.defer(() -> Flux.fromIterable(framer.finish())))
-                    .concatMap(frame -> accept(frame).doOnSuccess(v -> count[0]++), 1)
+                    .concatMap(frame -> accept(frame, count), 1)
                     .then(Mono.fromCallable(() -> count[0]))
                     .onErrorMap(e -> !(e instanceof Reply), e -> reply(e, count[0]))
                     .onErrorMap(Reply.class, e -> new Reply(e.status, e.getMessage() + withCount(count[0])));
@@ -217,7 +219,7 @@ public final class IngestServer<T> {
         return new Reply(500, "ingest failed: " + e);
     }
 
-    private Mono<Void> accept(Framer.Frame<T> frame) {
+    private Mono<Void> accept(Framer.Frame<T> frame, long[] count) {
         if (frame.error != null) {
             String where = "line " + frame.number + ": " + (frame.error instanceof com.fasterxml.jackson.core.JsonProcessingException
                     ? ((com.fasterxml.jackson.core.JsonProcessingException) frame.error).getOriginalMessage()
@@ -231,7 +233,10 @@ public final class IngestServer<T> {
         }
         return queue.put(frame.value)
                 .timeout(options.queueTimeout(), Schedulers.parallel())
-                .doOnSuccess(v -> accepted.incrementAndGet());
+                .doOnSuccess(v -> {
+                    count[0]++;
+                    accepted.incrementAndGet();
+                });
     }
 
     private Publisher<Void> metrics(HttpServerRequest req, HttpServerResponse res) {

@@ -1,0 +1,332 @@
+package dev.pipeline.connectors.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.connectors.http.demo.DemoApiServer;
+import dev.pipeline.core.DeadLetter;
+import dev.pipeline.core.ErrorPolicy;
+import dev.pipeline.core.Pipeline;
+import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.RunningPipeline;
+import dev.pipeline.core.Sink;
+import dev.pipeline.core.Source;
+import dev.pipeline.core.Stage;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.test.StepVerifier;
+
+class HttpSourcesTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An ingested item. */
+    public static final class Reading {
+        public int n;
+        public String pad;
+    }
+
+    /** What a POST got back. */
+    record Reply(int status, String retryAfter, JsonNode body) {
+    }
+
+    static Mono<Reply> post(URI uri, String contentType, Flux<String> body, String token) {
+        return HttpClient.create()
+                .headers(h -> {
+                    h.set("content-type", contentType);
+                    if (token != null) {
+                        h.set("authorization", "Bearer " + token);
+                    }
+                })
+                .post().uri(uri)
+                .send(body.map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8))))
+                .responseSingle((res, bytes) -> bytes.asString().defaultIfEmpty("{}").map(text -> {
+                    try {
+                        return new Reply(res.status().code(), res.responseHeaders().get("retry-after"), JSON.readTree(text));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(text, e);
+                    }
+                }));
+    }
+
+    static Mono<Reply> get(URI uri) {
+        return HttpClient.create().get().uri(uri).responseSingle((res, bytes) -> bytes.asString().map(text -> {
+            try {
+                return new Reply(res.status().code(), null, JSON.readTree(text));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(text, e);
+            }
+        }));
+    }
+
+    static String line(int n) {
+        return "{\"n\":" + n + "}\n";
+    }
+
+    /** A running ingest pipeline with its address. */
+    static final class Running<R> {
+        final RunningPipeline<R> run;
+        final URI base;
+
+        Running(RunningPipeline<R> run, URI base) {
+            this.run = run;
+            this.base = base;
+        }
+
+        URI uri(String path) {
+            return base.resolve(path);
+        }
+    }
+
+    static <R> Running<R> start(HttpIngestOptions options, java.util.function.Function<Source<Reading>, Pipeline<R>> pipeline) {
+        Sinks.One<InetSocketAddress> bound = Sinks.one();
+        Source<Reading> source = HttpSources.server("ingest", Reading.class, options.withOnBound(a -> bound.tryEmitValue(a)));
+        RunningPipeline<R> run = pipeline.apply(source).start();
+        InetSocketAddress a = bound.asMono().block(WAIT);
+        return new Running<>(run, URI.create("http://127.0.0.1:" + a.getPort() + "/"));
+    }
+
+    static Running<List<Reading>> collecting(HttpIngestOptions options) {
+        return start(options, s -> Pipeline.from(s).to(Sink.collect("out")));
+    }
+
+    @Test
+    void ingestsNdjsonAndAJsonArray() {
+        Sinks.Empty<Void> stop = Sinks.empty();
+        Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().withStopSignal(stop.asMono(), Duration.ofSeconds(5)));
+        Reply ndjson = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1), line(2) + "\n", "{\"n\":3}"), null).block(WAIT);
+        assertThat(ndjson.status()).isEqualTo(200);
+        assertThat(ndjson.body().get("accepted").asLong()).isEqualTo(3);
+        Reply array = post(r.uri("/ingest"), "application/json", Flux.just("[{\"n\":4},", "{\"n\"", ":5}]"), null).block(WAIT);
+        assertThat(array.status()).isEqualTo(200);
+        assertThat(array.body().get("accepted").asLong()).isEqualTo(2);
+        stop.tryEmitEmpty();
+        PipelineReport<List<Reading>> report = r.run.await().block(WAIT);
+        assertThat(report.result().orElseThrow()).extracting(x -> x.n).containsExactly(1, 2, 3, 4, 5);
+        assertThat(report.stage("ingest").emitted()).isEqualTo(5);
+    }
+
+    @Test
+    void tenThousandLinesWhileThePipelineIsSlowAllArriveAndTheServerReadsOnlyAsItGoes() {
+        int total = 10_000;
+        String pad = "x".repeat(2000);
+        AtomicLong generated = new AtomicLong();
+        AtomicLong consumed = new AtomicLong();
+        AtomicLong maxAhead = new AtomicLong();
+        Sinks.Empty<Void> stop = Sinks.empty();
+        Running<Long> r = start(HttpIngestOptions.defaults().withQueue(16, Duration.ofSeconds(20))
+                        .withStopSignal(stop.asMono(), Duration.ofSeconds(20)),
+                s -> Pipeline.from(s).to(Sink.of("slow", (Flux<Reading> items) -> items
+                        .concatMap(x -> (consumed.incrementAndGet() % 100 == 0) ? Mono.delay(Duration.ofMillis(2)).thenReturn(x) : Mono.just(x), 1)
+                        .count())));
+        Flux<String> body = Flux.range(0, total)
+                .map(i -> "{\"n\":" + i + ",\"pad\":\"" + pad + "\"}\n")
+                .doOnNext(s -> maxAhead.accumulateAndGet(generated.incrementAndGet() - consumed.get(), Math::max));
+        Reply reply = post(r.uri("/ingest"), "application/x-ndjson", body, null).block(WAIT);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().get("accepted").asLong()).isEqualTo(total);
+        stop.tryEmitEmpty();
+        PipelineReport<Long> report = r.run.await().block(WAIT);
+        assertThat(report.result()).contains((long) total);
+        assertThat(report.stage("ingest").emitted()).isEqualTo(total);
+        // without backpressure the client would write all 20 MB at once; with it, it stays at most
+        // the socket buffers (a few MB on loopback) plus the queue ahead of the pipeline
+        assertThat(maxAhead.get()).as("lines written ahead of the pipeline").isLessThan(total / 2L);
+    }
+
+    @Test
+    void aFullQueuePastItsTimeoutAnswers503WithRetryAfter() {
+        Running<Void> r = start(HttpIngestOptions.defaults().withQueue(2, Duration.ofMillis(200)).withRetryAfter(Duration.ofSeconds(7)),
+                s -> Pipeline.from(s).to(Sink.forEachAsync("stuck", x -> Mono.never())));
+        Reply reply = post(r.uri("/ingest"), "application/x-ndjson",
+                Flux.range(0, 50).map(HttpSourcesTest::line), null).block(WAIT);
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.retryAfter()).isEqualTo("7");
+        assertThat(reply.body().get("error").asText()).contains("not keeping up").contains("items of this request were accepted");
+        r.run.cancel().block(WAIT);
+    }
+
+    @Test
+    void limitsOnBodyAndLineAnswer413() {
+        Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().withMaxBodySize(1000).withMaxLineSize(100));
+        Reply body = post(r.uri("/ingest"), "application/x-ndjson", Flux.range(0, 200).map(HttpSourcesTest::line), null).block(WAIT);
+        assertThat(body.status()).isEqualTo(413);
+        assertThat(body.body().get("error").asText()).contains("exceeds the limit of 1000 bytes");
+        Reply longLine = post(r.uri("/ingest"), "application/x-ndjson",
+                Flux.just(line(1), "{\"n\":2,\"pad\":\"" + "y".repeat(200) + "\"}\n"), null).block(WAIT);
+        assertThat(longLine.status()).isEqualTo(413);
+        assertThat(longLine.body().get("error").asText()).contains("line 2 is longer than the limit of 100 bytes")
+                .contains("1 items of this request were accepted");
+        r.run.cancel().block(WAIT);
+    }
+
+    @Test
+    void aMalformedLineIsA400NamingIt() {
+        Running<List<Reading>> r = collecting(HttpIngestOptions.defaults());
+        Reply reply = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1), line(2), "{\"n\":\n", line(4)), null).block(WAIT);
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body().get("error").asText()).startsWith("line 3:").contains("2 items of this request were accepted");
+        Reply type = post(r.uri("/ingest"), "text/csv", Flux.just("n\n1\n"), null).block(WAIT);
+        assertThat(type.status()).isEqualTo(415);
+        r.run.cancel().block(WAIT);
+    }
+
+    @Test
+    void malformedLinesCanBeDeadLettered() {
+        List<DeadLetter<?>> letters = new CopyOnWriteArrayList<>();
+        Sinks.Empty<Void> stop = Sinks.empty();
+        Sinks.One<InetSocketAddress> bound = Sinks.one();
+        Source<Reading> source = HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults()
+                        .withMalformed(HttpIngestOptions.Malformed.ERROR_POLICY)
+                        .withStopSignal(stop.asMono(), Duration.ofSeconds(5))
+                        .withOnBound(a -> bound.tryEmitValue(a)))
+                .onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add)));
+        RunningPipeline<List<Reading>> run = Pipeline.from(source).to(Sink.<Reading>collect("out")).start();
+        URI uri = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/ingest");
+        Reply reply = post(uri, "application/x-ndjson", Flux.just(line(1), "not json\n", line(3)), null).block(WAIT);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().get("accepted").asLong()).isEqualTo(2);
+        stop.tryEmitEmpty();
+        PipelineReport<List<Reading>> report = run.await().block(WAIT);
+        assertThat(report.result().orElseThrow()).extracting(x -> x.n).containsExactly(1, 3);
+        assertThat(letters).singleElement().satisfies(d -> {
+            assertThat(d.item()).isEqualTo("not json");
+            assertThat(d.error()).hasMessageContaining("line 2");
+        });
+        assertThat(report.stage("ingest").deadLettered()).isEqualTo(1);
+    }
+
+    @Test
+    void aBearerTokenIsRequiredWhenConfigured() {
+        Running<List<Reading>> guarded = collecting(HttpIngestOptions.defaults().withBearerToken("s3cret"));
+        assertThat(post(guarded.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), null).block(WAIT).status()).isEqualTo(401);
+        assertThat(post(guarded.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), "wrong").block(WAIT).status()).isEqualTo(401);
+        assertThat(post(guarded.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), "s3cret").block(WAIT).status()).isEqualTo(200);
+        assertThat(get(guarded.uri("/metrics")).block(WAIT).status()).isEqualTo(401);
+        assertThat(get(guarded.uri("/health")).block(WAIT).status()).isEqualTo(200);
+        guarded.run.cancel().block(WAIT);
+
+        Running<List<Reading>> open = collecting(HttpIngestOptions.defaults());
+        assertThat(post(open.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), null).block(WAIT).status()).isEqualTo(200);
+        open.run.cancel().block(WAIT);
+    }
+
+    @Test
+    void healthAndMetricsShowTheLiveReport() {
+        AtomicReference<RunningPipeline<List<Integer>>> self = new AtomicReference<>();
+        Sinks.One<InetSocketAddress> bound = Sinks.one();
+        Source<Reading> source = HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults()
+                .withOnBound(a -> bound.tryEmitValue(a))
+                .withMetrics(() -> self.get() == null ? null : self.get().report()));
+        RunningPipeline<List<Integer>> run = Pipeline.from(source)
+                .then(Stage.map("double", (Reading x) -> x.n * 2))
+                .to(Sink.<Integer>collect("out"))
+                .start();
+        self.set(run);
+        URI base = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/");
+        assertThat(post(base.resolve("/ingest"), "application/x-ndjson", Flux.just(line(1), line(2), line(3)), null)
+                .block(WAIT).body().get("accepted").asLong()).isEqualTo(3);
+        assertThat(get(base.resolve("/health")).block(WAIT).body().get("status").asText()).isEqualTo("UP");
+        JsonNode metrics = Flux.interval(Duration.ofMillis(10)).onBackpressureDrop()
+                .concatMap(i -> get(base.resolve("/metrics")))
+                .map(Reply::body)
+                .filter(m -> m.path("report").path("stages").findValues("emitted").stream().anyMatch(v -> v.asLong() == 3))
+                .blockFirst(WAIT);
+        assertThat(metrics.get("server").get("accepted").asLong()).isEqualTo(3);
+        assertThat(metrics.get("server").get("queueCapacity").asInt()).isEqualTo(256);
+        assertThat(metrics.get("report").get("status").asText()).isEqualTo("RUNNING");
+        assertThat(metrics.get("report").get("stages").findValuesAsText("name")).contains("ingest", "double", "out");
+        run.cancel().block(WAIT);
+    }
+
+    @Test
+    void shutdownLetsTheRequestInFlightFinishAndRefusesNewOnes() {
+        Sinks.Empty<Void> stop = Sinks.empty();
+        Sinks.Empty<Void> gate = Sinks.empty();
+        AtomicInteger seen = new AtomicInteger();
+        Sinks.Empty<Void> firstSeen = Sinks.empty();
+        Running<Long> r = start(HttpIngestOptions.defaults().withStopSignal(stop.asMono(), Duration.ofSeconds(20)),
+                s -> Pipeline.from(s).to(Sink.of("count", (Flux<Reading> items) -> items
+                        .doOnNext(x -> {
+                            if (seen.incrementAndGet() == 5) {
+                                firstSeen.tryEmitEmpty();
+                            }
+                        }).count())));
+        Flux<String> body = Flux.range(0, 5).map(HttpSourcesTest::line)
+                .concatWith(gate.asMono().thenMany(Flux.range(5, 95).map(HttpSourcesTest::line)));
+        Mono<Reply> inFlight = post(r.uri("/ingest"), "application/x-ndjson", body, null).cache();
+        inFlight.subscribe();
+        firstSeen.asMono().block(WAIT);
+        stop.tryEmitEmpty();
+        Reply late = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1000)), null).block(WAIT);
+        assertThat(late.status()).isEqualTo(503);
+        assertThat(get(r.uri("/health")).block(WAIT).body().get("status").asText()).isEqualTo("STOPPING");
+        gate.tryEmitEmpty();
+        Reply done = inFlight.block(WAIT);
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.body().get("accepted").asLong()).isEqualTo(100);
+        PipelineReport<Long> report = r.run.await().block(WAIT);
+        assertThat(report.result()).contains(100L);
+        StepVerifier.create(get(r.uri("/health"))).expectError().verify(WAIT);
+    }
+
+    /** The connector contract: each subscription binds, receives five posted lines, and stops. */
+    @Nested
+    class Contract implements SourceContract<Integer> {
+
+        final AtomicReference<URI> last = new AtomicReference<>();
+        final AtomicReference<Sinks.Empty<Void>> posted = new AtomicReference<>();
+
+        @Override
+        public Flux<Integer> subject() {
+            HttpIngestOptions options = HttpIngestOptions.defaults()
+                    .withOnBound(a -> {
+                        URI base = URI.create("http://127.0.0.1:" + a.getPort() + "/");
+                        last.set(base);
+                        Sinks.Empty<Void> done = Sinks.empty();
+                        posted.set(done);
+                        post(base.resolve("/ingest"), "application/x-ndjson", Flux.range(1, 5).map(HttpSourcesTest::line), null)
+                                .subscribe(x -> done.tryEmitEmpty(), e -> done.tryEmitError(e));
+                    })
+                    .withStopSignal(Mono.defer(() -> posted.get().asMono()), Duration.ofSeconds(5));
+            return HttpSources.server("ingest", Reading.class, options).flux().map(x -> x.n);
+        }
+
+        @Override
+        public Flux<Integer> failingSubject() {
+            return Flux.usingWhen(Mono.fromCallable(() -> DemoApiServer.builder().start()),
+                    taken -> HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults().withPort(taken.port()))
+                            .flux().map(x -> x.n),
+                    taken -> Mono.fromRunnable(taken::close).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()).then());
+        }
+
+        @Override
+        public Mono<Boolean> released() {
+            URI base = last.get();
+            if (base == null) {
+                return Mono.just(true);
+            }
+            return Flux.interval(Duration.ofMillis(20)).onBackpressureDrop()
+                    .concatMap(i -> get(base.resolve("/health")).map(x -> false).onErrorReturn(true))
+                    .filter(b -> b).next().timeout(Duration.ofSeconds(10));
+        }
+    }
+}
