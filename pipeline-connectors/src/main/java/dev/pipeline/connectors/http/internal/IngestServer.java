@@ -112,7 +112,12 @@ public final class IngestServer<T> {
     private void leave(int delta) {
         if (inFlight.addAndGet(delta) == 0 && closing) {
             queue.shutdown(false); // the items already put still reach the pipeline
-            idle.tryEmitEmpty(); // FAIL_TERMINATED on a second call is expected: already idle
+            Sinks.EmitResult r = idle.tryEmitEmpty();
+            // FAIL_TERMINATED: already idle (a second call); FAIL_NON_SERIALIZED: another thread is
+            // emitting the same signal at this moment. Both leave the sink idle, as wanted.
+            if (r.isFailure() && r != Sinks.EmitResult.FAIL_TERMINATED && r != Sinks.EmitResult.FAIL_NON_SERIALIZED) {
+                throw new IllegalStateException("ingest server '" + name + "' could not signal idle: " + r);
+            }
         }
     }
 
