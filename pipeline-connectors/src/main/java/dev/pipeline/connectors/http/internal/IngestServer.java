@@ -61,6 +61,7 @@ public final class IngestServer<T> {
     private final byte[] expectedAuth;
     private volatile boolean closing;
     private volatile Disposable stopSubscription;
+    private volatile Disposable drainDeadline;
 
     private IngestServer(String name, Class<T> type, HttpIngestOptions options, StageContext ctx) {
         this.name = name;
@@ -104,7 +105,7 @@ public final class IngestServer<T> {
             return;
         }
         closing = true;
-        Mono.delay(options.drainTimeout(), Schedulers.parallel())
+        drainDeadline = Mono.delay(options.drainTimeout(), Schedulers.parallel())
                 .subscribe(v -> queue.shutdown(false), e -> queue.shutdown(false));
         leave(0);
     }
@@ -123,9 +124,10 @@ public final class IngestServer<T> {
 
     private Mono<Void> stop(DisposableServer server) {
         closing = true;
-        Disposable d = stopSubscription;
-        if (d != null) {
-            d.dispose();
+        for (Disposable d : new Disposable[] {stopSubscription, drainDeadline}) {
+            if (d != null) {
+                d.dispose();
+            }
         }
         queue.shutdown(true); // requests waiting for room are answered 503 at once
         leave(0);
