@@ -91,11 +91,10 @@ public final class HttpStages {
         Require.nonNull(options, "options");
         HttpCall call = new HttpCall(Require.nonBlank(name, "name"), options);
         HttpCall.Decoder<O> decoder = HttpCall.decoder(type, options.objectMapper());
-        return configure(Stage.mapAsync(name, (I item) -> Mono.defer(() -> {
-            URI target = uri.apply(item);
-            Require.nonNull(target, "the URL built for the item");
-            return call.get(target, decoder);
-        })), options);
+        // the stage subscribes to this function's Mono inside Mono.defer, once per attempt: an
+        // exception thrown by uri fails that attempt like any other error
+        return configure(Stage.mapAsync(name, (I item) -> call.get(Require.nonNull(uri.apply(item),
+                "the URL built for the item"), decoder)), options);
     }
 
     /**

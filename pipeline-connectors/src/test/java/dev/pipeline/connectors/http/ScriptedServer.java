@@ -79,6 +79,7 @@ final class ScriptedServer implements AutoCloseable {
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger openConnections = new AtomicInteger();
+    final AtomicInteger maxOpenConnections = new AtomicInteger();
     private final Duration latency;
     private final DisposableServer server;
 
@@ -91,9 +92,9 @@ final class ScriptedServer implements AutoCloseable {
         this.server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
-                .doOnConnection(c -> {
-                    openConnections.incrementAndGet();
-                    c.onDispose(openConnections::decrementAndGet);
+                .doOnChannelInit((observer, channel, address) -> { // one per TCP connection
+                    maxOpenConnections.accumulateAndGet(openConnections.incrementAndGet(), Math::max);
+                    channel.closeFuture().addListener(f -> openConnections.decrementAndGet());
                 })
                 .handle((req, res) -> req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                         .flatMap(body -> {

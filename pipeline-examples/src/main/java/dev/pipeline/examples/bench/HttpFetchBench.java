@@ -33,7 +33,7 @@ import reactor.netty.resources.ConnectionProvider;
  * {@link DemoApiServer}, in this JVM on 127.0.0.1) at a given concurrency, through the HTTP
  * stage in a pipeline, against a hand-written Reactor Netty client loop in the same JVM and
  * {@code wrk -t1 -cN -d5s} against the same server when wrk is on the PATH. Each in-JVM
- * implementation runs one warm-up round, then {@code --rounds} measured rounds alternating
+ * implementation runs {@code --warmup} warm-up rounds, then {@code --rounds} measured rounds alternating
  * with the other; the median round counts. Prints one RESULT line per implementation,
  * the pipeline's last.
  */
@@ -48,10 +48,10 @@ public final class HttpFetchBench implements Callable<Integer> {
     int concurrency = 64;
 
     @Option(names = "--rounds", description = "measured rounds per implementation (default ${DEFAULT-VALUE})")
-    int rounds = 5;
+    int rounds = 7;
 
     @Option(names = "--warmup", description = "warm-up rounds per implementation (default ${DEFAULT-VALUE})")
-    int warmup = 3;
+    int warmup = 5;
 
     @Option(names = "--ordered", description = "keep input order in the stage (the hand-written loop does not; default ${DEFAULT-VALUE})")
     boolean ordered;
@@ -126,6 +126,7 @@ public final class HttpFetchBench implements Callable<Integer> {
 
     /** The hand-written loop: flatMap over GETs with the same bound and pool size. */
     private double roundNetty(HttpClient client, URI base) {
+        System.gc(); // each round starts from a collected heap, so one round's garbage does not bill the next
         long start = System.nanoTime();
         Long n = Flux.range(0, m)
                 .flatMap(i -> client.get().uri(base.resolve("/items/" + i))
@@ -138,6 +139,7 @@ public final class HttpFetchBench implements Callable<Integer> {
     }
 
     private double roundPipeline(Pipeline<Long> pipeline) {
+        System.gc();
         long start = System.nanoTime();
         PipelineReport<Long> report = pipeline.run().block(Duration.ofMinutes(5));
         check(report.result().orElse(0L));

@@ -19,7 +19,8 @@ final class Body {
         this.max = max;
         this.method = method;
         this.uri = uri;
-        this.bytes = new byte[declared >= 0 ? (int) declared : 256];
+        // a declared length is trusted only up to 64 KiB ahead of the bytes actually received
+        this.bytes = new byte[declared >= 0 ? (int) Math.min(declared, 64 * 1024) : 256];
     }
 
     static HttpException tooLarge(String method, URI uri, long size, int max) {

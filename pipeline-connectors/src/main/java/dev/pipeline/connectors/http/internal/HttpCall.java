@@ -41,7 +41,7 @@ public final class HttpCall {
         HttpClient c = options.client().orElseGet(() -> HttpClient.create(ConnectionProvider.builder("http-" + name)
                 .maxConnections(options.concurrency())
                 .pendingAcquireMaxCount(-1) // waiters are bounded by the stage's concurrency
-                .maxIdleTime(Duration.ofSeconds(30))
+                .maxIdleTime(Duration.ofSeconds(30)) // checked when the pool is next used
                 .build()));
         c = c.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
         Map<String, String> headers = options.headers();
@@ -105,7 +105,7 @@ public final class HttpCall {
             }
             Body body = new Body(max, declared, method, uri);
             return content.doOnNext(body::append).then(Mono.fromCallable(() -> finish(resp, body.bytes(), method, uri, decoder)));
-        }).next();
+        }).singleOrEmpty(); // one value per exchange, or none
     }
 
     private static long contentLength(HttpHeaders headers) {

@@ -61,6 +61,7 @@ public final class IngestServer<T> {
     private final byte[] expectedAuth;
     private volatile boolean closing;
     private volatile Disposable stopSubscription;
+    private volatile Disposable drainDeadline;
 
     private IngestServer(String name, Class<T> type, HttpIngestOptions options, StageContext ctx) {
         this.name = name;
@@ -104,7 +105,7 @@ public final class IngestServer<T> {
             return;
         }
         closing = true;
-        Mono.delay(options.drainTimeout(), Schedulers.parallel())
+        drainDeadline = Mono.delay(options.drainTimeout(), Schedulers.parallel())
                 .subscribe(v -> queue.shutdown(false), e -> queue.shutdown(false));
         leave(0);
     }
@@ -112,15 +113,21 @@ public final class IngestServer<T> {
     private void leave(int delta) {
         if (inFlight.addAndGet(delta) == 0 && closing) {
             queue.shutdown(false); // the items already put still reach the pipeline
-            idle.tryEmitEmpty(); // FAIL_TERMINATED on a second call is expected: already idle
+            Sinks.EmitResult r = idle.tryEmitEmpty();
+            // FAIL_TERMINATED: already idle (a second call); FAIL_NON_SERIALIZED: another thread is
+            // emitting the same signal at this moment. Both leave the sink idle, as wanted.
+            if (r.isFailure() && r != Sinks.EmitResult.FAIL_TERMINATED && r != Sinks.EmitResult.FAIL_NON_SERIALIZED) {
+                throw new IllegalStateException("ingest server '" + name + "' could not signal idle: " + r);
+            }
         }
     }
 
     private Mono<Void> stop(DisposableServer server) {
         closing = true;
-        Disposable d = stopSubscription;
-        if (d != null) {
-            d.dispose();
+        for (Disposable d : new Disposable[] {stopSubscription, drainDeadline}) {
+            if (d != null) {
+                d.dispose();
+            }
         }
         queue.shutdown(true); // requests waiting for room are answered 503 at once
         leave(0);
