@@ -47,16 +47,22 @@ public final class BatchInsert<T> {
     }
 
     public Mono<InsertResult> run(Flux<T> items, StageContext ctx) {
-        return sql.get().flatMap(statement -> items
-                .bufferTimeout(options.batchSize(), options.maxWait(), options.scheduler(), true)
-                .flatMap(batch -> writeBatch(statement, batch, ctx), options.concurrency(), 1)
-                .reduce(InsertResult.EMPTY, InsertResult::plus));
+        return sql.get().flatMap(statement -> Mono.usingWhen(
+                Mono.fromSupplier(() -> new Lanes(cf)),
+                lanes -> items
+                        .bufferTimeout(options.batchSize(), options.maxWait(), options.scheduler(), true)
+                        .flatMap(batch -> writeBatch(lanes, statement, batch, ctx), options.concurrency(), 1)
+                        .reduce(InsertResult.EMPTY, InsertResult::plus),
+                // giving connections back may run H2 work: keep it off the thread that cancelled
+                lanes -> lanes.closeAll().subscribeOn(options.scheduler()),
+                (lanes, e) -> lanes.closeAll().subscribeOn(options.scheduler()),
+                lanes -> lanes.closeAll().subscribeOn(options.scheduler())));
     }
 
     private record Row<T>(T item, List<?> values) {
     }
 
-    private Mono<InsertResult> writeBatch(String statement, List<T> batch, StageContext ctx) {
+    private Mono<InsertResult> writeBatch(Lanes lanes, String statement, List<T> batch, StageContext ctx) {
         List<Row<T>> rows = new ArrayList<>(batch.size());
         List<Mono<Void>> bad = new ArrayList<>();
         for (T item : batch) {
@@ -73,14 +79,14 @@ public final class BatchInsert<T> {
             rows.add(new Row<>(item, values));
         }
         Mono<InsertResult> rejected = Flux.concat(bad).then(Mono.just(new InsertResult(0, bad.size(), 0)));
-        return rejected.flatMap(r -> write(statement, rows, ctx).map(r::plus));
+        return rejected.flatMap(r -> write(lanes, statement, rows, ctx).map(r::plus));
     }
 
-    private Mono<InsertResult> write(String statement, List<Row<T>> rows, StageContext ctx) {
+    private Mono<InsertResult> write(Lanes lanes, String statement, List<Row<T>> rows, StageContext ctx) {
         if (rows.isEmpty()) {
             return Mono.just(InsertResult.EMPTY);
         }
-        return execute(statement, rows)
+        return execute(lanes, statement, rows)
                 .doOnNext(n -> ctx.completed(rows.size()))
                 .map(n -> new InsertResult(rows.size(), 0, 1))
                 .onErrorResume(BatchInsert::isDataError, e -> {
@@ -92,13 +98,13 @@ public final class BatchInsert<T> {
                     int half = rows.size() / 2;
                     LOG.debug("sink '{}': a batch of {} rows failed ({}); splitting it to isolate the bad rows",
                             name, rows.size(), e.toString());
-                    return write(statement, rows.subList(0, half), ctx)
-                            .flatMap(a -> write(statement, rows.subList(half, rows.size()), ctx).map(a::plus));
+                    return write(lanes, statement, rows.subList(0, half), ctx)
+                            .flatMap(a -> write(lanes, statement, rows.subList(half, rows.size()), ctx).map(a::plus));
                 });
     }
 
-    private Mono<Long> execute(String statement, List<Row<T>> rows) {
-        return Mono.usingWhen(cf.create(),
+    private Mono<Long> execute(Lanes lanes, String statement, List<Row<T>> rows) {
+        return Mono.usingWhen(lanes.acquire(),
                 conn -> Mono.from(conn.beginTransaction())
                         .then(Flux.from(statement(conn, statement, rows).execute())
                                 .concatMap(Result::getRowsUpdated)
@@ -106,9 +112,9 @@ public final class BatchInsert<T> {
                         .flatMap(n -> Mono.from(conn.commitTransaction())
                                 .onErrorMap(e -> new CommitFailedException(name, rows.size(), e))
                                 .thenReturn(n)),
-                Connection::close,
-                (conn, e) -> rollbackAndClose(conn),
-                BatchInsert::rollbackAndClose)
+                lanes::release,
+                (conn, e) -> rollbackAndClose(conn).subscribeOn(options.scheduler()),
+                conn -> rollbackAndClose(conn).subscribeOn(options.scheduler()))
                 .subscribeOn(options.scheduler());
     }
 
