@@ -48,15 +48,17 @@ public final class BatchInsert<T> {
 
     public Mono<InsertResult> run(Flux<T> items, StageContext ctx) {
         return sql.get().flatMap(statement -> Mono.usingWhen(
-                Mono.fromSupplier(() -> new Lanes(cf)),
+                Mono.fromSupplier(() -> new Lanes(cf, options.scheduler())),
                 lanes -> items
                         .bufferTimeout(options.batchSize(), options.maxWait(), options.scheduler(), true)
+                        // gather the next batches while the current ones are written (bounded: concurrency + 1)
+                        .limitRate(options.concurrency() + 1)
                         .flatMap(batch -> writeBatch(lanes, statement, batch, ctx), options.concurrency(), 1)
                         .reduce(InsertResult.EMPTY, InsertResult::plus),
                 // giving connections back may run H2 work: keep it off the thread that cancelled
-                lanes -> lanes.closeAll().subscribeOn(options.scheduler()),
-                (lanes, e) -> lanes.closeAll().subscribeOn(options.scheduler()),
-                lanes -> lanes.closeAll().subscribeOn(options.scheduler())));
+                Lanes::closeAll,
+                (lanes, e) -> lanes.closeAll(),
+                Lanes::closeAll));
     }
 
     private record Row<T>(T item, List<?> values) {
@@ -105,17 +107,21 @@ public final class BatchInsert<T> {
 
     private Mono<Long> execute(Lanes lanes, String statement, List<Row<T>> rows) {
         return Mono.usingWhen(lanes.acquire(),
-                conn -> Mono.from(conn.beginTransaction())
-                        .then(Flux.from(statement(conn, statement, rows).execute())
-                                .concatMap(Result::getRowsUpdated)
-                                .reduce(0L, Long::sum))
-                        .flatMap(n -> Mono.from(conn.commitTransaction())
-                                .onErrorMap(e -> new CommitFailedException(name, rows.size(), e))
-                                .thenReturn(n)),
+                lane -> {
+                    Connection conn = lane.connection();
+                    return Mono.from(conn.beginTransaction())
+                            .then(Flux.from(statement(conn, statement, rows).execute())
+                                    .concatMap(Result::getRowsUpdated)
+                                    .reduce(0L, Long::sum))
+                            .flatMap(n -> Mono.from(conn.commitTransaction())
+                                    .onErrorMap(e -> new CommitFailedException(name, rows.size(), e))
+                                    .thenReturn(n))
+                            // every batch of a lane runs on the lane's worker: no hop to a cold thread
+                            .subscribeOn(lane.worker());
+                },
                 lanes::release,
-                (conn, e) -> rollbackAndClose(conn).subscribeOn(options.scheduler()),
-                conn -> rollbackAndClose(conn).subscribeOn(options.scheduler()))
-                .subscribeOn(options.scheduler());
+                (lane, e) -> Lanes.discard(lane, rollbackAndClose(lane.connection())),
+                lane -> Lanes.discard(lane, rollbackAndClose(lane.connection())));
     }
 
     private static Statement statement(Connection conn, String sql, List<? extends Row<?>> rows) {
