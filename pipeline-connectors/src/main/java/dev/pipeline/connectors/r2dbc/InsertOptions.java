@@ -72,7 +72,8 @@ public final class InsertOptions {
 
     /**
      * How many batches are written at once, each on its own pooled connection (make the pool at
-     * least this big). Batches may then commit in any order. Defaults to 1.
+     * least this big), which the run keeps until it ends. Batches may then commit in any order.
+     * On embedded H2, more than the number of CPU cores gains nothing. Defaults to 1.
      *
      * @param batches batches in flight, {@code > 0}
      * @return a copy with that concurrency

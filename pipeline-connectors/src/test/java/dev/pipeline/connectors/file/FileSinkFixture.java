@@ -24,7 +24,7 @@ final class FileSinkFixture {
 
     /** No descriptor open under dir and no temporary file left in it (recursively). */
     static Mono<Boolean> clean(Path dir) {
-        return OpenFiles.noneUnder(dir).map(ok -> ok && temporaries(dir) == 0);
+        return OpenFiles.eventually(() -> OpenFiles.under(dir) == 0 && temporaries(dir) == 0);
     }
 
     static long temporaries(Path dir) {

@@ -47,16 +47,24 @@ public final class BatchInsert<T> {
     }
 
     public Mono<InsertResult> run(Flux<T> items, StageContext ctx) {
-        return sql.get().flatMap(statement -> items
-                .bufferTimeout(options.batchSize(), options.maxWait(), options.scheduler(), true)
-                .flatMap(batch -> writeBatch(statement, batch, ctx), options.concurrency(), 1)
-                .reduce(InsertResult.EMPTY, InsertResult::plus));
+        return sql.get().flatMap(statement -> Mono.usingWhen(
+                Mono.fromSupplier(() -> new Lanes(cf, options.scheduler())),
+                lanes -> items
+                        .bufferTimeout(options.batchSize(), options.maxWait(), options.scheduler(), true)
+                        // gather the next batches while the current ones are written (bounded: concurrency + 1)
+                        .limitRate(options.concurrency() + 1)
+                        .flatMap(batch -> writeBatch(lanes, statement, batch, ctx), options.concurrency(), 1)
+                        .reduce(InsertResult.EMPTY, InsertResult::plus),
+                // giving connections back may run H2 work: keep it off the thread that cancelled
+                Lanes::closeAll,
+                (lanes, e) -> lanes.closeAll(),
+                Lanes::closeAll));
     }
 
     private record Row<T>(T item, List<?> values) {
     }
 
-    private Mono<InsertResult> writeBatch(String statement, List<T> batch, StageContext ctx) {
+    private Mono<InsertResult> writeBatch(Lanes lanes, String statement, List<T> batch, StageContext ctx) {
         List<Row<T>> rows = new ArrayList<>(batch.size());
         List<Mono<Void>> bad = new ArrayList<>();
         for (T item : batch) {
@@ -73,14 +81,14 @@ public final class BatchInsert<T> {
             rows.add(new Row<>(item, values));
         }
         Mono<InsertResult> rejected = Flux.concat(bad).then(Mono.just(new InsertResult(0, bad.size(), 0)));
-        return rejected.flatMap(r -> write(statement, rows, ctx).map(r::plus));
+        return rejected.flatMap(r -> write(lanes, statement, rows, ctx).map(r::plus));
     }
 
-    private Mono<InsertResult> write(String statement, List<Row<T>> rows, StageContext ctx) {
+    private Mono<InsertResult> write(Lanes lanes, String statement, List<Row<T>> rows, StageContext ctx) {
         if (rows.isEmpty()) {
             return Mono.just(InsertResult.EMPTY);
         }
-        return execute(statement, rows)
+        return execute(lanes, statement, rows)
                 .doOnNext(n -> ctx.completed(rows.size()))
                 .map(n -> new InsertResult(rows.size(), 0, 1))
                 .onErrorResume(BatchInsert::isDataError, e -> {
@@ -92,24 +100,28 @@ public final class BatchInsert<T> {
                     int half = rows.size() / 2;
                     LOG.debug("sink '{}': a batch of {} rows failed ({}); splitting it to isolate the bad rows",
                             name, rows.size(), e.toString());
-                    return write(statement, rows.subList(0, half), ctx)
-                            .flatMap(a -> write(statement, rows.subList(half, rows.size()), ctx).map(a::plus));
+                    return write(lanes, statement, rows.subList(0, half), ctx)
+                            .flatMap(a -> write(lanes, statement, rows.subList(half, rows.size()), ctx).map(a::plus));
                 });
     }
 
-    private Mono<Long> execute(String statement, List<Row<T>> rows) {
-        return Mono.usingWhen(cf.create(),
-                conn -> Mono.from(conn.beginTransaction())
-                        .then(Flux.from(statement(conn, statement, rows).execute())
-                                .concatMap(Result::getRowsUpdated)
-                                .reduce(0L, Long::sum))
-                        .flatMap(n -> Mono.from(conn.commitTransaction())
-                                .onErrorMap(e -> new CommitFailedException(name, rows.size(), e))
-                                .thenReturn(n)),
-                Connection::close,
-                (conn, e) -> rollbackAndClose(conn),
-                BatchInsert::rollbackAndClose)
-                .subscribeOn(options.scheduler());
+    private Mono<Long> execute(Lanes lanes, String statement, List<Row<T>> rows) {
+        return Mono.usingWhen(lanes.acquire(),
+                lane -> {
+                    Connection conn = lane.connection();
+                    return Mono.from(conn.beginTransaction())
+                            .then(Flux.from(statement(conn, statement, rows).execute())
+                                    .concatMap(Result::getRowsUpdated)
+                                    .reduce(0L, Long::sum))
+                            .flatMap(n -> Mono.from(conn.commitTransaction())
+                                    .onErrorMap(e -> new CommitFailedException(name, rows.size(), e))
+                                    .thenReturn(n))
+                            // every batch of a lane runs on the lane's worker: no hop to a cold thread
+                            .subscribeOn(lane.worker());
+                },
+                lanes::release,
+                (lane, e) -> Lanes.discard(lane, rollbackAndClose(lane.connection())),
+                lane -> Lanes.discard(lane, rollbackAndClose(lane.connection())));
     }
 
     private static Statement statement(Connection conn, String sql, List<? extends Row<?>> rows) {
