@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipeline.connectors.testing.Services;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +86,15 @@ class EtlTest {
         assertThat(progress).isNotEmpty();
         // the last line is the final state
         assertThat(progress.get(progress.size() - 1)).contains("fetch 10/10 pages").contains("validate 500/500 records");
+    }
+
+    @Test
+    void theJobRunsAgainstPostgresqlToo() {
+        Services.requirePostgres();
+        Cli.Run run = Cli.run("run", "etl", "--records", "1500", "--page-size", "100", "--latency-ms", "0", "--progress", "none",
+                "--db", "r2dbc:postgresql://postgres@127.0.0.1:5432/test", "--out", out.toString());
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("(reconciled)").contains("(= stored)").contains("r2dbc:postgresql://");
     }
 
     @Test

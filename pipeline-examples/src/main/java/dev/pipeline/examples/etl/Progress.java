@@ -53,7 +53,7 @@ final class Progress implements AutoCloseable {
                 StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[etl] %5.1f s:", (System.nanoTime() - start) / 1e9));
                 for (Line line : lines) {
                     StageReport stage = report.stage(line.stage());
-                    sb.append(' ').append(line.label()).append(' ').append(count(stage));
+                    sb.append(' ').append(line.label().strip()).append(' ').append(count(stage));
                     if (line.total() >= 0) {
                         sb.append('/').append(line.total());
                     }
