@@ -63,4 +63,21 @@ class BenchTest {
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(resultLine(run)).contains("n=50000").contains("max_heap_mb=64").contains("max_queue_depth=").endsWith("ok=true");
     }
+
+    @Test
+    void benchAllRunsEveryScenarioAndDrawsTheChart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path results = dir.resolve("results.txt");
+        java.nio.file.Path chart = dir.resolve("chart.png");
+        Cli.Run run = Cli.run("bench", "all", "--quick", "--results", results.toString(), "--chart", chart.toString());
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        List<String> lines = java.nio.file.Files.readAllLines(results);
+        for (String scenario : List.of("queue", "gather-sleep", "semaphore", "chain", "chess", "http-fetch", "db-insert",
+                "file-lines", "backpressure-memory", "overhead")) {
+            assertThat(lines).as(scenario).anyMatch(l -> l.startsWith("RESULT scenario=" + scenario + " impl="));
+        }
+        assertThat(lines).allMatch(l -> l.startsWith("RESULT scenario="));
+        assertThat(lines.stream().filter(l -> l.contains(" ok=")).toList()).allMatch(l -> l.contains(" ok=true"));
+        byte[] png = java.nio.file.Files.readAllBytes(chart);
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    }
 }

@@ -33,9 +33,9 @@ public final class BenchAll implements Callable<Integer> {
         {"semaphore", "semaphore --k 200 --permits 20 --rounds 1"},
         {"chain", "chain --k 500 --rounds 1"},
         {"chess", "chess --boards 4 --moves 3 --rounds 1"},
-        {"http-fetch", "http-fetch --m 500"},
-        {"db-insert", "db-insert --n 2000"},
-        {"file-lines", "file-lines --n 20000"},
+        {"http-fetch", "http-fetch --m 300 --warmup 1 --rounds 1 --wrk-seconds 1"},
+        {"db-insert", "db-insert --n 2000 --rounds 1"},
+        {"file-lines", "file-lines --n 20000 --rounds 1"},
         {"backpressure-memory", "backpressure-memory --n 100000"},
         {"overhead", "overhead --n 100000 --rounds 4"},
     };
