@@ -140,7 +140,21 @@ final class StageOps {
             m = m.timeout(Tasks.sleep(timeout), Mono.error(() -> new ItemTimeoutException(stage.name, timeout)));
         }
         if (stage.retry != null) {
-            m = m.retryWhen(stage.retry);
+            // retryWhen's machinery (a sink, a publish, a companion) is built only once an item
+            // has failed: the first failure is replayed into it, so its RetrySignals, backoff and
+            // exhaustion are exactly those of m.retryWhen(retry), and a success costs one operator
+            Mono<Object> once = m;
+            reactor.util.retry.Retry retry = stage.retry;
+            m = once.onErrorResume(first -> {
+                boolean[] replayed = {false};
+                return Mono.defer(() -> {
+                    if (!replayed[0]) {
+                        replayed[0] = true;
+                        return Mono.<Object>error(first);
+                    }
+                    return once;
+                }).retryWhen(retry);
+            });
         }
         return m
                 .doOnSuccess(v -> {
