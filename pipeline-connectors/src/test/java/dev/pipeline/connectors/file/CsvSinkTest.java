@@ -9,10 +9,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import dev.pipeline.connectors.contract.SinkContract;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.Source;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -20,7 +18,7 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CsvSinkTest implements SinkContract<CsvSinkTest.Person> {
+class CsvSinkTest implements FileSinkContract<CsvSinkTest.Person> {
 
     record Person(int id, String name) {
     }
@@ -41,18 +39,8 @@ class CsvSinkTest implements SinkContract<CsvSinkTest.Person> {
     }
 
     @Override
-    public Mono<Boolean> released() {
-        return FileSinkFixture.clean(dir);
-    }
-
-    @Override
-    public long maxOutstandingDemand() {
-        return 2L * WriteOptions.DEFAULT_PREFETCH + 64;
-    }
-
-    @AfterEach
-    void nothingLeftOpen() {
-        assertThat(released().block(Duration.ofSeconds(10))).isTrue();
+    public Path dir() {
+        return dir;
     }
 
     @Test

@@ -8,12 +8,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import dev.pipeline.connectors.contract.SinkContract;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.Source;
 import dev.pipeline.core.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -22,7 +20,7 @@ import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class LinesSinkTest implements SinkContract<String> {
+class LinesSinkTest implements FileSinkContract<String> {
 
     @TempDir
     Path dir;
@@ -40,18 +38,8 @@ class LinesSinkTest implements SinkContract<String> {
     }
 
     @Override
-    public Mono<Boolean> released() {
-        return FileSinkFixture.clean(dir);
-    }
-
-    @Override
-    public long maxOutstandingDemand() {
-        return 2L * WriteOptions.DEFAULT_PREFETCH + 64;
-    }
-
-    @AfterEach
-    void nothingLeftOpen() {
-        assertThat(released().block(Duration.ofSeconds(10))).isTrue();
+    public Path dir() {
+        return dir;
     }
 
     @Test

@@ -11,14 +11,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import dev.pipeline.connectors.contract.SinkContract;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Source;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -26,7 +24,7 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class NdjsonSinkTest implements SinkContract<NdjsonSinkTest.Event> {
+class NdjsonSinkTest implements FileSinkContract<NdjsonSinkTest.Event> {
 
     record Event(int id, String name, Instant at) {
     }
@@ -59,18 +57,8 @@ class NdjsonSinkTest implements SinkContract<NdjsonSinkTest.Event> {
     }
 
     @Override
-    public Mono<Boolean> released() {
-        return FileSinkFixture.clean(dir);
-    }
-
-    @Override
-    public long maxOutstandingDemand() {
-        return 2L * WriteOptions.DEFAULT_PREFETCH + 64;
-    }
-
-    @AfterEach
-    void nothingLeftOpen() {
-        assertThat(released().block(Duration.ofSeconds(10))).isTrue();
+    public Path dir() {
+        return dir;
     }
 
     @Test

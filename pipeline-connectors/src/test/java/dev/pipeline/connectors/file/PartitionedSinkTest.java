@@ -9,14 +9,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import dev.pipeline.connectors.contract.SinkContract;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Source;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
@@ -25,7 +23,7 @@ import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PartitionedSinkTest implements SinkContract<String> {
+class PartitionedSinkTest implements FileSinkContract<String> {
 
     @TempDir
     Path dir;
@@ -49,18 +47,8 @@ class PartitionedSinkTest implements SinkContract<String> {
     }
 
     @Override
-    public Mono<Boolean> released() {
-        return FileSinkFixture.clean(dir);
-    }
-
-    @Override
-    public long maxOutstandingDemand() {
-        return 2L * WriteOptions.DEFAULT_PREFETCH + 64;
-    }
-
-    @AfterEach
-    void nothingLeftOpen() {
-        assertThat(released().block(Duration.ofSeconds(10))).isTrue();
+    public Path dir() {
+        return dir;
     }
 
     @Test
