@@ -100,8 +100,14 @@ public final class R2dbc {
                 .build());
     }
 
-    /** The URL with any password replaced by {@code ****}. */
-    static String redact(String url) {
+    /**
+     * The URL with any password (in the user info or a {@code password=} option) replaced by
+     * {@code ****}: what this class puts in messages, and what to print or log of a URL.
+     *
+     * @param url an R2DBC URL
+     * @return the URL without its password
+     */
+    public static String redact(String url) {
         return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1****@").replaceAll("(?i)(password=)[^&;]*", "$1****");
     }
 

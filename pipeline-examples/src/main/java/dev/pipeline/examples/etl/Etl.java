@@ -128,7 +128,7 @@ public final class Etl implements Callable<Integer> {
                         .errorRate(errorRate).retryAfter(Duration.ofMillis(50)).latency(Duration.ofMillis(latencyMs)).start();
                 Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose)) {
             int pages = (int) ((records + pageSize - 1) / pageSize);
-            story.say("etl: %d records in %d pages from %s -> %s", records, pages, api.baseUri(), redact(db));
+            story.say("etl: %d records in %d pages from %s -> %s", records, pages, api.baseUri(), R2dbc.redact(db));
             Tasks.run(R2dbc.executeScript(pool.it(), "etl/schema.sql"));
 
             Pipeline<InsertResult> job = Pipeline
@@ -227,8 +227,4 @@ public final class Etl implements Callable<Integer> {
         }
     }
 
-    /** The URL without its password, for printing. */
-    static String redact(String url) {
-        return url.replaceAll("(://[^:/@]*):[^@/]*@", "$1:***@").replaceAll("(?i)(password=)[^&;]*", "$1***");
-    }
 }
