@@ -25,7 +25,7 @@ public final class Main implements Callable<Integer> {
 
     /** The command line, for running in-process (tests set its out and err). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((e, cmd, parsed) -> {
             // a one-line reason, not a stack trace; PIPELINE_DEBUG=1 shows the trace
             cmd.getErr().println("error: " + cmd.getCommandName() + ": " + reason(e));
             if (System.getenv("PIPELINE_DEBUG") != null) {

@@ -96,7 +96,7 @@ public final class Etl implements Callable<Integer> {
 
     @Option(names = "--progress", defaultValue = "auto",
             description = "auto (bars on a terminal, log lines otherwise), bar, log or none (default ${DEFAULT-VALUE})")
-    String progress;
+    Progress.Mode progress;
 
     /** What a finished job found, for tests. */
     record Outcome(long fromSource, long stored, long deadLettered, long skipped, long rowsInDatabase,
@@ -119,7 +119,6 @@ public final class Etl implements Callable<Integer> {
         if (records < 1 || pageSize < 1 || concurrency < 1 || batchSize < 1) {
             throw new IllegalArgumentException("--records, --page-size, --concurrency and --batch-size must be at least 1");
         }
-        Progress.Mode mode = Progress.Mode.valueOf(progress.toUpperCase(java.util.Locale.ROOT));
         Files.createDirectories(out);
         Path rejected = out.resolve("rejected.ndjson");
         Path summary = out.resolve("summary.csv");
@@ -148,7 +147,7 @@ public final class Etl implements Callable<Integer> {
 
             RunningPipeline<InsertResult> running = job.start();
             PipelineReport<InsertResult> report;
-            try (Progress shown = Progress.show(mode, Story.isTerminal(), running,
+            try (Progress shown = Progress.show(progress, Story.isTerminal(), running,
                     List.of(new Progress.Line("fetch", "fetch   ", "pages", pages),
                             new Progress.Line("validate", "validate", "records", records),
                             new Progress.Line("store", "store   ", "rows", -1)),

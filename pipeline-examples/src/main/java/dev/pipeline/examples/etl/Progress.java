@@ -87,8 +87,8 @@ final class Progress implements AutoCloseable {
 
     private static String extra(PipelineReport<?> report, StageReport stage, String queue) {
         long rejected = stage.deadLettered() + stage.skipped();
-        String q = "queue " + report.stage(queue).inFlight();
-        return rejected > 0 ? rejected + " rejected, " + q : q;
+        String q = " queue " + report.stage(queue).inFlight();
+        return rejected > 0 ? " " + rejected + " rejected," + q : q;
     }
 
     @Override
