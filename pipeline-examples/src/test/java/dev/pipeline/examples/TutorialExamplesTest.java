@@ -205,7 +205,7 @@ class TutorialExamplesTest {
 
     @Test
     void toThreadKeepsTickingWhileTheCallBlocks() {
-        Cli.Run run = Cli.run("run", "to-thread", "--time-scale", "0.5");
+        Cli.Run run = Cli.run("run", "to-thread");
         assertThat(run.code()).isZero();
         List<String> during = run.lines().subList(run.indexOf("blocking call starts"), run.indexOf("blocking call done"));
         assertThat(during.stream().filter(l -> l.contains(": tick ")).count()).isGreaterThanOrEqualTo(2);
