@@ -1,7 +1,9 @@
 package dev.pipeline.examples;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import dev.pipeline.core.aio.Tasks;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,11 +20,15 @@ public abstract class TimedExample implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        Story story = new Story(spec.commandLine().getOut(), timeScale);
-        if (timeScale != 1.0) {
-            story.say("(time scale %s: sleeps run %sx as long; times are printed in story seconds)", timeScale, timeScale);
+        // start Reactor's schedulers and the timer before the story's clock, so that a small
+        // --time-scale does not blow JVM warm-up up into story seconds
+        Tasks.run(Tasks.gather(Tasks.sleep(Duration.ofMillis(1), true), Tasks.toThread(() -> true)));
+        try (Story story = new Story(spec.commandLine().getOut(), timeScale)) {
+            if (timeScale != 1.0) {
+                story.say("(time scale %s: sleeps run %sx as long; times are printed in story seconds)", timeScale, timeScale);
+            }
+            return run(story);
         }
-        return run(story);
     }
 
     /** Tells the story; returns the exit code. */

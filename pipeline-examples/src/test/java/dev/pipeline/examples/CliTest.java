@@ -1,5 +1,7 @@
 package dev.pipeline.examples;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,10 +13,16 @@ class CliTest {
     void listNamesEveryExampleAndScenario() {
         Cli.Run run = Cli.run("list");
         assertThat(run.code()).isZero();
-        assertThat(run.out()).contains("count", "fetch-data", "chained", "asyncq", "makerandom", "lock", "semaphore",
-                "event", "future", "to-thread", "chess");
-        assertThat(run.out()).contains("queue", "gather-sleep", "chain", "http-fetch", "db-insert", "file-lines",
-                "backpressure-memory", "overhead");
+        String examples = run.out().substring(run.out().indexOf("Examples"), run.out().indexOf("Benchmarks"));
+        String benchmarks = run.out().substring(run.out().indexOf("Benchmarks"));
+        for (String name : List.of("etl", "count", "fetch-data", "chained", "asyncq", "makerandom", "lock", "semaphore",
+                "event", "future", "to-thread", "chess", "http-fetch")) {
+            assertThat(examples).as(name).containsPattern("(?m)^  " + name + " +\\S");
+        }
+        for (String name : List.of("queue", "gather-sleep", "semaphore", "chain", "chess", "http-fetch", "db-insert",
+                "file-lines", "backpressure-memory", "overhead", "all", "chart")) {
+            assertThat(benchmarks).as(name).containsPattern("(?m)^  " + name + " +\\S");
+        }
     }
 
     @Test

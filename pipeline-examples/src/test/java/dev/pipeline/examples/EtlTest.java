@@ -40,6 +40,12 @@ class EtlTest {
         assertThat(stored + dead).isEqualTo(3000);
         assertThat(dead).as("about 5%% invalid").isBetween(60L, 300L);
         assertThat(run.out()).contains("Database:   " + stored + " rows in etl_customers (= stored)");
+        // the demo API knows which records it made invalid: exactly those were refused, all others stored
+        Matcher api = Pattern.compile("API: +served (\\d+) records, (\\d+) of them invalid \\(= refused\\)").matcher(run.out());
+        assertThat(api.find()).as(run.out()).isTrue();
+        assertThat(Long.parseLong(api.group(1))).isEqualTo(3000);
+        assertThat(Long.parseLong(api.group(2))).isEqualTo(dead);
+        assertThat(stored).isEqualTo(3000 - Long.parseLong(api.group(2)));
         assertThat(run.out()).contains("Pipeline 'etl' COMPLETED");
 
         // every rejected record is in the dead-letter file, once, with its reason
@@ -69,7 +75,7 @@ class EtlTest {
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(accounting(first)).isEqualTo(accounting(second));
-        assertThat(first.out()).containsPattern("API: +\\d+ requests, [1-9]\\d* answered with an error");
+        assertThat(first.out()).containsPattern("API: .*; \\d+ requests, [1-9]\\d* answered with an error");
     }
 
     private static String accounting(Cli.Run run) {
@@ -85,7 +91,8 @@ class EtlTest {
         List<String> progress = run.lines().stream().filter(l -> l.startsWith("[etl]")).toList();
         assertThat(progress).isNotEmpty();
         // the last line is the final state
-        assertThat(progress.get(progress.size() - 1)).contains("fetch 10/10 pages").contains("validate 500/500 records");
+        assertThat(progress.get(progress.size() - 1)).contains("fetch 10/10 pages").contains("validate 500/500 records")
+                .containsPattern("store \\d+ rows");
     }
 
     @Test
@@ -107,9 +114,16 @@ class EtlTest {
     }
 
     @Test
-    void badOptionsAreRefused() {
-        Cli.Run run = Cli.run("run", "etl", "--records", "0", "--out", out.toString());
-        assertThat(run.code()).isEqualTo(1);
-        assertThat(run.err()).contains("--records");
+    void badOptionsAreRefusedBeforeAnythingStarts() {
+        for (String[] bad : List.of(new String[] {"--records", "0"}, new String[] {"--page-size", "5000"},
+                new String[] {"--progress-every", "0s"})) {
+            Cli.Run run = Cli.run("run", "etl", bad[0], bad[1], "--out", out.resolve("never").toString());
+            assertThat(run.code()).as(bad[0]).isEqualTo(1);
+            assertThat(run.err()).startsWith("error: etl: ").contains(bad[0]);
+            assertThat(out.resolve("never")).doesNotExist();
+        }
+        Cli.Run run = Cli.run("run", "etl", "--progress", "fancy");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--progress", "AUTO, BAR, LOG, NONE");
     }
 }

@@ -28,10 +28,15 @@ class PackagedJarIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        Path output = Files.createTempFile(dir, "output", ".txt");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        try {
+            assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("finished within 2 minutes").isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     }
 
     @Test

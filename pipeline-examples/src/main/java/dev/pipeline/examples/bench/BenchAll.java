@@ -95,10 +95,17 @@ public final class BenchAll implements Callable<Integer> {
         if (quick) {
             return true;
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean done = process.waitFor(10, TimeUnit.MINUTES);
-        for (String line : output.split("\n")) {
+        Path output = Files.createTempFile("bench-python", ".txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        boolean done;
+        try {
+            done = process.waitFor(10, TimeUnit.MINUTES);
+        } finally {
+            process.destroyForcibly();
+        }
+        String text = Files.readString(output, StandardCharsets.UTF_8);
+        Files.deleteIfExists(output);
+        for (String line : text.split("\n")) {
             if (line.startsWith("RESULT ")) {
                 System.out.println(line);
                 lines.add(line);

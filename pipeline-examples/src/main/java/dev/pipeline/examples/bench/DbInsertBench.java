@@ -58,6 +58,9 @@ public final class DbInsertBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rounds < 1 || n < 1) {
+            throw new IllegalArgumentException("--rounds and --n must be at least 1, were " + rounds + " and " + n);
+        }
         List<Double> raw = new ArrayList<>();
         List<Double> jdbc = new ArrayList<>();
         List<Double> pipe = new ArrayList<>();
@@ -106,17 +109,20 @@ public final class DbInsertBench implements Callable<Integer> {
         String db = "bench" + UUID.randomUUID().toString().replace("-", "");
         try (java.sql.Connection keepAlive = DriverManager.getConnection("jdbc:h2:mem:" + db + ";DB_CLOSE_DELAY=-1")) {
             keepAlive.createStatement().execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(64), payload VARCHAR(256))");
-            long t0 = System.nanoTime();
-            run.insert(db);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            try (ResultSet rs = keepAlive.createStatement().executeQuery("SELECT COUNT(*), SUM(id) FROM items")) {
-                rs.next();
-                if (rs.getLong(1) != n || rs.getLong(2) != expected) {
-                    throw new IllegalStateException("wrong rows: count " + rs.getLong(1) + " sum " + rs.getLong(2));
+            try {
+                long t0 = System.nanoTime();
+                run.insert(db);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                try (ResultSet rs = keepAlive.createStatement().executeQuery("SELECT COUNT(*), SUM(id) FROM items")) {
+                    rs.next();
+                    if (rs.getLong(1) != n || rs.getLong(2) != expected) {
+                        throw new IllegalStateException("wrong rows: count " + rs.getLong(1) + " sum " + rs.getLong(2));
+                    }
                 }
+                return seconds;
+            } finally {
+                keepAlive.createStatement().execute("DROP ALL OBJECTS"); // the in-memory database goes with it
             }
-            keepAlive.createStatement().execute("DROP ALL OBJECTS");
-            return seconds;
         }
     }
 

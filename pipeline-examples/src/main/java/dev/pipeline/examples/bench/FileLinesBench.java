@@ -44,12 +44,17 @@ public final class FileLinesBench implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = null;
         Path input = file;
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
+        }
         if (input == null) {
             dir = Files.createTempDirectory("file-lines");
             input = dir.resolve("lines.txt");
-            generate(input);
         }
         try {
+            if (dir != null) {
+                generate(input);
+            }
             return run(input);
         } finally {
             if (dir != null) {

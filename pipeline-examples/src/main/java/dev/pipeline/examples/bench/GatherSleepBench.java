@@ -30,6 +30,15 @@ public final class GatherSleepBench implements Callable<Integer> {
     public Integer call() {
         Duration each = Duration.ofNanos((long) (sleep * 1e9));
         Schedulers.parallel().init();
+        List<Rounds.Round<Integer>> gathered = Rounds.run(rounds, () -> {
+            List<Mono<Integer>> tasks = new ArrayList<>(k);
+            for (int i = 0; i < k; i++) {
+                tasks.add(Tasks.sleep(each, i));
+            }
+            return Tasks.run(Tasks.gather(tasks)).size();
+        });
+        // measured first, so that the peak RSS on its line is its own (VmHWM never goes down)
+        double ownPeak = Memory.peakRssMb();
         List<Rounds.Round<Integer>> baseline = Rounds.run(rounds, () -> {
             List<Mono<Void>> sleeps = new ArrayList<>(k);
             for (int i = 0; i < k; i++) {
@@ -38,25 +47,18 @@ public final class GatherSleepBench implements Callable<Integer> {
             Mono.when(sleeps).block();
             return k;
         });
-        print("reactor-when", baseline);
-        List<Rounds.Round<Integer>> gathered = Rounds.run(rounds, () -> {
-            List<Mono<Integer>> tasks = new ArrayList<>(k);
-            for (int i = 0; i < k; i++) {
-                tasks.add(Tasks.sleep(each, i));
-            }
-            return Tasks.run(Tasks.gather(tasks)).size();
-        });
-        return print("pipeline", gathered) ? 0 : 1;
+        print("reactor-when", baseline, Memory.peakRssMb());
+        return print("pipeline", gathered, ownPeak) ? 0 : 1;
     }
 
-    private boolean print(String impl, List<Rounds.Round<Integer>> all) {
+    private boolean print(String impl, List<Rounds.Round<Integer>> all, double peakRssMb) {
         Rounds.Round<Integer> cold = Rounds.cold(all);
         Rounds.Round<Integer> warm = Rounds.warm(all);
         boolean ok = all.stream().allMatch(r -> r.value() == k && r.seconds() >= sleep);
         System.out.println(BenchResult.of("gather-sleep", impl)
                 .put("k", k).put("wall_s", cold.seconds()).put("overhead_s", cold.seconds() - sleep)
                 .put("warm_wall_s", warm.seconds()).put("ideal_s", sleep).put("ratio", cold.seconds() / sleep)
-                .put("completed", warm.value()).put("rss_mb", Memory.peakRssMb()).put("ok", ok).line());
+                .put("completed", warm.value()).put("rss_mb", peakRssMb).put("ok", ok).line());
         return ok;
     }
 }

@@ -68,8 +68,10 @@ public final class HttpFetchBench implements Callable<Integer> {
             URI base = server.baseUri();
             System.out.printf("http-fetch: %,d GETs of %sitems/{id} at concurrency %d, %d rounds after a warm-up%n",
                     m, base, concurrency, rounds);
-            HttpClient netty = HttpClient.create(ConnectionProvider.builder("bench-netty")
-                    .maxConnections(concurrency).pendingAcquireMaxCount(-1).build());
+            ConnectionProvider provider = ConnectionProvider.builder("bench-netty")
+                    .maxConnections(concurrency).pendingAcquireMaxCount(-1).build();
+            try {
+            HttpClient netty = HttpClient.create(provider);
             Pipeline<Long> pipeline = Pipeline.from(Source.generate("ids", () -> 0, (Integer i, reactor.core.publisher.SynchronousSink<Integer> sink) -> {
                         if (i < m) {
                             sink.next(i);
@@ -109,7 +111,9 @@ public final class HttpFetchBench implements Callable<Integer> {
                     .put("ratio_netty", pipelineRate / nettyRate);
             result = wrkRate == null ? result.put("ratio_wrk", "na") : result.put("ratio_wrk", pipelineRate / wrkRate);
             System.out.println(result.line());
-            netty.configuration().connectionProvider().disposeLater().block(Duration.ofSeconds(10));
+            } finally {
+                provider.disposeLater().block(Duration.ofSeconds(10));
+            }
         }
         return 0;
     }

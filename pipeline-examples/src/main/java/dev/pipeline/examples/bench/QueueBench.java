@@ -81,8 +81,11 @@ public final class QueueBench implements Callable<Integer> {
             int to = (int) ((long) (k + 1) * n / producers);
             puts.add(queue.putAll(Flux.range(from, to - from)).subscribeOn(Schedulers.parallel()));
         }
-        Tasks.run(Mono.when(puts).then(queue.join()));
-        running.forEach(Disposable::dispose);
+        try {
+            Tasks.run(Mono.when(puts).then(queue.join()));
+        } finally {
+            running.forEach(Disposable::dispose);
+        }
         long sum = 0;
         long count = 0;
         for (Consumer worker : workers) {

@@ -99,19 +99,32 @@ public final class Etl implements Callable<Integer> {
     Progress.Mode progress;
 
     /** What a finished job found, for tests. */
-    record Outcome(long fromSource, long stored, long deadLettered, long skipped, long rowsInDatabase,
-            long invalidAtSource, Path rejected, Path summary, PipelineReport<InsertResult> report) {
+    record Outcome(long served, long invalidAtSource, long fromSource, long stored, long deadLettered, long skipped,
+            long rowsInDatabase, Path rejected, Path summary, PipelineReport<InsertResult> report) {
 
+        /** What the pipeline took in equals what it accounted for. */
+        boolean balances() {
+            return fromSource == stored + deadLettered + skipped;
+        }
+
+        /** It balances, it took in everything the API served, the database holds what was stored, and every invalid record was refused. */
         boolean reconciles() {
-            return fromSource == stored + deadLettered + skipped && rowsInDatabase == stored;
+            return balances() && fromSource == served && rowsInDatabase == stored && deadLettered + skipped == invalidAtSource;
         }
     }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter console = spec.commandLine().getOut();
-        Outcome outcome = run(console);
-        return outcome.reconciles() ? 0 : NOT_RECONCILED;
+        Outcome outcome = run(spec.commandLine().getOut());
+        if (!outcome.reconciles()) {
+            spec.commandLine().getErr().printf("error: etl: the accounting does not reconcile: the API served %d records "
+                    + "(%d invalid); the pipeline took %d = %d stored + %d dead-lettered + %d skipped; the database holds %d%n",
+                    outcome.served(), outcome.invalidAtSource(), outcome.fromSource(), outcome.stored(), outcome.deadLettered(),
+                    outcome.skipped(), outcome.rowsInDatabase());
+            spec.commandLine().getErr().flush();
+            return NOT_RECONCILED;
+        }
+        return 0;
     }
 
     @SuppressWarnings("try") // the progress display is closed, not referenced
@@ -119,11 +132,17 @@ public final class Etl implements Callable<Integer> {
         if (records < 1 || pageSize < 1 || concurrency < 1 || batchSize < 1) {
             throw new IllegalArgumentException("--records, --page-size, --concurrency and --batch-size must be at least 1");
         }
+        if (pageSize > 1000) {
+            throw new IllegalArgumentException("--page-size is at most 1000 (the demo API's limit), was " + pageSize);
+        }
+        if (progressEvery.isZero() || progressEvery.isNegative()) {
+            throw new IllegalArgumentException("--progress-every must be positive, was " + progressEvery);
+        }
         Files.createDirectories(out);
         Path rejected = out.resolve("rejected.ndjson");
         Path summary = out.resolve("summary.csv");
-        Story story = new Story(console, 1.0);
-        try (DemoApiServer api = DemoApiServer.builder().seed(seed).totalRecords(records).invalidFraction(invalidFraction)
+        try (Story story = new Story(console, 1.0);
+                DemoApiServer api = DemoApiServer.builder().seed(seed).totalRecords(records).invalidFraction(invalidFraction)
                         .errorRate(errorRate).retryAfter(Duration.ofMillis(50)).latency(Duration.ofMillis(latencyMs)).start();
                 Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose)) {
             int pages = (int) ((records + pageSize - 1) / pageSize);
@@ -149,10 +168,15 @@ public final class Etl implements Callable<Integer> {
             PipelineReport<InsertResult> report;
             try (Progress shown = Progress.show(progress, Story.isTerminal(), running,
                     List.of(new Progress.Line("fetch", "fetch   ", "pages", pages),
+                            new Progress.Line("records", "records ", "pages", pages),
                             new Progress.Line("validate", "validate", "records", records),
+                            new Progress.Line("enrich", "enrich  ", "records", -1),
                             new Progress.Line("store", "store   ", "rows", -1)),
-                    "to-db", console, progressEvery)) {
+                    "to-db", story, progressEvery)) {
                 report = Tasks.run(running.await());
+            } catch (RuntimeException e) {
+                running.cancel().subscribe(); // nothing keeps running once the job has failed
+                throw e;
             }
             story.say("");
             story.say("%s", report);
@@ -167,13 +191,16 @@ public final class Etl implements Callable<Integer> {
             long inDb = Tasks.run(R2dbcSources.query(pool.it(), "SELECT COUNT(*) AS n FROM etl_customers", List.of(),
                     row -> row.get("n", Long.class)).flux().single());
 
-            Outcome outcome = outcome(report, inDb, api.invalidRecords(), rejected, summary);
+            Outcome outcome = outcome(report, records, api.invalidRecords(), inDb, rejected, summary);
             story.say("");
             story.say("Accounting: %d records from the API = %d stored + %d dead-lettered + %d skipped  %s",
                     outcome.fromSource(), outcome.stored(), outcome.deadLettered(), outcome.skipped(),
-                    outcome.fromSource() == outcome.stored() + outcome.deadLettered() + outcome.skipped() ? "(reconciled)" : "(DOES NOT RECONCILE)");
+                    outcome.balances() ? "(reconciled)" : "(DOES NOT RECONCILE)");
             story.say("Database:   %d rows in etl_customers %s", inDb, inDb == outcome.stored() ? "(= stored)" : "(!= stored " + outcome.stored() + ")");
-            story.say("API:        %d requests, %d answered with an error or fault and retried", api.requests(), api.faults());
+            story.say("API:        served %d records, %d of them invalid %s; %d requests, %d answered with an error or fault and retried",
+                    outcome.served(), outcome.invalidAtSource(),
+                    outcome.deadLettered() + outcome.skipped() == outcome.invalidAtSource() ? "(= refused)" : "(!= refused)",
+                    api.requests(), api.faults());
             story.say("Outputs:    %s (%d rejected records with reasons)", rejected.toAbsolutePath(), outcome.deadLettered());
             story.say("            %s (%d rows)", summary.toAbsolutePath(), written.items());
             story.say("Done in %.2f s.", story.elapsed());
@@ -181,7 +208,8 @@ public final class Etl implements Callable<Integer> {
         }
     }
 
-    private Outcome outcome(PipelineReport<InsertResult> report, long inDb, long invalid, Path rejected, Path summary) {
+    private static Outcome outcome(PipelineReport<InsertResult> report, long served, long invalid, long inDb, Path rejected,
+            Path summary) {
         long fromSource = report.stage("records").outputs();
         long deadLettered = 0;
         long skipped = 0;
@@ -190,7 +218,7 @@ public final class Etl implements Callable<Integer> {
             skipped += stage.skipped();
         }
         long stored = report.result().map(InsertResult::rows).orElse(0L);
-        return new Outcome(fromSource, stored, deadLettered, skipped, inDb, invalid, rejected, summary, report);
+        return new Outcome(served, invalid, fromSource, stored, deadLettered, skipped, inDb, rejected, summary, report);
     }
 
     /** An AutoCloseable for a resource that has a different close method. */

@@ -71,8 +71,10 @@ public final class Asyncq extends TimedExample {
                     .concatMap(i -> randsleep(story, random, "Producer " + name)
                             .then(Mono.defer(() -> {
                                 String value = hex(random);
-                                return queue.put(new Item(value, System.nanoTime()))
-                                        .then(Mono.fromRunnable(() -> story.say("Producer %d added <%s> to queue.", name, value)));
+                                // said before the put, as in asyncq.py (where the put of an unbounded
+                                // queue never waits): a consumer may take the item the moment it is in
+                                story.say("Producer %d added <%s> to queue.", name, value);
+                                return queue.put(new Item(value, System.nanoTime()));
                             })))
                     .then(Mono.just(n));
         });

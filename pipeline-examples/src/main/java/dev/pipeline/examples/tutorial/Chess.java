@@ -43,6 +43,9 @@ public final class Chess implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (boards < 1 || moves < 1 || masterSeconds < 1 || opponentSeconds < 0) {
+            throw new IllegalArgumentException("--boards, --moves and --master-seconds must be at least 1, --opponent-seconds at least 0");
+        }
         var out = spec.commandLine().getOut();
         long start = System.nanoTime();
         out.printf("Simultaneous exhibition: %d boards, %d pair-moves each; the master moves in %d s, each opponent in %d s.%n",
