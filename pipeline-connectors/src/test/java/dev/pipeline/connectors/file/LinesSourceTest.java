@@ -5,27 +5,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 
-import dev.pipeline.connectors.contract.SourceContract;
-import dev.pipeline.connectors.testing.OpenFiles;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineException;
 import dev.pipeline.core.PipelineStatus;
 import dev.pipeline.core.Sink;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class LinesSourceTest implements SourceContract<String> {
+class LinesSourceTest implements FileSourceContract<String> {
 
     @TempDir
     Path dir;
@@ -42,25 +37,8 @@ class LinesSourceTest implements SourceContract<String> {
     }
 
     @Override
-    public Mono<Boolean> released() {
-        return OpenFiles.noneUnder(dir);
-    }
-
-    @AfterEach
-    void noHandleLeft() {
-        assertThat(released().block(Duration.ofSeconds(10))).as("open descriptors under " + dir).isTrue();
-    }
-
-    private Path write(String name, String text) {
-        return write(name, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Path write(String name, byte[] bytes) {
-        try {
-            return Files.write(dir.resolve(name), bytes);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    public Path dir() {
+        return dir;
     }
 
     @Test

@@ -9,23 +9,19 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pipeline.connectors.contract.SourceContract;
-import dev.pipeline.connectors.testing.OpenFiles;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.Sink;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class NdjsonSourceTest implements SourceContract<NdjsonSourceTest.Order> {
+class NdjsonSourceTest implements FileSourceContract<NdjsonSourceTest.Order> {
 
     record Order(int id, String sku, double amount) {
     }
@@ -49,21 +45,8 @@ class NdjsonSourceTest implements SourceContract<NdjsonSourceTest.Order> {
     }
 
     @Override
-    public Mono<Boolean> released() {
-        return OpenFiles.noneUnder(dir);
-    }
-
-    @AfterEach
-    void noHandleLeft() {
-        assertThat(released().block(Duration.ofSeconds(10))).isTrue();
-    }
-
-    private Path write(String name, String text) {
-        try {
-            return Files.writeString(dir.resolve(name), text);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    public Path dir() {
+        return dir;
     }
 
     @Test
