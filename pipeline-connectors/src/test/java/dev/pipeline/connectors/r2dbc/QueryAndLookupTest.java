@@ -19,7 +19,9 @@ import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Statement;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,55 +87,61 @@ class QueryAndLookupTest {
     }
 
     /**
-     * A real PostgreSQL backend killed while the sink runs: the run either fails (the batch on
-     * the dead connection rolled back) or, when the pool noticed the dead connection first,
-     * completes on a new one; either way each row is there at most once, only whole batches
-     * are committed, and the connection goes back to the pool.
+     * A real PostgreSQL backend killed while the sink runs, after three batches have committed
+     * on it: the run fails with the driver's 08006, the rows committed before the kill stay, each
+     * once, nothing of the batch that met the dead connection is there, and the connection goes
+     * back to the pool. (Should the pool ever replace the dead connection first, the run
+     * completes on a new one with every row once.)
      */
     @org.junit.jupiter.api.Test
     void aPostgresConnectionKilledMidStreamNeverDuplicatesARow() {
         dev.pipeline.connectors.testing.Services.requirePostgres();
         String app = "pipeline-kill-" + Long.toHexString(System.nanoTime());
         io.r2dbc.pool.ConnectionPool pool = R2dbc.pool("r2dbc:postgresql://postgres@127.0.0.1:5432/test?applicationName=" + app, 1);
-        java.util.concurrent.atomic.AtomicLong killed = new java.util.concurrent.atomic.AtomicLong();
         try (Db.Fixture admin = Db.POSTGRES.open(1)) {
             String table = admin.people();
-            Mono<Long> kill = reactor.core.publisher.Flux.interval(Duration.ofMillis(5), reactor.core.scheduler.Schedulers.boundedElastic()).onBackpressureDrop()
+            Flux<Long> every5ms = Flux.interval(Duration.ofMillis(5), Schedulers.boundedElastic()).onBackpressureDrop();
+            // mid-stream: only once batches 1-30 are committed (the sink's connection is up and has been used)
+            Mono<Long> committed30 = every5ms
+                    .concatMap(t -> R2dbcSources.query(admin.pool, "SELECT COUNT(*) AS n FROM " + table, List.of(),
+                            row -> row.get("n", Long.class)).flux().next())
+                    .filter(n -> n >= 30)
+                    .next();
+            Mono<Long> kill = committed30.then(every5ms
                     .concatMap(t -> R2dbcSources.query(admin.pool, "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity"
-                            + " WHERE application_name = $1", List.of(app), row -> row.get("killed", Boolean.class)).flux().count())
+                            + " WHERE application_name = $1", List.of(app), row -> row.get("killed", Boolean.class))
+                            .flux().filter(Boolean::booleanValue).count())
                     .filter(n -> n > 0)
-                    .next()
-                    .doOnNext(killed::addAndGet)
+                    .next())
                     .timeout(Duration.ofSeconds(20));
+            // a task, so that the run failing (and cancelling item 35) does not cancel the kill's report
+            java.util.concurrent.atomic.AtomicReference<dev.pipeline.core.aio.Task<Long>> killing =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             List<InsertSinkTest.Person> people = IntStream.rangeClosed(1, 100).mapToObj(InsertSinkTest::person).toList();
             PipelineException failure = Pipeline.from(Source.fromIterable("people", people))
-                    .then(dev.pipeline.core.Stage.mapAsync("kill at 35",
-                            (InsertSinkTest.Person p) -> p.id() != 35 ? Mono.just(p) : kill.thenReturn(p)))
+                    .then(dev.pipeline.core.Stage.mapAsync("kill at 35", (InsertSinkTest.Person p) -> p.id() != 35 ? Mono.just(p)
+                            : Mono.defer(() -> killing.updateAndGet(t -> t != null ? t : dev.pipeline.core.aio.Tasks.createTask(kill))
+                                    .join().thenReturn(p))))
                     .to(R2dbcSinks.insert(pool, InsertSinkTest.insertSql(table), InsertSinkTest.Person::values,
-                            InsertOptions.defaults().batchSize(10)))
+                            // no batch waits out a timer: 35 and later reach the sink only after the kill
+                            InsertOptions.defaults().batchSize(10).maxWait(Duration.ofSeconds(30))))
                     .run()
                     .then(Mono.<PipelineException>empty())
                     .onErrorResume(PipelineException.class, Mono::just)
                     .block(Duration.ofSeconds(60));
-            if (failure == null) {
-                assertThat(killed.get()).as("a backend of the sink's pool was terminated").isPositive();
-            } else if (hasCause(failure, DatabaseUnavailableException.class)) {
-                // the pool noticed the dead connection and its new connect failed too (seen on CI:
-                // "Connection reset by peer" right after the kill): a clear failure, but only after a kill
-                assertThat(killed.get()).as("the sink could not reconnect after its backend was terminated: " + failure)
-                        .isPositive();
-            } else {
-                // the kill may cancel the run before the kill query reports back
+            assertThat(killing.get()).as("item 35 started the kill").isNotNull();
+            Long killed = killing.get().join().block(Duration.ofSeconds(30));
+            assertThat(killed).as("a backend of the sink's pool was terminated (run outcome: " + failure + ")").isPositive();
+            List<Integer> ids = admin.ids(table);
+            if (failure != null) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 failure.printStackTrace(new java.io.PrintWriter(trace));
                 assertThat(trace.toString()).as("the run failed because its connection was terminated")
-                        .containsAnyOf("terminating connection", "[08006]", "08006");
-            }
-            List<Integer> ids = admin.ids(table);
-            assertThat(ids).doesNotHaveDuplicates();
-            if (failure != null) {
-                assertThat(ids.size() % 10).as("only whole batches committed: " + ids).isZero();
-                assertThat(ids).isEqualTo(IntStream.rangeClosed(1, ids.size()).boxed().toList());
+                        .containsAnyOf("terminating connection", "08006");
+                // 1-30 committed before the kill; 31-34 may have gone as a batch of their own before
+                // it (see docs/pipelines.md on batch); nothing from the batch that met the dead connection
+                assertThat(ids).as("the rows committed before the kill, each once, and nothing after it")
+                        .isIn(IntStream.rangeClosed(30, 34).mapToObj(k -> IntStream.rangeClosed(1, k).boxed().toList()).toList());
             } else {
                 assertThat(ids).isEqualTo(IntStream.rangeClosed(1, 100).boxed().toList());
             }
@@ -142,15 +150,6 @@ class QueryAndLookupTest {
         } finally {
             pool.dispose();
         }
-    }
-
-    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A factory whose third statement execution fails as if the connection dropped. */
