@@ -163,8 +163,12 @@ public final class Stage<I, O> {
     /**
      * Groups items into lists of at most {@code maxSize}, emitting a list when it is full or
      * {@code maxWait} after its first item, whichever comes first. Backpressure is fair: it
-     * requests only what it can pass on. Counted in items; the lists are its
-     * {@link StageReport#outputs()}.
+     * requests only what it can pass on. One exception to the size-or-time rule: when the next
+     * stage has taken every list it asked for and then asks again while none is full, it gets at
+     * once what has arrived (Reactor's fair-backpressure {@code bufferTimeout}; reactor-core
+     * issue 4377). So a consumer that takes one list at a time never waits on a partial list
+     * after finishing one, and gets full lists while items come faster than it takes them.
+     * Counted in items; the lists are its {@link StageReport#outputs()}.
      *
      * @param name the stage's name
      * @param maxSize the most items per batch, {@code > 0}

@@ -236,6 +236,21 @@ class StageTest {
         }
 
         @Test
+        void batchGivesAConsumerThatAsksWhatHasArrivedAndABusyOneFullLists() {
+            // virtual time never moves: the last list goes out on the request, not after 10 s
+            StepVerifier.withVirtualTime(() -> Pipeline.from(Source.of("ticks", Flux.concat(Flux.just(1, 2, 3, 4, 5), Flux.never())))
+                            .then(Stage.<Integer>batch("pairs", 2, Duration.ofSeconds(10)))
+                            .toFlux(), 1)
+                    .expectNext(List.of(1, 2))
+                    .thenRequest(1)
+                    .expectNext(List.of(3, 4))
+                    .thenRequest(1)
+                    .expectNext(List.of(5))
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(5));
+        }
+
+        @Test
         void batchAccountsItemsAndBatches() {
             PipelineReport<List<List<Integer>>> r = run(from(List.of(1, 2, 3, 4, 5))
                     .then(Stage.<Integer>batch("threes", 3, Duration.ofSeconds(5)))

@@ -238,7 +238,9 @@ public final class HttpOptions {
 
     /**
      * For {@link HttpSinks}: items per request and the longest an item waits for its batch to
-     * fill. Defaults to 100 items and 500 ms.
+     * fill. Defaults to 100 items and 500 ms. A sink that finishes a request and finds no batch
+     * full sends the partial one at once (as {@link dev.pipeline.core.Stage#batch} does); while
+     * items come faster than they are sent, batches are full.
      *
      * @param size items per request, {@code > 0}
      * @param maxWait the longest wait, {@code > 0}

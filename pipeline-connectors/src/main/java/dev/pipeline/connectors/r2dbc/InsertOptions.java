@@ -61,7 +61,9 @@ public final class InsertOptions {
 
     /**
      * The longest time a partly filled batch waits for more rows before it is written.
-     * Defaults to 200 ms.
+     * Defaults to 200 ms. A writer that finishes a batch and finds none full takes the partial
+     * one at once (as {@link dev.pipeline.core.Stage#batch} does); while rows come faster than
+     * they are written, batches are full.
      *
      * @param maxWait the wait, {@code > 0}
      * @return a copy with that wait
