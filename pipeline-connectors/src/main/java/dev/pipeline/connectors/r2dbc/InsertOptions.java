@@ -73,8 +73,9 @@ public final class InsertOptions {
     }
 
     /**
-     * How many batches are written at once, each on its own pooled connection (make the pool at
-     * least this big), which the run keeps until it ends. Batches may then commit in any order.
+     * How many batches are written at once, each on its own pooled connection, which the run
+     * keeps until it ends: the pool must hold at least this many (the sinks refuse an r2dbc-pool
+     * {@code ConnectionPool} that holds fewer). Batches may then commit in any order.
      * On embedded H2, more than the number of CPU cores gains nothing. Defaults to 1.
      *
      * @param batches batches in flight, {@code > 0}

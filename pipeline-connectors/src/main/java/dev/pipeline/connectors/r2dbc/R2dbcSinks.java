@@ -8,6 +8,8 @@ import dev.pipeline.connectors.r2dbc.internal.BatchInsert;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.StageContext;
 import dev.pipeline.core.internal.Require;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.ConnectionFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -61,6 +63,8 @@ public final class R2dbcSinks {
      * concurrency, scheduler, name).
      *
      * @param cf the connection factory (a pool at least {@code concurrency} big)
+     * @throws IllegalArgumentException when {@code cf} is a {@link ConnectionPool} that holds
+     *     fewer connections than the options' concurrency
      * @param sql the insert statement
      * @param binder an item's values
      * @param options the options
@@ -74,6 +78,7 @@ public final class R2dbcSinks {
         Require.nonNull(binder, "binder");
         Require.nonNull(options, "options");
         String name = options.nameOr("insert");
+        requireRoomForLanes(cf, options, name);
         return Sink.create(name, (Flux<T> items, StageContext ctx) ->
                 new BatchInsert<T>(name, cf, () -> Mono.just(sql), binder, options).run(items, ctx));
     }
@@ -110,6 +115,9 @@ public final class R2dbcSinks {
      * @param options the options
      * @param <T> the item type
      * @return the sink
+     * @throws IllegalArgumentException for a name that is not a plain SQL identifier, key columns
+     *     not among the columns, or a {@link ConnectionPool} that holds fewer connections than the
+     *     options' concurrency
      */
     public static <T> Sink<T, InsertResult> upsert(ConnectionFactory cf, String table, List<String> keyColumns,
             List<String> columns, Function<? super T, ? extends List<?>> binder, InsertOptions options) {
@@ -129,6 +137,7 @@ public final class R2dbcSinks {
             }
         }
         String name = options.nameOr("upsert(" + table + ")");
+        requireRoomForLanes(cf, options, name);
         return Sink.create(name, (Flux<T> items, StageContext ctx) ->
                 new BatchInsert<T>(name, cf, () -> Mono.fromCallable(() -> upsertSql(cf, table, keys, cols)), binder, options)
                         .run(items, ctx));
@@ -157,6 +166,23 @@ public final class R2dbcSinks {
         }
         throw new UnsupportedOperationException("upsert supports H2 and PostgreSQL, not " + product
                 + "; use insert() with your database's upsert statement");
+    }
+
+    /**
+     * A run keeps one connection per batch in flight until it ends, so a pool smaller than the
+     * concurrency would leave a batch waiting for a connection that only comes back when the run
+     * ends: refused here rather than found out at the pool's acquire timeout.
+     */
+    private static void requireRoomForLanes(ConnectionFactory cf, InsertOptions options, String name) {
+        if (cf instanceof ConnectionPool pool) {
+            int max = pool.getMetrics().map(PoolMetrics::getMaxAllocatedSize).orElse(Integer.MAX_VALUE);
+            if (max < options.concurrency()) {
+                throw new IllegalArgumentException("sink '" + name + "': concurrency " + options.concurrency()
+                        + " needs a pool of at least " + options.concurrency() + " connections (a run keeps one per batch"
+                        + " in flight until it ends), but this pool holds at most " + max
+                        + "; make the pool bigger (R2dbc.pool(url, " + options.concurrency() + ")) or lower the concurrency");
+            }
+        }
     }
 
     private static void identifier(String name, String what) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The insert and upsert sinks against H2 and PostgreSQL. */
 class InsertSinkTest {
@@ -130,6 +131,27 @@ class InsertSinkTest {
             assertThat(dead).hasSize(2000 / 97);
             assertThat(report.result().get().rows()).isEqualTo(expected.size());
             assertThat(report.balances()).isTrue();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPoolSmallerThanTheConcurrencyIsRefusedUpFrontNotFoundOutAtTheAcquireTimeout() {
+        try (Db.Fixture f = Db.H2.open(2)) {
+            InsertOptions three = InsertOptions.defaults().concurrency(3);
+            assertThatThrownBy(() -> R2dbcSinks.insert(f.pool, "INSERT INTO t (id) VALUES ($1)", (Person p) -> List.of(p.id()), three))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("sink 'insert'").hasMessageContaining("concurrency 3")
+                    .hasMessageContaining("holds at most 2");
+            assertThatThrownBy(() -> R2dbcSinks.upsert(f.pool, "t", List.of("id"), List.of("id"), (Person p) -> List.of(p.id()), three))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("sink 'upsert(t)'").hasMessageContaining("holds at most 2");
+            // as big as the concurrency is enough, and writes every row
+            String table = f.people();
+            List<Person> people = IntStream.rangeClosed(1, 200).mapToObj(InsertSinkTest::person).toList();
+            PipelineReport<InsertResult> report = run(people, R2dbcSinks.insert(f.pool, insertSql(table), Person::values,
+                    InsertOptions.defaults().batchSize(10).concurrency(2)));
+            assertThat(report.result().orElseThrow().rows()).isEqualTo(200);
+            assertThat(f.ids(table)).isEqualTo(IntStream.rangeClosed(1, 200).boxed().toList());
         }
     }
 
