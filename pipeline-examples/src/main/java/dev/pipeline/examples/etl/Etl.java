@@ -175,7 +175,8 @@ public final class Etl implements Callable<Integer> {
                     "to-db", story, progressEvery)) {
                 report = Tasks.run(running.await());
             } catch (RuntimeException e) {
-                running.cancel().subscribe(); // nothing keeps running once the job has failed
+                // nothing keeps running once the job has failed; that failure is the one to report
+                running.cancel().subscribe(null, ignored -> { });
                 throw e;
             }
             story.say("");
