@@ -45,8 +45,9 @@ public final class FileSources {
     }
 
     /**
-     * The lines of a UTF-8 text file, without their terminators ({@code \n} or {@code \r\n}).
-     * A last line without a terminator is a line. Invalid UTF-8 fails the run naming the file
+     * The lines of a UTF-8 text file, without their terminators: {@code \n}, {@code \r\n} or a
+     * lone {@code \r}, as {@link java.io.BufferedReader#readLine()} and Python's universal
+     * newlines split them. A last line without a terminator is a line. Invalid UTF-8 fails the run naming the file
      * and the line.
      *
      * @param path the file

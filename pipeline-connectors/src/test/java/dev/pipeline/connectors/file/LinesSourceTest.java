@@ -50,6 +50,39 @@ class LinesSourceTest implements FileSourceContract<String> {
     }
 
     @Test
+    void aLoneCarriageReturnEndsALineAsInBufferedReaderAndPython() {
+        Path file = write("old-mac.txt", "a\rb\r\nc\n\rd\r");
+        StepVerifier.create(FileSources.lines(file).flux())
+                .expectNext("a", "b", "c", "", "d")
+                .verifyComplete();
+    }
+
+    @Test
+    void splitsExactlyAsBufferedReaderDoesForAnyMixOfTerminatorsAndAnyBufferSize() throws IOException {
+        java.util.Random random = new java.util.Random(20261201);
+        String[] pieces = {"a", "xyz", "é", "日", "\n", "\r", "\r\n", "\n\r"};
+        int[] bufferSizes = {1, 2, 3, 5, 8, 64, 8192};
+        for (int round = 0; round < 600; round++) {
+            StringBuilder text = new StringBuilder();
+            int parts = random.nextInt(40);
+            for (int k = 0; k < parts; k++) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            Path file = write("mix" + round + ".txt", text.toString());
+            List<String> expected = new java.util.ArrayList<>();
+            try (java.io.BufferedReader reader = Files.newBufferedReader(file)) {
+                for (String l = reader.readLine(); l != null; l = reader.readLine()) {
+                    expected.add(l);
+                }
+            }
+            int bufferSize = bufferSizes[round % bufferSizes.length];
+            List<String> lines = FileSources.lines(file, ReadOptions.defaults().bufferSize(bufferSize)).flux().collectList().block();
+            assertThat(lines).as("%s with a %d-byte buffer", text.toString().replace("\r", "\\r").replace("\n", "\\n"), bufferSize)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
     void anEmptyFileHasNoLines() {
         StepVerifier.create(FileSources.lines(write("empty.txt", "")).flux()).verifyComplete();
     }
@@ -143,6 +176,17 @@ class LinesSourceTest implements FileSourceContract<String> {
                     .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MalformedRecordException.class)
                             .hasMessageStartingWith("broken.txt:2: invalid UTF-8 input")
                             .satisfies(m -> assertThat(((MalformedRecordException) m).line()).isEqualTo(2)))
+                    .verify();
+        }
+
+        @Test
+        void lineNumbersCountLoneCarriageReturnsToo() {
+            byte[] bytes = "one\rtwo\r\nbad \u0000\n".getBytes(StandardCharsets.UTF_8);
+            bytes[bytes.length - 2] = (byte) 0xC3;
+            Path file = write("cr.txt", bytes);
+            StepVerifier.create(FileSources.lines(file).flux())
+                    .expectNext("one", "two")
+                    .expectErrorSatisfies(e -> assertThat(e).hasMessageStartingWith("cr.txt:3: invalid UTF-8 input"))
                     .verify();
         }
 

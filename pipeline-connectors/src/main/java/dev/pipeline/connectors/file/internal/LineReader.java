@@ -19,8 +19,9 @@ import dev.pipeline.connectors.file.MalformedRecordException;
 import dev.pipeline.connectors.file.ReadOptions;
 
 /**
- * Reads a file line by line from a byte buffer: splits on {@code '\n'} (dropping a {@code '\r'}
- * before it) and decodes each line on its own. For UTF-8 it uses the JDK's String constructor
+ * Reads a file line by line from a byte buffer: a line ends at {@code "\n"}, {@code "\r\n"} or a
+ * lone {@code '\r'}, as with {@link java.io.BufferedReader#readLine()} and Python's universal
+ * newlines, and each line is decoded on its own. For UTF-8 it uses the JDK's String constructor
  * (fast for ASCII) and only runs a strict decoder on lines that contain a replacement character,
  * to tell a real U+FFFD from invalid bytes. Blocking: call it on a thread that may block.
  */
@@ -38,6 +39,8 @@ public final class LineReader implements AutoCloseable {
     private int pos;
     private int limit;
     private boolean eof;
+    /** The last line ended at a {@code '\r'} that was the last byte read: a {@code '\n'} next belongs to it. */
+    private boolean afterCr;
     private long line;
     private long bytesRead;
 
@@ -54,7 +57,7 @@ public final class LineReader implements AutoCloseable {
         this.buffer = ByteBuffer.wrap(bytes);
     }
 
-    /** Checks that {@code charset} encodes '\n' and '\r' as the single ASCII bytes. */
+    /** Checks that {@code charset} encodes '\n' and '\r' as the single ASCII bytes (so neither byte occurs inside another character). */
     public static void requireAsciiCompatible(Charset charset) {
         byte[] nl = "\n\r".getBytes(charset);
         if (nl.length != 2 || nl[0] != '\n' || nl[1] != '\r') {
@@ -92,17 +95,33 @@ public final class LineReader implements AutoCloseable {
      * a terminator is returned as a line.
      */
     public String next() {
+        if (afterCr) {
+            afterCr = false;
+            if (pos == limit && !eof) {
+                fill();
+            }
+            if (pos < limit && bytes[pos] == '\n') {
+                pos++;
+            }
+        }
         int scan = pos;
         while (true) {
             byte[] b = bytes;
             int lim = limit;
             for (int i = scan; i < lim; i++) {
-                if (b[i] == '\n') {
+                byte c = b[i];
+                if (c <= '\r' && (c == '\n' || c == '\r')) {
                     int start = pos;
-                    pos = i + 1;
-                    int end = i > start && b[i - 1] == '\r' ? i - 1 : i;
+                    if (c == '\n') {
+                        pos = i + 1;
+                    } else if (i + 1 < lim) {
+                        pos = b[i + 1] == '\n' ? i + 2 : i + 1;
+                    } else {
+                        pos = i + 1;
+                        afterCr = true;
+                    }
                     line++;
-                    return decode(start, end - start);
+                    return decode(start, i - start);
                 }
             }
             scan = lim;
