@@ -139,7 +139,9 @@ public final class FileSources {
      * is the header. Quoting, embedded separators and newlines are handled by FastCSV. A row
      * with a different number of fields than the header is rejected as a
      * {@link MalformedRecordException} (file, starting line, raw text) through the source's
-     * error policy; a duplicate column name or an unreadable file fails the run.
+     * error policy; a duplicate column name, bytes that are not UTF-8 (a
+     * {@link MalformedRecordException} naming the line they are on) or an unreadable file fail
+     * the run.
      *
      * @param path the file
      * @return a source named {@code csv(<file name>)}
@@ -149,7 +151,7 @@ public final class FileSources {
     }
 
     /**
-     * {@link #csv(Path)} with options (charset, scheduler).
+     * {@link #csv(Path)} with options (charset, what to do with invalid bytes, scheduler).
      *
      * @param path the file
      * @param options the options

@@ -92,6 +92,42 @@ class CsvSourceTest implements FileSourceContract<Map<String, String>> {
     }
 
     @Test
+    void aByteOrderMarkIsSkippedWhenInvalidBytesAreReplacedToo() throws IOException {
+        Path file = Files.write(dir.resolve("bom.csv"), ("\uFEFFid,name\n1,Ann\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        StepVerifier.create(FileSources.csv(file, ReadOptions.defaults().onMalformed(Malformed.REPLACE)).flux())
+                .expectNext(Map.of("id", "1", "name", "Ann"))
+                .verifyComplete();
+    }
+
+    @Test
+    void invalidUtf8FailsTheReadNamingTheLineItIsOnCountingNewlinesInsideQuotes() throws IOException {
+        // line 1 header; lines 2-3 one quoted record; line 4 the invalid byte; the file is bigger than a decoder's read-ahead
+        StringBuilder tail = new StringBuilder();
+        for (int i = 5; i < 3000; i++) {
+            tail.append(i).append(",row ").append(i).append('\n');
+        }
+        byte[] head = "id,name\n1,\"two\nlines\"\n2,caf?\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        head[head.length - 2] = (byte) 0xFF;
+        byte[] rest = tail.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + rest.length);
+        System.arraycopy(rest, 0, all, head.length, rest.length);
+        Path file = Files.write(dir.resolve("latin.csv"), all);
+        StepVerifier.create(FileSources.csv(file).flux())
+                .thenConsumeWhile(row -> true)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MalformedRecordException.class)
+                        .hasMessageStartingWith("latin.csv:4: invalid UTF-8 input")
+                        .hasMessageContaining("Malformed.REPLACE")
+                        .satisfies(m -> assertThat(((MalformedRecordException) m).line()).isEqualTo(4)))
+                .verify();
+        // replaced on request: every row, the bad byte as U+FFFD
+        List<Map<String, String>> rows = FileSources.csv(file, ReadOptions.defaults().onMalformed(Malformed.REPLACE))
+                .flux().collectList().block(Duration.ofSeconds(30));
+        assertThat(rows).hasSize(2997);
+        assertThat(rows.get(0)).containsEntry("name", "two\nlines");
+        assertThat(rows.get(1)).containsEntry("name", "caf\uFFFD");
+    }
+
+    @Test
     void anEmptyFileHasNoRows() {
         StepVerifier.create(FileSources.csv(write("e.csv", "")).flux()).verifyComplete();
     }

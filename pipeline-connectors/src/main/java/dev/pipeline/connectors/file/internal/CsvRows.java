@@ -1,7 +1,13 @@
 package dev.pipeline.connectors.file.internal;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.io.Reader;
 import java.io.StringWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -17,23 +23,28 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
+import dev.pipeline.connectors.file.Malformed;
 import dev.pipeline.connectors.file.MalformedRecordException;
 import dev.pipeline.connectors.file.ReadOptions;
 
 /**
  * Reads a CSV file with FastCSV: the first record is the header; each later record becomes a
  * map from header name to field, or a {@link Rejected} when its field count differs.
- * Blocking.
+ * With {@link Malformed#REPORT} the bytes are decoded strictly, and invalid ones fail the read
+ * naming the line they are on. Blocking.
  */
 public final class CsvRows implements AutoCloseable {
 
     private final Path path;
+    private final ReadOptions options;
     private final CsvReader<CsvRecord> reader;
     private final Iterator<CsvRecord> records;
     private final List<String> header;
+    private long lastLine;
 
-    private CsvRows(Path path, CsvReader<CsvRecord> reader) {
+    private CsvRows(Path path, ReadOptions options, CsvReader<CsvRecord> reader) {
         this.path = path;
+        this.options = options;
         this.reader = reader;
         this.records = reader.iterator();
         CsvRecord first = nextRecord();
@@ -58,16 +69,34 @@ public final class CsvRows implements AutoCloseable {
         }
         CsvReader<CsvRecord> reader;
         try {
-            reader = CsvReader.builder().extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-                    .detectBomHeader(true)
-                    .ofCsvRecord(path, options.charset());
+            CsvReader.CsvReaderBuilder builder = CsvReader.builder()
+                    .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE);
+            reader = options.onMalformed() == Malformed.REPORT
+                    ? builder.ofCsvRecord(strictReader(path, options.charset()))
+                    : builder.detectBomHeader(true).ofCsvRecord(path, options.charset());
         } catch (IOException e) {
             throw IoErrors.read(path, e);
         }
         try {
-            return new CsvRows(path, reader);
+            return new CsvRows(path, options, reader);
         } catch (RuntimeException e) {
             closeQuietlyAfter(reader, e);
+            throw e;
+        }
+    }
+
+    /** A reader that fails on bytes invalid in {@code charset}, without a leading byte order mark. */
+    private static Reader strictReader(Path path, Charset charset) throws IOException {
+        PushbackReader in = new PushbackReader(new InputStreamReader(Files.newInputStream(path), charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1);
+        try {
+            int first = in.read();
+            if (first >= 0 && first != '\uFEFF') {
+                in.unread(first);
+            }
+            return in;
+        } catch (IOException e) {
+            in.close();
             throw e;
         }
     }
@@ -97,12 +126,43 @@ public final class CsvRows implements AutoCloseable {
 
     private CsvRecord nextRecord() {
         try {
-            return records.hasNext() ? records.next() : null;
+            CsvRecord r = records.hasNext() ? records.next() : null;
+            if (r != null) {
+                lastLine = r.getStartingLineNumber();
+            }
+            return r;
         } catch (CsvParseException e) {
             throw new MalformedRecordException(path, lineOf(e), null, "unreadable CSV: " + e.getMessage(), e);
         } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof CharacterCodingException invalid) {
+                throw locate(invalid);
+            }
             throw IoErrors.read(path, e.getCause());
         }
+    }
+
+    /**
+     * The decoder reads ahead, so which line holds the invalid bytes is found by reading the file
+     * again line by line (only on this error path); where a newline is not one byte, the error
+     * names the line after the last good record.
+     */
+    private MalformedRecordException locate(CharacterCodingException invalid) {
+        String how = "; use ReadOptions.onMalformed(Malformed.REPLACE) to substitute U+FFFD, or the right charset";
+        try {
+            LineReader.requireAsciiCompatible(options.charset());
+        } catch (IllegalArgumentException notAscii) {
+            return new MalformedRecordException(path, lastLine + 1, null, "invalid " + options.charset()
+                    + " input after the record on line " + lastLine + " (" + invalid + ")" + how, invalid);
+        }
+        try (LineReader lines = LineReader.open(path, options)) {
+            while (lines.next() != null) {
+                // the strict line reader stops at the same bytes
+            }
+        } catch (MalformedRecordException located) {
+            return located;
+        }
+        return new MalformedRecordException(path, lastLine + 1, null, "invalid " + options.charset()
+                + " input after the record on line " + lastLine + " (" + invalid + ")" + how, invalid);
     }
 
     private static long lineOf(CsvParseException e) {
