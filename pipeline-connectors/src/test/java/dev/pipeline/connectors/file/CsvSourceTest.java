@@ -128,6 +128,15 @@ class CsvSourceTest implements FileSourceContract<Map<String, String>> {
     }
 
     @Test
+    void invalidBytesAtTheVeryStartNameLineOne() throws IOException {
+        Path file = Files.write(dir.resolve("start.csv"), new byte[] {(byte) 0xFF, 'i', 'd', '\n', '1', '\n'});
+        StepVerifier.create(FileSources.csv(file).flux())
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MalformedRecordException.class)
+                        .hasMessageStartingWith("start.csv:1: invalid UTF-8 input"))
+                .verify();
+    }
+
+    @Test
     void anEmptyFileHasNoRows() {
         StepVerifier.create(FileSources.csv(write("e.csv", "")).flux()).verifyComplete();
     }

@@ -95,10 +95,19 @@ public final class CsvRows implements AutoCloseable {
                 in.unread(first);
             }
             return in;
+        } catch (CharacterCodingException e) {
+            in.close();
+            throw invalid(path, charset, 1, "", e);
         } catch (IOException e) {
             in.close();
             throw e;
         }
+    }
+
+    private static MalformedRecordException invalid(Path path, Charset charset, long line, String where,
+            CharacterCodingException e) {
+        return new MalformedRecordException(path, line, null, "invalid " + charset + " input" + where + " (" + e
+                + "); use ReadOptions.onMalformed(Malformed.REPLACE) to substitute U+FFFD, or the right charset", e);
     }
 
     /** The next row as a map, a {@link Rejected}, or null at the end. */
@@ -146,23 +155,23 @@ public final class CsvRows implements AutoCloseable {
      * again line by line (only on this error path); where a newline is not one byte, the error
      * names the line after the last good record.
      */
-    private MalformedRecordException locate(CharacterCodingException invalid) {
-        String how = "; use ReadOptions.onMalformed(Malformed.REPLACE) to substitute U+FFFD, or the right charset";
+    private MalformedRecordException locate(CharacterCodingException e) {
+        boolean asciiNewlines = true;
         try {
             LineReader.requireAsciiCompatible(options.charset());
         } catch (IllegalArgumentException notAscii) {
-            return new MalformedRecordException(path, lastLine + 1, null, "invalid " + options.charset()
-                    + " input after the record on line " + lastLine + " (" + invalid + ")" + how, invalid);
+            asciiNewlines = false;
         }
-        try (LineReader lines = LineReader.open(path, options)) {
-            while (lines.next() != null) {
-                // the strict line reader stops at the same bytes
+        if (asciiNewlines) {
+            try (LineReader lines = LineReader.open(path, options)) {
+                while (lines.next() != null) {
+                    // the strict line reader stops at the same bytes
+                }
+            } catch (MalformedRecordException located) {
+                return located;
             }
-        } catch (MalformedRecordException located) {
-            return located;
         }
-        return new MalformedRecordException(path, lastLine + 1, null, "invalid " + options.charset()
-                + " input after the record on line " + lastLine + " (" + invalid + ")" + how, invalid);
+        return invalid(path, options.charset(), lastLine + 1, " after the record on line " + lastLine, e);
     }
 
     private static long lineOf(CsvParseException e) {
