@@ -43,6 +43,10 @@ final class Assembly {
 
     /** The items that would reach a sink, as a Flux, with buffers and dead-letter sinks running. */
     static Flux<Object> flux(Source<?> source, List<Object> steps, RunContext ctx) {
+        return Flux.defer(() -> fluxNow(source, steps, ctx)).doFinally(s -> ctx.close());
+    }
+
+    private static Flux<Object> fluxNow(Source<?> source, List<Object> steps, RunContext ctx) {
         return Flux.defer(() -> {
             List<Mono<?>> side = new ArrayList<>();
             List<Flux<Object>> branches = flow(source, steps, ctx, side);
@@ -175,7 +179,7 @@ final class Assembly {
         NodeMetrics node = ctx.node(source.name, "source", true, null);
         node.outputsAreEmitted(true);
         Cell cell = node.newCell();
-        StageContext sctx = ctx.contextFor(source.name, source.policy, cell);
+        StageContext sctx = ctx.contextFor(source.name, source.policy, cell, null);
         Flux<Object> items = Flux.defer(() -> Flux.from((Publisher<Object>) Objects.requireNonNull(
                 ((Source<Object>) source).factory.apply(sctx), "source '" + source.name + "' returned null")));
         if (ctx.stoppable) {

@@ -199,9 +199,9 @@ final class InlineOperator extends FluxOperator<Object, Object> {
         private Object timed(Object t) {
             Object v = t;
             for (Step s : steps) {
-                long t0 = System.nanoTime();
+                long t0 = s.ctx.ticker.nanos();
                 v = s.step(v, failure);
-                s.cell.busy((System.nanoTime() - t0) * Cell.SAMPLE);
+                s.cell.busy((s.ctx.ticker.nanos() - t0) * Cell.SAMPLE);
                 if (v == DROP || v == FAIL) {
                     return v;
                 }

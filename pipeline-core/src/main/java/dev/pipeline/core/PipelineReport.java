@@ -22,15 +22,17 @@ public final class PipelineReport<R> {
     private final Throwable error;
     private final R result;
     private final List<StageReport> stages;
+    private final List<CircuitBreakerReport> breakers;
 
     PipelineReport(String pipeline, PipelineStatus status, Duration duration, Throwable error, R result,
-            List<StageReport> stages) {
+            List<StageReport> stages, List<CircuitBreakerReport> breakers) {
         this.pipeline = pipeline;
         this.status = status;
         this.duration = duration;
         this.error = error;
         this.result = result;
         this.stages = List.copyOf(stages);
+        this.breakers = List.copyOf(breakers);
     }
 
     /** @return the pipeline's name */
@@ -61,6 +63,17 @@ public final class PipelineReport<R> {
     /** @return every source, stage, buffer and sink, in pipeline order */
     public List<StageReport> stages() {
         return stages;
+    }
+
+    /**
+     * The circuit breakers the run's stages and sinks call through, each with its state, the
+     * state changes this run saw and the calls it refused; empty when none has one.
+     *
+     * @return one report per breaker
+     * @see Stage#circuitBreaker
+     */
+    public List<CircuitBreakerReport> breakers() {
+        return breakers;
     }
 
     /**
@@ -118,6 +131,9 @@ public final class PipelineReport<R> {
                     s.name(), s.kind() + (s.workers() > 1 ? "x" + s.workers() : ""), s.received(), s.emitted(),
                     s.outputs(), s.filtered(), s.skipped(), s.deadLettered(), s.failed(), s.retried(), s.inFlight(),
                     s.maxQueueDepth() >= 0 ? Integer.toString(s.maxQueueDepth()) : "-", s.busy().toNanos() / 1e9));
+        }
+        for (CircuitBreakerReport b : breakers) {
+            sb.append(b).append('\n');
         }
         long cut = cutOff();
         if (status != PipelineStatus.RUNNING && cut > 0) {

@@ -77,6 +77,7 @@ final class Run<R> implements RunningPipeline<R> {
         }
         status = end;
         PipelineReport<R> report = snapshot(end, error);
+        ctx.close();
         last = report;
         if (error instanceof PipelineException) {
             ((PipelineException) error).attachReport(report);
@@ -111,7 +112,8 @@ final class Run<R> implements RunningPipeline<R> {
         long elapsed = Math.max(0L, ctx.clock.now(TimeUnit.MILLISECONDS) - startedMillis);
         List<StageReport> stages = ctx.snapshot();
         return new PipelineReport<>(pipeline.name, s, Duration.ofMillis(elapsed), error,
-                s == PipelineStatus.COMPLETED || s == PipelineStatus.STOPPED ? result : null, stages);
+                s == PipelineStatus.COMPLETED || s == PipelineStatus.STOPPED ? result : null, stages,
+                ctx.breakerReports());
     }
 
     @Override

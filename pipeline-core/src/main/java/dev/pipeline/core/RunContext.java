@@ -13,6 +13,7 @@ import dev.pipeline.core.aio.AsyncSemaphore;
 import dev.pipeline.core.aio.QueueShutDownException;
 import dev.pipeline.core.internal.Cell;
 import dev.pipeline.core.internal.Items;
+import dev.pipeline.core.internal.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Exceptions;
@@ -33,16 +34,49 @@ final class RunContext {
     final List<PipelineListener> listeners;
     /** Whether {@link RunningPipeline#stop} may be called (the source then gets a stop valve). */
     final boolean stoppable;
+    /** Measures busy time and call durations; follows virtual time. */
+    final Ticker ticker;
     private final Map<String, NodeMetrics> nodes = new LinkedHashMap<>();
     private final Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels = new IdentityHashMap<>();
     private final Sinks.Empty<Void> stop = Sinks.empty();
     private final Map<String, AsyncSemaphore> limiters = new LinkedHashMap<>();
+    /** Created when the first node with a circuit breaker is assembled (resilience4j is optional). */
+    private RunBreakers breakers;
 
     RunContext(String pipeline, Scheduler clock, List<PipelineListener> listeners, boolean stoppable) {
         this.pipeline = pipeline;
         this.stoppable = stoppable;
         this.clock = clock;
+        this.ticker = Ticker.of(clock);
         this.listeners = listeners;
+    }
+
+    /**
+     * The run's guard for a node's circuit breaker.
+     *
+     * @param breaker the node's breaker, or null
+     * @return its guard, or null when the node has none
+     */
+    synchronized RunBreakers.Guard guard(Breaker breaker, String node) {
+        if (breaker == null) {
+            return null;
+        }
+        if (breakers == null) {
+            breakers = new RunBreakers(ticker);
+        }
+        return breakers.guard(breaker, node);
+    }
+
+    /** What each circuit breaker did in this run so far. */
+    synchronized List<CircuitBreakerReport> breakerReports() {
+        return breakers == null ? List.of() : breakers.snapshot();
+    }
+
+    /** Releases what the run holds beyond its subscription (its watch on circuit breakers). */
+    synchronized void close() {
+        if (breakers != null) {
+            breakers.close();
+        }
     }
 
     /**
@@ -181,8 +215,13 @@ final class RunContext {
         }
     }
 
-    /** A {@link StageContext} for a source or sink. */
-    StageContext contextFor(String node, ErrorPolicy policy, Cell cell) {
+    /**
+     * A {@link StageContext} for a source or sink.
+     *
+     * @param breaker the node's circuit breaker, or null
+     */
+    StageContext contextFor(String node, ErrorPolicy policy, Cell cell, Breaker breaker) {
+        RunBreakers.Guard guard = guard(breaker, node);
         return new StageContext() {
             @Override
             public String name() {
@@ -200,6 +239,12 @@ final class RunContext {
                     throw new IllegalArgumentException("items must be >= 0, was " + items);
                 }
                 cell.emittedConcurrent(items);
+            }
+
+            @Override
+            public <T> Mono<T> guard(Mono<T> call) {
+                Mono<T> timed = new TimedMono<>(java.util.Objects.requireNonNull(call, "call must not be null"), cell, ticker);
+                return guard == null ? timed : guard.call(timed);
             }
         };
     }

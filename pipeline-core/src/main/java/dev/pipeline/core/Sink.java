@@ -31,13 +31,20 @@ public final class Sink<T, R> {
     final Object fn;
     final ErrorPolicy policy;
     final int concurrency;
+    /** The circuit breaker it calls through, or null. */
+    final Breaker breaker;
 
     private Sink(String name, Kind kind, Object fn, ErrorPolicy policy, int concurrency) {
+        this(name, kind, fn, policy, concurrency, null);
+    }
+
+    private Sink(String name, Kind kind, Object fn, ErrorPolicy policy, int concurrency, Breaker breaker) {
         this.name = Require.nonBlank(name, "name");
         this.kind = kind;
         this.fn = fn;
         this.policy = policy;
         this.concurrency = concurrency;
+        this.breaker = breaker;
     }
 
     /**
@@ -137,7 +144,7 @@ public final class Sink<T, R> {
             throw new IllegalStateException("onError() does not apply to sink '" + name
                     + "': it has no single item to blame; only forEach, forEachAsync and create sinks do");
         }
-        return new Sink<>(name, kind, fn, policy, concurrency);
+        return new Sink<>(name, kind, fn, policy, concurrency, breaker);
     }
 
     /**
@@ -152,7 +159,27 @@ public final class Sink<T, R> {
         if (kind != Kind.FOR_EACH_ASYNC) {
             throw new IllegalStateException("concurrency() applies to Sink.forEachAsync, not to sink '" + name + "'");
         }
-        return new Sink<>(name, kind, fn, policy, concurrency);
+        return new Sink<>(name, kind, fn, policy, concurrency, breaker);
+    }
+
+    /**
+     * Calls through a circuit breaker, as {@link Stage#circuitBreaker} does: each item's action
+     * ({@link #forEachAsync}), or each call a {@link #create connector sink} makes through
+     * {@link StageContext#guard} (a batch insert, a POST), asks {@code breaker} for permission;
+     * while it is open, the items fail at once with a {@link CircuitOpenException} and go to the
+     * sink's {@link #onError error policy}. Not set by default.
+     *
+     * @param breaker the breaker
+     * @return a copy that calls through it
+     * @throws IllegalStateException for sinks that make no calls of their own (forEach, collect, custom)
+     */
+    public Sink<T, R> circuitBreaker(Breaker breaker) {
+        Require.nonNull(breaker, "breaker");
+        if (kind != Kind.FOR_EACH_ASYNC && kind != Kind.CONTEXT) {
+            throw new IllegalStateException("circuitBreaker() applies to Sink.forEachAsync and Sink.create, not to sink '"
+                    + name + "'");
+        }
+        return new Sink<>(name, kind, fn, policy, concurrency, breaker);
     }
 
     /**

@@ -45,7 +45,8 @@ final class SinkOps {
                 result = forEach(sink, (Consumer<Object>) sink.fn, items, ctx, cell);
                 break;
             case FOR_EACH_ASYNC:
-                result = forEachAsync(sink, (Function<Object, Mono<?>>) sink.fn, items, ctx, cell);
+                result = forEachAsync(sink, (Function<Object, Mono<?>>) sink.fn, items, ctx, cell,
+                        ctx.guard(sink.breaker, sink.name));
                 break;
             case COLLECT:
                 result = items.handle((item, out) -> {
@@ -54,7 +55,7 @@ final class SinkOps {
                 }).collectList().map(l -> (Object) l);
                 break;
             case CONTEXT:
-                StageContext sctx = ctx.contextFor(sink.name, sink.policy, cell);
+                StageContext sctx = ctx.contextFor(sink.name, sink.policy, cell, sink.breaker);
                 result = Mono.defer(() -> Objects.requireNonNull(
                         ((BiFunction<Flux<Object>, StageContext, Mono<Object>>) sink.fn).apply(items, sctx),
                         "sink '" + sink.name + "' returned a null Mono"));
@@ -87,7 +88,13 @@ final class SinkOps {
                 @Override
                 protected void hookOnNext(Object item) {
                     try {
-                        consumer.accept(item);
+                        if (cell.sampleBusy()) {
+                            long t0 = ctx.ticker.nanos();
+                            consumer.accept(item);
+                            cell.busy((ctx.ticker.nanos() - t0) * Cell.SAMPLE);
+                        } else {
+                            consumer.accept(item);
+                        }
                     } catch (Throwable e) {
                         Exceptions.throwIfJvmFatal(e);
                         Throwable signal = ctx.rejectNow(sink.name, sink.policy, cell, item, e, 1);
@@ -122,19 +129,29 @@ final class SinkOps {
 
     private static Mono<Object> forEach(Sink<?, ?> sink, Consumer<Object> consumer, Flux<Object> items, RunContext ctx,
             Cell cell) {
-        return items.concatMap(item -> Mono.fromRunnable(() -> consumer.accept(item))
+        return items.concatMap(item -> Mono.fromRunnable(() -> {
+                            long t0 = ctx.ticker.nanos();
+                            try {
+                                consumer.accept(item);
+                            } finally {
+                                cell.busy(ctx.ticker.nanos() - t0);
+                            }
+                        })
                         .doOnSuccess(v -> cell.emittedConcurrent(1))
                         .onErrorResume(e -> ctx.reject(sink.name, sink.policy, cell, item, e, 1)))
                 .then(Mono.empty());
     }
 
     private static Mono<Object> forEachAsync(Sink<?, ?> sink, Function<Object, Mono<?>> action, Flux<Object> items,
-            RunContext ctx, Cell cell) {
-        Function<Object, Mono<Object>> one = item -> Mono.defer(() -> Objects.requireNonNull(action.apply(item),
-                        "the action of sink '" + sink.name + "' returned a null Mono"))
+            RunContext ctx, Cell cell, RunBreakers.Guard guard) {
+        Function<Object, Mono<Object>> one = item -> {
+            Mono<Object> call = new TimedMono<>(Mono.defer(() -> Objects.requireNonNull(action.apply(item),
+                    "the action of sink '" + sink.name + "' returned a null Mono")), cell, ctx.ticker);
+            return (guard == null ? call : guard.call(call))
                 .then(Mono.fromRunnable(() -> cell.emittedConcurrent(1)))
                 .onErrorResume(e -> ctx.reject(sink.name, sink.policy, cell, item, e, 1))
                 .then(Mono.empty());
+        };
         Flux<Object> done = sink.concurrency == 1 ? items.concatMap(one) : items.flatMap(one, sink.concurrency);
         return done.then(Mono.empty());
     }

@@ -57,17 +57,19 @@ public final class Stage<I, O> {
     final Duration timeout;
     final Retry retry;
     final ErrorPolicy policy;
+    /** The circuit breaker it calls through, or null. */
+    final Breaker breaker;
 
     @SuppressWarnings("unchecked")
     private Stage(String name, Kind kind, Function<?, ?> fn, Predicate<?> test, Function<?, ?> key, int size,
             Duration window) {
         this(Require.nonBlank(name, "name"), kind, (Function<Object, Object>) fn, (Predicate<Object>) test,
-                (Function<Object, Object>) key, size, window, 1, true, null, null, ErrorPolicy.failFast());
+                (Function<Object, Object>) key, size, window, 1, true, null, null, ErrorPolicy.failFast(), null);
     }
 
     private Stage(String name, Kind kind, Function<Object, Object> fn, Predicate<Object> test,
             Function<Object, Object> key, int size, Duration window, int concurrency, boolean ordered,
-            Duration timeout, Retry retry, ErrorPolicy policy) {
+            Duration timeout, Retry retry, ErrorPolicy policy, Breaker breaker) {
         this.name = name;
         this.kind = kind;
         this.fn = fn;
@@ -80,6 +82,7 @@ public final class Stage<I, O> {
         this.timeout = timeout;
         this.retry = retry;
         this.policy = policy;
+        this.breaker = breaker;
     }
 
     // ------------------------------------------------------------------ factories
@@ -243,7 +246,7 @@ public final class Stage<I, O> {
     public Stage<I, O> concurrency(int concurrency) {
         Require.positive(concurrency, "concurrency");
         requireKind("concurrency()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
     }
 
     /**
@@ -257,7 +260,7 @@ public final class Stage<I, O> {
      */
     public Stage<I, O> ordered(boolean ordered) {
         requireKind("ordered()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
     }
 
     /**
@@ -274,7 +277,7 @@ public final class Stage<I, O> {
     public Stage<I, O> timeout(Duration timeout) {
         Require.positive(timeout, "timeout");
         requireKind("timeout()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
     }
 
     /**
@@ -289,7 +292,7 @@ public final class Stage<I, O> {
     public Stage<I, O> retry(Retry retry) {
         Require.nonNull(retry, "retry");
         requireKind("retry()", Kind.MAP, Kind.FILTER, Kind.MAP_ASYNC, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
     }
 
     /**
@@ -303,7 +306,35 @@ public final class Stage<I, O> {
     public Stage<I, O> onError(ErrorPolicy policy) {
         Require.nonNull(policy, "policy");
         requireKind("onError()", Kind.MAP, Kind.FILTER, Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
+    }
+
+    /**
+     * Calls through a circuit breaker: each attempt on an item asks {@code breaker} for
+     * permission and reports its outcome (a timeout counts as a failure). While the breaker is
+     * open, items fail at once, without a call and without retries, with a
+     * {@link CircuitOpenException} that names the breaker and since when it is open, and go to
+     * the stage's {@link #onError error policy}; after its open period it lets probe calls
+     * through (half-open) and closes again when they succeed. The report lists each breaker
+     * with its state changes and the calls it refused ({@link PipelineReport#breakers()}). A
+     * breaker may be shared by several stages, sinks, pipelines and runs. Not set by default.
+     * See {@link Breaker}.
+     *
+     * <pre>{@code
+     * Stage<Order, Price> price = Stage.mapAsync("price", pricing::lookup)
+     *         .retry(Retry.backoff(3, Duration.ofMillis(100)))
+     *         .circuitBreaker(Breaker.consecutiveFailures("pricing", 5, Duration.ofSeconds(30)))
+     *         .onError(ErrorPolicy.deadLetter(unpriced));
+     * }</pre>
+     *
+     * @param breaker the breaker
+     * @return a copy that calls through it
+     * @throws IllegalStateException for stages that do not make one call per item (flatMap, batch, throttle, custom)
+     */
+    public Stage<I, O> circuitBreaker(Breaker breaker) {
+        Require.nonNull(breaker, "breaker");
+        requireKind("circuitBreaker()", Kind.MAP, Kind.FILTER, Kind.MAP_ASYNC, Kind.BLOCKING, Kind.PARTITIONED);
+        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
     }
 
     /**
@@ -315,9 +346,9 @@ public final class Stage<I, O> {
         return name;
     }
 
-    /** Whether a synchronous stage can run inline (no retry, timeout or dead letters). */
+    /** Whether a synchronous stage can run inline (no retry, breaker or dead letters). */
     boolean inline() {
-        return (kind == Kind.MAP || kind == Kind.FILTER) && retry == null
+        return (kind == Kind.MAP || kind == Kind.FILTER) && retry == null && breaker == null
                 && policy.kind != ErrorPolicy.Kind.DEAD_LETTER;
     }
 

@@ -38,4 +38,29 @@ public interface StageContext {
      * @param items how many items were finished, {@code >= 0}
      */
     void completed(long items);
+
+    /**
+     * One call this source or sink makes (a batch insert, a request, a write), as the
+     * framework runs a stage's calls: its time, from subscription to its first signal, counts
+     * as the node's {@link StageReport#busy() busy} time, and when the node has a
+     * {@link Sink#circuitBreaker circuit breaker} the call goes through it, refused at once
+     * with a {@link CircuitOpenException} while the breaker is open. Wrap each attempt (inside
+     * a retry), so that the breaker sees every one. Cold: nothing happens until subscribed.
+     * The default (outside a run) returns {@code call} as it is.
+     *
+     * <pre>{@code
+     * Sink<Row, Long> store = Sink.create("store", (rows, ctx) -> rows.buffer(500)
+     *         .concatMap(batch -> ctx.guard(db.insert(batch))
+     *                 .doOnSuccess(n -> ctx.completed(batch.size()))
+     *                 .onErrorResume(e -> Flux.fromIterable(batch).concatMap(r -> ctx.reject(r, e, 1)).then(Mono.empty())))
+     *         .count());
+     * }</pre>
+     *
+     * @param call the call, subscribed once per attempt
+     * @param <T> its value type
+     * @return the guarded call
+     */
+    default <T> Mono<T> guard(Mono<T> call) {
+        return call;
+    }
 }

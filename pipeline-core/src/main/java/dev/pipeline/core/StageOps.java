@@ -40,16 +40,16 @@ final class StageOps {
         Flux<Object> out;
         switch (stage.kind) {
             case MAP:
-                out = perItem(stage, in, ctx, cell, mapAttempt(stage));
+                out = perItem(stage, in, ctx, cell, mapAttempt(stage, cell, ctx));
                 break;
             case FILTER:
-                out = perItem(stage, in, ctx, cell, filterAttempt(stage));
+                out = perItem(stage, in, ctx, cell, filterAttempt(stage, cell, ctx));
                 break;
             case MAP_ASYNC:
-                out = perItem(stage, in, ctx, cell, asyncAttempt(stage));
+                out = perItem(stage, in, ctx, cell, asyncAttempt(stage, cell, ctx));
                 break;
             case BLOCKING:
-                out = perItem(stage, in, ctx, cell, blockingAttempt(stage));
+                out = perItem(stage, in, ctx, cell, blockingAttempt(stage, cell, ctx));
                 break;
             case PARTITIONED:
                 out = partitioned(stage, in, ctx, cell);
@@ -103,48 +103,78 @@ final class StageOps {
 
     // ------------------------------------------------------------------ per item: one Mono per attempt
 
-    private static Function<Object, Mono<Object>> mapAttempt(Stage<?, ?> stage) {
+    // Each attempt times the stage's own work into the cell's busy time: the function's call for
+    // map, filter and blocking (not the hop to a worker thread), the Mono from subscription to its
+    // signal for mapAsync (not the wait for downstream demand, see TimedMono).
+
+    private static Function<Object, Mono<Object>> mapAttempt(Stage<?, ?> stage, Cell cell, RunContext ctx) {
         String message = "the function of map stage '" + stage.name + "' returned null";
-        return item -> Mono.fromCallable(() -> Objects.requireNonNull(stage.fn.apply(item), message));
+        return item -> Mono.fromCallable(() -> Objects.requireNonNull(timedCall(stage.fn, item, cell, ctx), message));
     }
 
-    private static Function<Object, Mono<Object>> filterAttempt(Stage<?, ?> stage) {
-        return item -> Mono.fromCallable(() -> stage.test.test(item) ? item : null);
+    private static Function<Object, Mono<Object>> filterAttempt(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+        return item -> Mono.fromCallable(() -> {
+            long t0 = ctx.ticker.nanos();
+            try {
+                return stage.test.test(item) ? item : null;
+            } finally {
+                cell.busy(ctx.ticker.nanos() - t0);
+            }
+        });
     }
 
     @SuppressWarnings("unchecked")
-    private static Function<Object, Mono<Object>> asyncAttempt(Stage<?, ?> stage) {
+    private static Function<Object, Mono<Object>> asyncAttempt(Stage<?, ?> stage, Cell cell, RunContext ctx) {
         String message = "the function of stage '" + stage.name + "' returned a null Mono";
-        return item -> (Mono<Object>) Objects.requireNonNull(stage.fn.apply(item), message);
+        return item -> new TimedMono<>(Mono.defer(() -> (Mono<Object>) Objects.requireNonNull(stage.fn.apply(item), message)),
+                cell, ctx.ticker);
     }
 
-    private static Function<Object, Mono<Object>> blockingAttempt(Stage<?, ?> stage) {
+    private static Function<Object, Mono<Object>> blockingAttempt(Stage<?, ?> stage, Cell cell, RunContext ctx) {
         String message = "the function of blocking stage '" + stage.name + "' returned null";
-        return item -> Mono.fromCallable(() -> Objects.requireNonNull(stage.fn.apply(item), message))
+        return item -> Mono.fromCallable(() -> Objects.requireNonNull(timedCall(stage.fn, item, cell, ctx), message))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
-    /** One item's work with timeout, retry, accounting and the error policy around it. */
+    private static Object timedCall(Function<Object, Object> fn, Object item, Cell cell, RunContext ctx) {
+        long t0 = ctx.ticker.nanos();
+        try {
+            return fn.apply(item);
+        } finally {
+            cell.busy(ctx.ticker.nanos() - t0);
+        }
+    }
+
+    /**
+     * One item's work with timeout, circuit breaker, retry, accounting and the error policy
+     * around it. The breaker sees every attempt (a timeout is a failure); a call it refuses is
+     * not retried.
+     *
+     * @param guard the stage's circuit breaker in this run, or null
+     */
     private static Mono<Object> guarded(Stage<?, ?> stage, RunContext ctx, Cell cell,
-            Function<Object, Mono<Object>> attempt, Object item) {
+            Function<Object, Mono<Object>> attempt, RunBreakers.Guard guard, Object item) {
         int[] attempts = {0};
-        long[] started = {0L};
-        Mono<Object> m = Mono.defer(() -> {
-            if (attempts[0]++ == 0) {
-                started[0] = System.nanoTime();
-            }
-            return attempt.apply(item);
-        });
+        Mono<Object> call = Mono.defer(() -> attempt.apply(item));
         Duration timeout = stage.timeout;
         if (timeout != null) {
-            m = m.timeout(Tasks.sleep(timeout), Mono.error(() -> new ItemTimeoutException(stage.name, timeout)));
+            call = call.timeout(Tasks.sleep(timeout), Mono.error(() -> new ItemTimeoutException(stage.name, timeout)));
         }
+        if (guard != null) {
+            call = guard.call(call);
+        }
+        Mono<Object> one = call;
+        // an attempt the breaker refused counts: the item was tried and failed fast
+        Mono<Object> m = Mono.defer(() -> {
+            attempts[0]++;
+            return one;
+        });
         if (stage.retry != null) {
             // retryWhen's machinery (a sink, a publish, a companion) is built only once an item
             // has failed: the first failure is replayed into it, so its RetrySignals, backoff and
             // exhaustion are exactly those of m.retryWhen(retry), and a success costs one operator
             Mono<Object> once = m;
-            reactor.util.retry.Retry retry = stage.retry;
+            reactor.util.retry.Retry retry = stage.breaker != null ? RunBreakers.notWhenOpen(stage.retry) : stage.retry;
             m = once.onErrorResume(first -> {
                 boolean[] replayed = {false};
                 return Mono.defer(() -> {
@@ -159,7 +189,6 @@ final class StageOps {
         return m
                 .doOnSuccess(v -> {
                     cell.retried(attempts[0] - 1L);
-                    cell.busy(System.nanoTime() - started[0]);
                     if (v == null) {
                         cell.filteredConcurrent();
                     }
@@ -168,7 +197,6 @@ final class StageOps {
                 })
                 .onErrorResume(e -> {
                     cell.retried(attempts[0] - 1L);
-                    cell.busy(System.nanoTime() - started[0]);
                     return ctx.reject(stage.name, stage.policy, cell, item, e, Math.max(1, attempts[0])).then(Mono.empty());
                 });
     }
@@ -177,7 +205,8 @@ final class StageOps {
             Function<Object, Mono<Object>> attempt) {
         // what the stage received is what its upstream passed on (see NodeMetrics): items waiting
         // in the prefetch queue of concatMap/flatMap are this stage's, in flight
-        Function<Object, Mono<Object>> mapper = item -> guarded(stage, ctx, cell, attempt, item);
+        RunBreakers.Guard guard = ctx.guard(stage.breaker, stage.name);
+        Function<Object, Mono<Object>> mapper = item -> guarded(stage, ctx, cell, attempt, guard, item);
         Flux<Object> out;
         if (stage.concurrency == 1) {
             out = in.concatMap(mapper);
@@ -198,7 +227,8 @@ final class StageOps {
 
     private static Flux<Object> partitioned(Stage<?, ?> stage, Flux<Object> in, RunContext ctx, Cell cell) {
         int lanes = stage.concurrency;
-        Function<Object, Mono<Object>> attempt = asyncAttempt(stage);
+        Function<Object, Mono<Object>> attempt = asyncAttempt(stage, cell, ctx);
+        RunBreakers.Guard guard = ctx.guard(stage.breaker, stage.name);
         Function<Object, Object> key = stage.key;
         // the lane is computed first, so that a failing key function fails the run naming the
         // stage and the item (groupBy would report it twice)
@@ -216,7 +246,7 @@ final class StageOps {
                     sink.next(new Object[] {item, Math.floorMod(Objects.hashCode(k), lanes)});
                 })
                 .groupBy(keyed -> (Integer) keyed[1], keyed -> keyed[0])
-                .flatMap(lane -> lane.concatMap(item -> guarded(stage, ctx, cell, attempt, item)), lanes), cell);
+                .flatMap(lane -> lane.concatMap(item -> guarded(stage, ctx, cell, attempt, guard, item)), lanes), cell);
     }
 
     @SuppressWarnings("unchecked")
@@ -224,7 +254,7 @@ final class StageOps {
         Duration timeout = stage.timeout;
         Function<Object, Publisher<Object>> mapper = item -> {
             Flux<Object> results = Flux.defer(() -> Flux.from((Publisher<Object>) Objects.requireNonNull(
-                    stage.fn.apply(item), "the function of flatMap stage '" + stage.name + "' returned null")));
+                    timedCall(stage.fn, item, cell, ctx), "the function of flatMap stage '" + stage.name + "' returned null")));
             if (timeout != null) {
                 Mono<Object> timedOut = Mono.error(() -> new ItemTimeoutException(stage.name, timeout));
                 results = results.timeout(Tasks.sleep(timeout), v -> Tasks.sleep(timeout), timedOut);

@@ -127,11 +127,16 @@ public final class StageReport {
     }
 
     /**
-     * Time spent on items: for {@link Stage#map} and {@link Stage#filter} run inline, the
-     * time in their function, estimated from one item in 1024; for stages that run each item
-     * in a Mono ({@link Stage#mapAsync}, {@link Stage#blocking}, partitioned, and map or filter
-     * with a retry or dead letters), the time from an item's first attempt to its outcome,
-     * retries and their backoff included. Zero for other kinds and for sinks.
+     * Time spent in the node's own calls, summed over items and attempts: the function of a
+     * {@link Stage#map map}, {@link Stage#filter filter}, {@link Stage#blocking blocking} or
+     * {@link Stage#flatMap flatMap} stage (estimated from one item in 1024 for inline map and
+     * filter); each attempt's Mono of a {@link Stage#mapAsync mapAsync} or partitioned stage,
+     * from subscription to its signal; a sink's consumer or action, or the calls a
+     * {@link Sink#create connector sink} makes through {@link StageContext#guard}. Never the
+     * wait for downstream demand, for upstream items or for a retry's backoff, so the busiest
+     * node is the bottleneck. Zero for sources, batch, throttle, custom chains, buffers and
+     * sinks that run no function of their own. Follows virtual time under
+     * {@code StepVerifier.withVirtualTime}.
      *
      * @return the busy time
      */

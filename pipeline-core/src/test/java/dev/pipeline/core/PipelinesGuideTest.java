@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.pipeline.core.aio.AsyncQueue;
@@ -419,6 +420,45 @@ class PipelinesGuideTest {
                     .verifyComplete();
             assertThat(attempts).hasValue(2);
         }
+
+        @Test
+        void aCircuitBreakerFailsItemsFastWhileTheApiIsDown() {
+            List<DeadLetter<?>> unpriced = new CopyOnWriteArrayList<>();
+            AtomicInteger calls = new AtomicInteger();
+            // tag::circuitBreaker[]
+            Breaker pricing = Breaker.consecutiveFailures("pricing-api", 5, Duration.ofSeconds(30));
+            Stage<String, String> price = Stage.mapAsync("price", (String sku) -> priceOf(sku, calls))
+                    .retry(Retry.fixedDelay(2, Duration.ofMillis(100)))   // retries count as calls
+                    .circuitBreaker(pricing)                               // opens after 5 failures in a row
+                    .onError(ErrorPolicy.deadLetter(Sink.forEach("unpriced", unpriced::add)));
+            // end::circuitBreaker[]
+            List<String> skus = IntStream.rangeClosed(1, 1000).mapToObj(i -> "sku-" + i).toList();
+            StepVerifier.withVirtualTime(() -> Pipeline.from(Source.fromIterable("skus", skus)).then(price)
+                            .to(Sink.forEach("priced", p -> { })).run())
+                    .thenAwait(Duration.ofMinutes(1))
+                    .assertNext(report -> {
+                        assertThat(report.stage("price").deadLettered()).isEqualTo(1000);
+                        assertThat(report.duration()).isEqualTo(Duration.ofMillis(450)); // not 1000 x 3 attempts
+                        assertThat(report.breakers()).singleElement().satisfies(b -> {
+                            assertThat(b.state()).isEqualTo("OPEN");
+                            assertThat(b.shortCircuited()).isEqualTo(999);
+                        });
+                        assertThat(report.toString()).contains(
+                                "circuit breaker 'pricing-api' (price): OPEN, 999 short-circuited, [CLOSED->OPEN at 0.350 s]");
+                    })
+                    .verifyComplete();
+            assertThat(calls).hasValue(5); // the first sku's 3 attempts and the second's first 2
+            assertThat(unpriced.get(999).error()).isInstanceOf(CircuitOpenException.class)
+                    .hasMessageStartingWith("circuit breaker 'pricing-api' is OPEN since");
+        }
+    }
+
+    /** An API that is down: every call fails after 10 ms. */
+    private static Mono<String> priceOf(String sku, AtomicInteger calls) {
+        return Mono.delay(Duration.ofMillis(10)).then(Mono.error(() -> {
+            calls.incrementAndGet();
+            return new IllegalStateException("GET /prices/" + sku + " returned 503");
+        }));
     }
 
     @Nested

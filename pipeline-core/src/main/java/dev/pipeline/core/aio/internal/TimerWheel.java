@@ -7,8 +7,8 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
+import dev.pipeline.core.internal.Ticker;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
@@ -46,26 +46,9 @@ final class TimerWheel {
         if (l != null && l.scheduler.get() == scheduler) {
             return l.wheel;
         }
-        TimerWheel w = WHEELS.computeIfAbsent(scheduler, s -> new TimerWheel(hasOwnClock(s)));
+        TimerWheel w = WHEELS.computeIfAbsent(scheduler, s -> new TimerWheel(Ticker.hasOwnClock(s)));
         last = new Last(scheduler, w);
         return w;
-    }
-
-    /** Whether the scheduler (unwrapping Reactor's cached wrapper) defines its own clock. */
-    static boolean hasOwnClock(Scheduler scheduler) {
-        Scheduler target = scheduler;
-        for (int i = 0; i < 8 && target instanceof Supplier; i++) {
-            Object inner = ((Supplier<?>) target).get();
-            if (!(inner instanceof Scheduler) || inner == target) {
-                break;
-            }
-            target = (Scheduler) inner;
-        }
-        try {
-            return target.getClass().getMethod("now", TimeUnit.class).getDeclaringClass() != Scheduler.class;
-        } catch (NoSuchMethodException e) {
-            return true;
-        }
     }
 
     private long now(Scheduler scheduler) {
