@@ -80,8 +80,10 @@ public final class HttpSinks {
                         return Mono.fromCallable(() -> encode(batch, mapper, options.format()))
                                 .flatMap(body -> Mono.defer(() -> {
                                     attempts[0]++;
-                                    return call.send("POST", uri, contentType, body)
-                                            .timeout(options.responseTimeout(), Schedulers.parallel());
+                                    // each attempt through the sink's circuit breaker, if it has one: a
+                                    // refused attempt (CircuitOpenException) is not retried
+                                    return ctx.guard(call.send("POST", uri, contentType, body)
+                                            .timeout(options.responseTimeout(), Schedulers.parallel()));
                                 }).retryWhen(HttpRetry.of(options)))
                                 .then(Mono.fromRunnable(() -> {
                                     accepted.addAndGet(batch.size());

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import dev.pipeline.connectors.r2dbc.InsertOptions;
 import dev.pipeline.connectors.r2dbc.InsertResult;
 import dev.pipeline.connectors.r2dbc.RowRejectedException;
+import dev.pipeline.core.CircuitOpenException;
 import dev.pipeline.core.StageContext;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -25,7 +26,8 @@ import reactor.core.publisher.Mono;
  * error (SQL state class 22 or 23) was rolled back, so it is split in halves and retried
  * until the bad rows stand alone: each is rejected through the context, the rest commit.
  * Other errors (connection lost, bad SQL, a failed commit) fail the sink: retrying them could
- * write a row twice.
+ * write a row twice. Each batch (and each half) is one call through the sink's circuit
+ * breaker, if it has one; a batch it refuses was never sent, and its rows go to the policy.
  */
 public final class BatchInsert<T> {
 
@@ -88,9 +90,13 @@ public final class BatchInsert<T> {
         if (rows.isEmpty()) {
             return Mono.just(InsertResult.EMPTY);
         }
-        return execute(lanes, statement, rows)
+        return guarded(lanes, statement, rows, ctx)
                 .doOnNext(n -> ctx.completed(rows.size()))
                 .map(n -> new InsertResult(rows.size(), 0, 1))
+                // the sink's circuit breaker refused the batch: nothing was written, every row goes to the policy
+                .onErrorResume(CircuitOpenException.class, e -> Flux.fromIterable(rows)
+                        .concatMap(row -> ctx.reject(row.item(), e, 1))
+                        .then(Mono.just(new InsertResult(0, rows.size(), 0))))
                 .onErrorResume(BatchInsert::isDataError, e -> {
                     if (rows.size() == 1) {
                         Row<T> row = rows.get(0);
@@ -103,6 +109,22 @@ public final class BatchInsert<T> {
                     return write(lanes, statement, rows.subList(0, half), ctx)
                             .flatMap(a -> write(lanes, statement, rows.subList(half, rows.size()), ctx).map(a::plus));
                 });
+    }
+
+    /**
+     * A batch through the sink's circuit breaker ({@link StageContext#guard}): a data error is
+     * the rows' fault, not the database's, so the breaker sees that call succeed; the error is
+     * raised again after it, to be bisected.
+     */
+    private Mono<Long> guarded(Lanes lanes, String statement, List<Row<T>> rows, StageContext ctx) {
+        return ctx.guard(execute(lanes, statement, rows)
+                        .map(n -> new Written(n, null))
+                        .onErrorResume(BatchInsert::isDataError, e -> Mono.just(new Written(0L, e))))
+                .flatMap(w -> w.dataError() == null ? Mono.just(w.rows()) : Mono.error(w.dataError()));
+    }
+
+    /** What a batch's call gave: the rows written, or the data error that refused it. */
+    private record Written(long rows, Throwable dataError) {
     }
 
     private Mono<Long> execute(Lanes lanes, String statement, List<Row<T>> rows) {
