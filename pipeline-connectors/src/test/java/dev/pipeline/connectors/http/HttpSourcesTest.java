@@ -24,9 +24,11 @@ import dev.pipeline.core.RunningPipeline;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Source;
 import dev.pipeline.core.Stage;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -49,15 +51,28 @@ class HttpSourcesTest {
     }
 
     static Mono<Reply> post(URI uri, String contentType, Flux<String> body, String token) {
+        return send(uri, contentType, token, -1, body.map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** Posts {@code body} with its Content-Length (not chunked). */
+    static Mono<Reply> postWhole(URI uri, String body, String token) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return send(uri, "application/x-ndjson", token, bytes.length, Mono.just(Unpooled.wrappedBuffer(bytes)));
+    }
+
+    private static Mono<Reply> send(URI uri, String contentType, String token, long length, Publisher<ByteBuf> body) {
         return HttpClient.create()
                 .headers(h -> {
                     h.set("content-type", contentType);
                     if (token != null) {
                         h.set("authorization", "Bearer " + token);
                     }
+                    if (length >= 0) {
+                        h.set("content-length", length);
+                    }
                 })
                 .post().uri(uri)
-                .send(body.map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8))))
+                .send(body)
                 .responseSingle((res, bytes) -> bytes.asString().defaultIfEmpty("{}").map(text -> {
                     try {
                         return new Reply(res.status().code(), res.responseHeaders().get("retry-after"), JSON.readTree(text));
@@ -368,23 +383,6 @@ class HttpSourcesTest {
             assertThat(letters).hasSize(1);
             run.cancel().block(WAIT);
         }
-    }
-
-    /** Posts {@code body} with its Content-Length (not chunked). */
-    static Mono<Reply> postWhole(URI uri, String body, String token) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return HttpClient.create()
-                .headers(h -> h.set("content-type", "application/x-ndjson").set("content-length", bytes.length)
-                        .set("authorization", "Bearer " + token))
-                .post().uri(uri)
-                .send(Mono.just(Unpooled.wrappedBuffer(bytes)))
-                .responseSingle((res, in) -> in.asString().map(text -> {
-                    try {
-                        return new Reply(res.status().code(), res.responseHeaders().get("retry-after"), JSON.readTree(text));
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(text, e);
-                    }
-                }));
     }
 
     /** The connector contract: each subscription binds, receives five posted lines, and stops. */
