@@ -5,8 +5,11 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -14,7 +17,10 @@ import dev.pipeline.core.testing.Races;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -192,6 +198,114 @@ class CancellationRaceTest {
         assertThat(minus(putDone, distinct)).as("completed puts whose item is nowhere").isEmpty();
         assertThat(minus(distinct, attempted)).as("items nobody put").isEmpty();
         assertThat(q.toString()).contains("takers=0").contains("putters=0");
+    }
+
+    /**
+     * Hands each timer to the thread that scheduled it, to fire when that thread chooses: the
+     * timeout of an offer then races the takes and cancels of the other threads.
+     */
+    static final class ManualTimers implements Scheduler {
+        final ThreadLocal<Runnable> last = new ThreadLocal<>();
+        final AtomicInteger scheduled = new AtomicInteger();
+        final AtomicInteger disposed = new AtomicInteger();
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            throw new UnsupportedOperationException("only timers");
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            scheduled.incrementAndGet();
+            last.set(task);
+            return disposed::incrementAndGet;
+        }
+
+        /** Fires the timer this thread scheduled last, if any. */
+        void fire() {
+            Runnable task = last.get();
+            last.remove();
+            if (task != null) {
+                task.run();
+            }
+        }
+
+        @Override
+        public Worker createWorker() {
+            return Schedulers.immediate().createWorker();
+        }
+    }
+
+    @Test
+    void timedOffersAnswerExactlyUnderAdmitTimeoutCancelRaces() throws Exception {
+        AsyncQueue<Integer> q = AsyncQueue.bounded(4);
+        ManualTimers timers = new ManualTimers();
+        for (int i = 0; i < 4; i++) {
+            q.offer(-1 - i);
+        }
+        Set<Integer> admitted = ConcurrentHashMap.newKeySet();
+        Set<Integer> expired = ConcurrentHashMap.newKeySet();
+        Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
+        ConcurrentLinkedQueue<Recorder<Boolean>> uncancelled = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Integer> received = new ConcurrentLinkedQueue<>();
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < ITERATIONS; i++) {
+                // the queue is mostly full, so most offers wait in line; a take by one thread
+                // then admits another thread's offer while that thread fires its timer
+                int item = t * ITERATIONS + i;
+                Recorder<Boolean> offer = new Recorder<>(added -> (added ? admitted : expired).add(item));
+                q.offer(item, Duration.ofHours(1), timers).subscribe(offer);
+                int action = rnd.nextInt(4);
+                if (action == 0) {
+                    offer.subscription.cancel();
+                    cancelled.add(item);
+                } else {
+                    offer.subscription.request(1);
+                }
+                if (rnd.nextBoolean()) {
+                    timers.fire();
+                    take(q, received);
+                } else {
+                    take(q, received);
+                    timers.fire();
+                }
+                if (action == 1) {
+                    offer.subscription.cancel(); // after the request: races the answer
+                    cancelled.add(item);
+                } else if (action > 1) {
+                    uncancelled.add(offer);
+                }
+            }
+        });
+        List<Integer> all = new ArrayList<>(received);
+        Integer v;
+        while ((v = q.poll()) != null) {
+            all.add(v);
+        }
+        Set<Integer> found = new HashSet<>(all);
+        assertThat(found).as("no item twice").hasSameSizeAs(all);
+        assertThat(minus(admitted, found)).as("answered true but nowhere").isEmpty();
+        assertThat(minus(expired, minus(expired, found))).as("answered false but in the queue").isEmpty();
+        Set<Integer> unexplained = minus(minus(found, admitted), cancelled);
+        unexplained.removeIf(n -> n < 0); // the prefill
+        assertThat(unexplained).as("in the queue without a true answer, and not cancelled").isEmpty();
+        assertThat(uncancelled).as("every offer not cancelled answered true or false, once")
+                .allSatisfy(r -> {
+                    assertThat(r.signals).hasValue(1);
+                    assertThat(r.value).isNotNull();
+                });
+        assertThat(q.toString()).as("no offer left in line").contains("putters=0");
+        assertThat(expired).as("timeouts happened").isNotEmpty();
+        assertThat(admitted).as("admissions happened").isNotEmpty();
+        assertThat(timers.disposed.get()).as("timers of admitted or cancelled offers released").isPositive();
+    }
+
+    private static void take(AsyncQueue<Integer> q, ConcurrentLinkedQueue<Integer> received) {
+        Integer got = q.poll();
+        if (got != null) {
+            received.add(got);
+        }
     }
 
     @Test

@@ -666,6 +666,23 @@ class ConceptsExamplesTest {
     }
 
     @Test
+    void queueOfferWithATimeoutSaysWhetherTheItemGotIn() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::queueTimedOffer[]
+            AsyncQueue<String> queue = AsyncQueue.bounded(1);
+            queue.offer("a");                                                // full now
+            Mono<Boolean> added = queue.offer("b", Duration.ofMillis(500));  // wait_for(queue.put("b"), 0.5)
+            // end::queueTimedOffer[]
+            return added;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(499))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(false)
+                .verifyComplete();
+    }
+
+    @Test
     void queueJoinWaitsUntilEveryItemIsMarkedDone() {
         // tag::queueJoin[]
         AsyncQueue<String> queue = AsyncQueue.bounded(10);
