@@ -1,6 +1,9 @@
 package dev.pipeline.connectors.file;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -261,13 +264,13 @@ public final class FileSinks {
         private Writing<T> open() {
             Path parent = target.getParent();
             if (parent == null || target.getFileName() == null) {
-                throw IoErrors.write(target, new java.nio.file.FileSystemException(target.toString(), null, "is a directory"));
+                throw IoErrors.write(target, new FileSystemException(target.toString(), null, "is a directory"));
             }
             String name = target.getFileName().toString();
             try {
                 dir = OpenDirectory.open(parent);
-            } catch (java.nio.file.NotDirectoryException e) {
-                throw IoErrors.write(target, new java.nio.file.NoSuchFileException(parent.toString(), null, "directory does not exist"));
+            } catch (NotDirectoryException e) {
+                throw IoErrors.write(target, new NoSuchFileException(parent.toString(), null, "directory does not exist"));
             } catch (IOException e) {
                 throw IoErrors.write(target, e);
             }

@@ -65,11 +65,7 @@ final class Partitions<T> {
             throw new IllegalStateException("the write under " + base + " was cancelled or failed");
         }
         if (root == null) {
-            try {
-                root = hold(OpenDirectory.open(base));
-            } catch (IOException e) {
-                throw IoErrors.write(base, e);
-            }
+            root = openBase();
         }
         String name;
         try {
@@ -85,6 +81,21 @@ final class Partitions<T> {
             throw new Rejected(e);
         }
         w.file.write(text);
+    }
+
+    private OpenDirectory openBase() {
+        OpenDirectory dir;
+        try {
+            dir = OpenDirectory.open(base);
+        } catch (IOException e) {
+            throw IoErrors.write(base, e);
+        }
+        try {
+            return hold(dir, dir.fileKey());
+        } catch (IOException e) {
+            closeAfter(dir, e);
+            throw IoErrors.write(base, e);
+        }
     }
 
     private Writing<T> writingFor(String name) {
@@ -110,7 +121,7 @@ final class Partitions<T> {
         }
         Path target = base.resolve(relative);
         try {
-            w = Writing.open(directoryOf(relative), fileName, format, options);
+            w = openIn(relative, fileName);
         } catch (OpenDirectory.Refused e) {
             throw refused(name, e.path(), e.getMessage(), e);
         } catch (IOException e) {
@@ -138,7 +149,35 @@ final class Partitions<T> {
         return base.relativize(target);
     }
 
-    /** Opens the directories on the way to {@code relative} from the base, creating missing ones. */
+    /**
+     * Opens the file in its directory, reached from the base. A directory is held (until the end
+     * of the run) only once a file is open in it, shared with a partition already in the same
+     * directory: refused names never accumulate descriptors.
+     */
+    private Writing<T> openIn(Path relative, String fileName) throws IOException {
+        OpenDirectory dir = directoryOf(relative);
+        if (dir == root) {
+            return Writing.open(root, fileName, format, options);
+        }
+        try {
+            Object key = dir.fileKey();
+            OpenDirectory same = key == null ? null : heldByKey.get(key);
+            if (same != null) {
+                dir.close();
+                return Writing.open(same, fileName, format, options);
+            }
+            Writing<T> w = Writing.open(dir, fileName, format, options);
+            hold(dir, key);
+            return w;
+        } catch (IOException | RuntimeException e) {
+            if (!held.contains(dir)) {
+                closeAfter(dir, e);
+            }
+            throw e;
+        }
+    }
+
+    /** Opens the directories on the way to {@code relative} from the base (creating missing ones): the root, or a new one. */
     private OpenDirectory directoryOf(Path relative) throws IOException {
         Path parent = relative.getParent();
         if (parent == null) {
@@ -153,13 +192,7 @@ final class Partitions<T> {
                 }
                 current = next;
             }
-            Object key = current.fileKey();
-            OpenDirectory same = key == null ? null : heldByKey.get(key);
-            if (same != null) {
-                current.close();
-                return same;
-            }
-            return hold(current);
+            return current;
         } catch (IOException | RuntimeException e) {
             if (current != root) {
                 closeAfter(current, e);
@@ -168,9 +201,8 @@ final class Partitions<T> {
         }
     }
 
-    private OpenDirectory hold(OpenDirectory dir) throws IOException {
+    private OpenDirectory hold(OpenDirectory dir, Object key) {
         held.add(dir);
-        Object key = dir.fileKey();
         if (key != null) {
             heldByKey.put(key, dir);
         }

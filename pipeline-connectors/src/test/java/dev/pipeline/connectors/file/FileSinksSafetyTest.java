@@ -398,6 +398,25 @@ class FileSinksSafetyTest {
             assertThat(read(base.resolve("a.txt")) + read(base.resolve("b.txt"))).isEqualTo("a.txt\nb.txt\n");
         }
 
+        @Test
+        void refusedNamesKeepNoDirectoryOpen() throws IOException {
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                Files.createDirectories(base.resolve("d" + i + "/sub"));
+                names.add("d" + i + "/sub");
+            }
+            names.add("probe");
+            int[] openDuringTheRun = {-1};
+            Outcome outcome = run(FileSinks.<String>partitioned(base, s -> {
+                if (s.equals("probe")) {
+                    openDuringTheRun[0] = dev.pipeline.connectors.testing.OpenFiles.under(base);
+                }
+                return s;
+            }, FileFormat.lines()), Flux.fromIterable(names));
+            assertThat(outcome.deadLettered()).isEqualTo(100);
+            assertThat(openDuringTheRun[0]).as("descriptors under the base before the 101st item").isBetween(1, 2);
+        }
+
         @ParameterizedTest
         @EnumSource(Kind.class)
         void aFileNameOfTheLongestLengthIsWrittenAtomically(Kind kind) {
