@@ -48,8 +48,8 @@ public final class RefusedPathException extends IllegalArgumentException {
     }
 
     /**
-     * {@code name} as shown in messages: quoted, control characters as {@code \\uXXXX}, cut after
-     * {@value #SHOWN_CHARS} characters with its length.
+     * {@code name} as shown in messages: quoted, control characters as Java's unicode escapes,
+     * cut after {@value #SHOWN_CHARS} characters with its length.
      */
     static String quoted(String name) {
         if (name == null) {
