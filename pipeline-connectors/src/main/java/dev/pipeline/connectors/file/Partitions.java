@@ -93,7 +93,7 @@ final class Partitions<T> {
         try {
             return hold(dir, dir.fileKey());
         } catch (IOException e) {
-            closeAfter(dir, e);
+            OpenDirectory.closeAfter(dir, e);
             throw IoErrors.write(base, e);
         }
     }
@@ -171,7 +171,7 @@ final class Partitions<T> {
             return w;
         } catch (IOException | RuntimeException e) {
             if (!held.contains(dir)) {
-                closeAfter(dir, e);
+                OpenDirectory.closeAfter(dir, e);
             }
             throw e;
         }
@@ -195,7 +195,7 @@ final class Partitions<T> {
             return current;
         } catch (IOException | RuntimeException e) {
             if (current != root) {
-                closeAfter(current, e);
+                OpenDirectory.closeAfter(current, e);
             }
             throw e;
         }
@@ -271,14 +271,6 @@ final class Partitions<T> {
         heldByKey.clear();
         if (error != null) {
             throw error;
-        }
-    }
-
-    private static void closeAfter(OpenDirectory dir, Exception primary) {
-        try {
-            dir.close();
-        } catch (IOException e) {
-            primary.addSuppressed(e);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.pipeline.connectors.file.internal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,9 +12,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Map;
@@ -75,7 +72,7 @@ public abstract class OpenDirectory implements Closeable {
         }
     }
 
-    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     final Path path;
     private final boolean unix;
@@ -96,7 +93,7 @@ public abstract class OpenDirectory implements Closeable {
     public static OpenDirectory open(Path dir) throws IOException {
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
         if (stream instanceof SecureDirectoryStream) {
-            return new Secure(dir, (SecureDirectoryStream<Path>) stream);
+            return new DescriptorDirectory(dir, (SecureDirectoryStream<Path>) stream);
         }
         stream.close();
         return pathBased(dir);
@@ -114,7 +111,7 @@ public abstract class OpenDirectory implements Closeable {
         if (!Files.readAttributes(dir, BasicFileAttributes.class).isDirectory()) {
             throw new NotDirectoryException(dir.toString());
         }
-        return new PathBased(dir, dir.toRealPath());
+        return new PathDirectory(dir, dir.toRealPath());
     }
 
     /**
@@ -327,7 +324,13 @@ public abstract class OpenDirectory implements Closeable {
         return all;
     }
 
-    static void closeAfter(Closeable c, Exception primary) {
+    /**
+     * Closes {@code c} after {@code primary} happened, adding a close error to it as suppressed.
+     *
+     * @param c what to close
+     * @param primary the error being thrown
+     */
+    public static void closeAfter(Closeable c, Exception primary) {
         try {
             c.close();
         } catch (IOException e) {
@@ -339,185 +342,6 @@ public abstract class OpenDirectory implements Closeable {
         Path p = path.getFileSystem().getPath(name);
         if (name.isEmpty() || p.isAbsolute() || p.getNameCount() != 1 || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("name must be one path component, was '" + name + "'");
-        }
-    }
-
-    /** Relative to an open descriptor. */
-    private static final class Secure extends OpenDirectory {
-        private final SecureDirectoryStream<Path> dir;
-
-        Secure(Path path, SecureDirectoryStream<Path> dir) {
-            super(path);
-            this.dir = dir;
-        }
-
-        private Path name(String name) {
-            requireName(name);
-            return path.getFileSystem().getPath(name);
-        }
-
-        @Override
-        public boolean isDescriptorBased() {
-            return true;
-        }
-
-        @Override
-        public Object fileKey() throws IOException {
-            return dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
-        }
-
-        @Override
-        BasicFileAttributes stat(String name) throws IOException {
-            return dir.getFileAttributeView(name(name), BasicFileAttributeView.class, NOFOLLOW).readAttributes();
-        }
-
-        @Override
-        Path pathHere(String name) throws IOException {
-            requireName(name);
-            Object here = fileKey();
-            Object named;
-            try {
-                named = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            } catch (NoSuchFileException e) {
-                named = null;
-            }
-            if (here != null && !here.equals(named)) {
-                throw new Refused(path, "was moved or replaced during the run, so " + name + " cannot be created in it by path");
-            }
-            return path.resolve(name);
-        }
-
-        @Override
-        OpenDirectory openChild(String name) throws IOException {
-            return new Secure(resolve(name), dir.newDirectoryStream(name(name), NOFOLLOW));
-        }
-
-        @Override
-        FileChannel channel(String name, Set<? extends OpenOption> options) throws IOException {
-            SeekableByteChannel c = dir.newByteChannel(name(name), noFollow(options));
-            if (c instanceof FileChannel) {
-                return (FileChannel) c;
-            }
-            c.close();
-            throw new IOException("the file system opened " + resolve(name) + " as a " + c.getClass().getName()
-                    + ", not a FileChannel");
-        }
-
-        @Override
-        public void move(String from, OpenDirectory target, String to) throws IOException {
-            if (!(target instanceof Secure)) {
-                throw new IllegalArgumentException("target must be opened like this directory, was " + target);
-            }
-            dir.move(name(from), ((Secure) target).dir, name(to));
-        }
-
-        @Override
-        public boolean delete(String name) throws IOException {
-            try {
-                dir.deleteFile(name(name));
-                return true;
-            } catch (NoSuchFileException gone) {
-                return false;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            dir.close();
-        }
-
-        @Override
-        public String toString() {
-            return "OpenDirectory[descriptor, " + path + "]";
-        }
-    }
-
-    /** By path, checking before each operation that the directory is still where it was. */
-    private static final class PathBased extends OpenDirectory {
-        private final Path real;
-
-        PathBased(Path path, Path real) {
-            super(path);
-            this.real = real;
-        }
-
-        private Path at(String name) throws IOException {
-            requireName(name);
-            Path now;
-            try {
-                now = path.toRealPath();
-            } catch (NoSuchFileException e) {
-                throw new Refused(path, "was removed during the run");
-            }
-            if (!now.equals(real)) {
-                throw new Refused(path, "was replaced during the run (now leads to " + now + ")");
-            }
-            return path.resolve(name);
-        }
-
-        @Override
-        public boolean isDescriptorBased() {
-            return false;
-        }
-
-        @Override
-        public Object fileKey() throws IOException {
-            return Files.readAttributes(real, BasicFileAttributes.class, NOFOLLOW).fileKey();
-        }
-
-        @Override
-        BasicFileAttributes stat(String name) throws IOException {
-            return Files.readAttributes(at(name), BasicFileAttributes.class, NOFOLLOW);
-        }
-
-        @Override
-        Path pathHere(String name) throws IOException {
-            return at(name);
-        }
-
-        @Override
-        OpenDirectory openChild(String name) throws IOException {
-            Path child = at(name);
-            BasicFileAttributes a = Files.readAttributes(child, BasicFileAttributes.class, NOFOLLOW);
-            if (a.isSymbolicLink() || !a.isDirectory()) {
-                throw new NotDirectoryException(child.toString());
-            }
-            return new PathBased(child, real.resolve(name));
-        }
-
-        @Override
-        FileChannel channel(String name, Set<? extends OpenOption> options) throws IOException {
-            FileChannel c = FileChannel.open(at(name), noFollow(options));
-            try {
-                at(name);
-                return c;
-            } catch (IOException e) {
-                closeAfter(c, e);
-                throw e;
-            }
-        }
-
-        @Override
-        public void move(String from, OpenDirectory target, String to) throws IOException {
-            if (!(target instanceof PathBased)) {
-                throw new IllegalArgumentException("target must be opened like this directory, was " + target);
-            }
-            Files.move(at(from), ((PathBased) target).at(to), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-
-        @Override
-        public boolean delete(String name) throws IOException {
-            return Files.deleteIfExists(at(name));
-        }
-
-        @Override
-        public void close() {
-            // nothing is held open
-        }
-
-        @Override
-        public String toString() {
-            return "OpenDirectory[path, " + path + "]";
         }
     }
 }
