@@ -156,7 +156,7 @@ public abstract class OpenDirectory implements Closeable {
         try {
             return openChild(name);
         } catch (NoSuchFileException e) {
-            throw new Refused(resolve(name), "was moved, removed or replaced while it was being created");
+            throw new Refused(resolve(name), "was moved, removed or replaced while it was being created or opened");
         } catch (IOException e) {
             BasicFileAttributes now = statOrNull(name);
             if (now != null) {
