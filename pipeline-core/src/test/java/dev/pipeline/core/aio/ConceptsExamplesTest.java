@@ -650,6 +650,23 @@ class ConceptsExamplesTest {
     }
 
     @Test
+    void barrierPartiesLeaveOneAtATimeAndResetBreaksThoseNotLeft() {
+        // tag::barrierDraining[]
+        AsyncBarrier barrier = AsyncBarrier.of(3);
+        Mono<String> party = barrier.arrive()
+                .flatMap(i -> i == 2                                         // the last to arrive leaves first ...
+                        ? Mono.fromRunnable(barrier::reset).thenReturn("left first, reset")   // ... and resets
+                        : Mono.just("left"))
+                .onErrorResume(BrokenBarrierException.class, e -> Mono.just("broken before it left"));
+        Mono<List<String>> outcomes = Tasks.gather(party, party, party);
+        // end::barrierDraining[]
+        StepVerifier.create(outcomes)
+                .expectNext(List.of("broken before it left", "broken before it left", "left first, reset"))
+                .verifyComplete();
+        assertThat(barrier.isBroken()).isFalse();
+    }
+
+    @Test
     void barrierWaitsForEveryPartyAndAbortBreaksIt() {
         AsyncBarrier barrier = AsyncBarrier.of(2);
         StepVerifier.create(barrier.arrive())
