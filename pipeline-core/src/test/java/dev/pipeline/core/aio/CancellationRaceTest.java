@@ -336,6 +336,97 @@ class CancellationRaceTest {
         assertThat(new HashSet<>(all)).as("each item exactly once").hasSize(total).hasSameSizeAs(all);
     }
 
+    /** Records every signal of an awaiter of a task. */
+    static final class Awaiter implements CoreSubscriber<String> {
+        volatile Subscription subscription;
+        final AtomicInteger terminals = new AtomicInteger();
+        volatile String value;
+        volatile Throwable error;
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(String v) {
+            value = v;
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            error = e;
+            terminals.incrementAndGet();
+        }
+
+        @Override
+        public void onComplete() {
+            terminals.incrementAndGet();
+        }
+    }
+
+    @Test
+    void anAwaiterCancelledAsTheTaskCompletesEitherCancelsItOrLeavesItSucceededNeverBoth() throws Exception {
+        int pairs = 20_000;
+        List<AsyncFuture<String>> replies = new ArrayList<>();
+        List<Task<String>> tasks = new ArrayList<>();
+        List<Awaiter> owners = new ArrayList<>();
+        List<Awaiter> shielded = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            AsyncFuture<String> reply = AsyncFuture.create();
+            Task<String> task = Tasks.createTask(reply.mono());
+            Awaiter owner = new Awaiter();
+            Awaiter observer = new Awaiter();
+            task.join().subscribe(owner);
+            Tasks.shield(task).subscribe(observer);
+            replies.add(reply);
+            tasks.add(task);
+            owners.add(owner);
+            shielded.add(observer);
+        }
+        // half the threads complete the replies, half cancel the owning awaiters, in opposite orders
+        Races.run(THREADS, t -> {
+            for (int n = 0; n < pairs; n++) {
+                int i = t % 2 == 0 ? n : pairs - 1 - n;
+                if (t % 2 == 0) {
+                    AsyncFuture<String> reply = replies.get(i);
+                    synchronized (reply) {
+                        if (!reply.isDone()) {
+                            reply.setResult("v" + i);
+                        }
+                    }
+                } else {
+                    owners.get(i).subscription.cancel();
+                }
+            }
+        });
+        int cancelled = 0;
+        int succeeded = 0;
+        for (int i = 0; i < pairs; i++) {
+            Task<String> task = tasks.get(i);
+            Awaiter owner = owners.get(i);
+            Awaiter observer = shielded.get(i);
+            assertThat(task.isDone()).as("task %d is done", i).isTrue();
+            assertThat(owner.terminals.get()).as("owner %d signals", i).isLessThanOrEqualTo(1);
+            assertThat(observer.terminals.get()).as("the shielded awaiter %d hears the outcome once", i).isEqualTo(1);
+            if (task.isCancelled()) {
+                cancelled++;
+                assertThat(owner.value).as("owner %d of a cancelled task got no value", i).isNull();
+                assertThat(observer.error).isInstanceOf(java.util.concurrent.CancellationException.class);
+            } else {
+                succeeded++;
+                assertThat(task.result()).isEqualTo("v" + i);
+                assertThat(observer.value).isEqualTo("v" + i);
+                assertThat(owner.error).as("owner %d of a succeeded task did not fail", i).isNull();
+            }
+            assertThat(replies.get(i).toString()).as("nothing still awaits reply %d", i).contains("awaiters=0");
+        }
+        assertThat(cancelled + succeeded).isEqualTo(pairs);
+        assertThat(cancelled).as("some awaiters cancelled first").isPositive();
+        assertThat(succeeded).as("some replies came first").isPositive();
+    }
+
     private static Set<Integer> minus(Set<Integer> a, Set<Integer> b) {
         Set<Integer> r = new HashSet<>(a);
         r.removeAll(b);
