@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -129,16 +128,17 @@ public final class Etl implements Callable<Integer> {
 
     @SuppressWarnings("try") // the progress display is closed, not referenced
     Outcome run(PrintWriter console) throws IOException {
-        if (records < 1 || pageSize < 1 || concurrency < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("--records, --page-size, --concurrency and --batch-size must be at least 1");
-        }
+        atLeastOne("--records", records);
+        atLeastOne("--page-size", pageSize);
+        atLeastOne("--concurrency", concurrency);
+        atLeastOne("--batch-size", batchSize);
         if (pageSize > 1000) {
             throw new IllegalArgumentException("--page-size is at most 1000 (the demo API's limit), was " + pageSize);
         }
         if (progressEvery.isZero() || progressEvery.isNegative()) {
             throw new IllegalArgumentException("--progress-every must be positive, was " + progressEvery);
         }
-        Files.createDirectories(out);
+        OutputDirectory.check("--out", out);
         Path rejected = out.resolve("rejected.ndjson");
         Path summary = out.resolve("summary.csv");
         try (Story story = new Story(console, 1.0);
@@ -148,6 +148,7 @@ public final class Etl implements Callable<Integer> {
             int pages = (int) ((records + pageSize - 1) / pageSize);
             story.say("etl: %d records in %d pages from %s -> %s", records, pages, api.baseUri(), R2dbc.redact(db));
             Tasks.run(R2dbc.executeScript(pool.it(), "etl/schema.sql"));
+            OutputDirectory.create("--out", out); // only now: a job that cannot start leaves nothing behind
 
             Pipeline<InsertResult> job = Pipeline
                     .from(Source.fromIterable("pages", () -> IntStream.rangeClosed(1, pages).boxed().iterator()))
@@ -206,6 +207,12 @@ public final class Etl implements Callable<Integer> {
             story.say("            %s (%d rows)", summary.toAbsolutePath(), written.items());
             story.say("Done in %.2f s.", story.elapsed());
             return outcome;
+        }
+    }
+
+    private static void atLeastOne(String option, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, was " + value);
         }
     }
 
