@@ -3,9 +3,11 @@ package dev.pipeline.examples;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -13,7 +15,8 @@ import reactor.core.publisher.Sinks;
 /**
  * Ctrl-C (SIGINT) and SIGTERM for a command that stops gracefully: the first signal asks it to
  * stop ({@link #stopped()}), the second to abort at once ({@link #aborted()}), a third halts the
- * JVM. The exit code is the shell's for the first signal: 128 + its number (130, 143).
+ * JVM, and so does a stop that takes longer than the limit given to {@link #install}. The exit
+ * code is the shell's for the first signal: 128 + its number (130, 143).
  *
  * <p>A JVM shutdown hook cannot tell a first signal from a second (the JVM ignores signals
  * once it is shutting down), so this replaces the JVM's handlers while it is open, through
@@ -30,15 +33,22 @@ public final class Signals implements AutoCloseable {
     private final Sinks.One<String> stop = Sinks.one();
     private final Sinks.One<String> abort = Sinks.one();
     private final List<Runnable> restore = new ArrayList<>();
+    private final Duration limit;
     private volatile String first;
     private volatile int exitCode;
 
-    private Signals() {
+    private Signals(Duration limit) {
+        this.limit = limit;
     }
 
-    /** Handles SIGINT and SIGTERM from now until {@link #close()}. */
-    public static Signals install() {
-        Signals signals = new Signals();
+    /**
+     * Handles SIGINT and SIGTERM from now until {@link #close()}.
+     *
+     * @param limit how long the command may take to end after the first signal; then the JVM
+     *     halts (a stop that hangs must not keep a SIGTERM from ending the program)
+     */
+    public static Signals install(Duration limit) {
+        Signals signals = new Signals(limit);
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
@@ -83,12 +93,28 @@ public final class Signals implements AutoCloseable {
         if (n == 1) {
             first = signal;
             exitCode = 128 + number;
+            haltAfter(limit, signal);
             emit(stop, signal);
         } else if (n == 2) {
             emit(abort, signal);
         } else {
             Runtime.getRuntime().halt(exitCode);
         }
+    }
+
+    /** Halts the JVM {@code limit} after {@code signal} unless it has exited by then (a daemon thread does not keep it). */
+    private void haltAfter(Duration limit, String signal) {
+        Thread watchdog = new Thread(() -> {
+            long deadline = System.nanoTime() + limit.toNanos();
+            for (long left = limit.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(this, left);
+            }
+            System.err.println("error: still running " + limit.toSeconds() + " s after " + signal + "; halting");
+            System.err.flush();
+            Runtime.getRuntime().halt(exitCode);
+        }, "signals-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     private static void emit(Sinks.One<String> sink, String signal) {

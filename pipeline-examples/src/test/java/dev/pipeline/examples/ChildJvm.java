@@ -10,25 +10,45 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * The command line in a JVM of its own, as a user starts it: for what only a process shows
  * (signals, exit codes, running out of memory). Standard output is read line by line as it
- * comes; standard error goes to a file.
+ * comes, by a thread of its own (so the child never waits on a full pipe); standard error goes
+ * to a file. Every wait is bounded.
  */
 final class ChildJvm implements AutoCloseable {
 
+    /** How long {@link #awaitLine} waits for a matching line. */
+    private static final Duration LINE_WAIT = Duration.ofSeconds(60);
+
     private final Process process;
-    private final BufferedReader out;
+    private final BlockingQueue<Optional<String>> arriving = new LinkedBlockingQueue<>(); // empty: the end
     private final List<String> lines = new ArrayList<>();
     private final Path err;
+    private boolean ended;
 
     private ChildJvm(Process process, Path err) {
         this.process = process;
-        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.err = err;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    arriving.add(Optional.of(line));
+                }
+            } catch (IOException e) {
+                // the stream was closed: the end
+            } finally {
+                arriving.add(Optional.empty());
+            }
+        }, "child-jvm-stdout");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** Starts {@code java <jvmOptions> -cp <this test's classpath> dev.pipeline.examples.Main <args>} in {@code dir}. */
@@ -58,20 +78,25 @@ final class ChildJvm implements AutoCloseable {
         return false;
     }
 
-    /** Reads standard output until a line matches, and returns it; fails if the process ends first. */
-    String awaitLine(Predicate<String> matching) {
-        try {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                lines.add(line);
-                if (matching.test(line)) {
-                    return line;
-                }
+    /** Reads standard output until a line matches (within a minute), and returns it; fails if the process ends first. */
+    String awaitLine(Predicate<String> matching) throws InterruptedException {
+        long deadline = System.nanoTime() + LINE_WAIT.toNanos();
+        while (!ended) {
+            Optional<String> next = arriving.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null) {
+                throw new AssertionError("no matching line within " + LINE_WAIT + "; it printed:\n" + out());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (next.isEmpty()) {
+                ended = true;
+                break;
+            }
+            lines.add(next.get());
+            if (matching.test(next.get())) {
+                return next.get();
+            }
         }
         throw new AssertionError("the process ended (exit code " + exitCode() + ") before a matching line; it printed:\n"
-                + String.join("\n", lines) + "\nand on standard error:\n" + err());
+                + out() + "\nand on standard error:\n" + err());
     }
 
     /** Sends SIGTERM (as {@link Process#destroy()} does, but keeping our end of its output open) or SIGINT. */
@@ -86,12 +111,19 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Waits (bounded) for the process to exit, reads the rest of its output, and returns its exit code. */
+    /** Waits (bounded) for the process to exit and for the rest of its output, and returns its exit code. */
     int waitFor(Duration limit) throws InterruptedException {
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("the process did not exit within " + limit + "; it printed:\n" + String.join("\n", lines));
+            throw new AssertionError("the process did not exit within " + limit + "; it printed:\n" + out());
         }
-        out.lines().forEach(lines::add);
+        while (!ended) {
+            Optional<String> next = arriving.poll(10, TimeUnit.SECONDS);
+            if (next == null || next.isEmpty()) {
+                ended = true;
+            } else {
+                lines.add(next.get());
+            }
+        }
         return process.exitValue();
     }
 
@@ -104,7 +136,7 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Every line of standard output read so far. */
+    /** Every line of standard output read so far (by {@link #awaitLine} and {@link #waitFor}). */
     String out() {
         return String.join("\n", lines);
     }
@@ -119,8 +151,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         process.destroyForcibly();
-        out.close();
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-/** Stopping {@code etl} with Ctrl-C and SIGTERM, in a JVM of its own as a user runs it. */
+/** Stopping {@code etl}: Ctrl-C, SIGTERM and running out of memory, in a JVM of its own as a user runs it. */
 class EtlStopTest {
 
     @TempDir
@@ -92,6 +92,27 @@ class EtlStopTest {
             assertThat(temporaryFiles()).as("the cancel deleted the temporary file before the JVM exited").isEmpty();
             assertThat(took).as("the pages in flight take 2 s; the abort does not wait for them").isLessThan(Duration.ofSeconds(2));
             System.out.printf("abort on a second SIGTERM: exit %d after %d ms%n", code, took.toMillis());
+        }
+    }
+
+    @Test
+    void runningOutOfMemoryEndsTheJobWithAOneLineReasonAndANonZeroExitInsteadOfHanging() throws Exception {
+        // 32 MB of heap and an in-memory database that holds every row: it runs out after some 30,000 records
+        try (ChildJvm etl = ChildJvm.main(dir, List.of("-Xmx32m"), "run", "etl", "--records", "1000000", "--page-size", "1000",
+                "--latency-ms", "0", "--error-rate", "0", "--progress", "log", "--db", "r2dbc:h2:mem:///etl-oom;DB_CLOSE_DELAY=-1")) {
+            long start = System.nanoTime();
+            int code = etl.waitFor(Duration.ofSeconds(60));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            List<String> err = etl.err().lines().toList();
+            assertThat(code).as(etl.out() + "\n" + etl.err()).isEqualTo(FatalErrors.EXIT_CODE);
+            List<String> reasons = err.stream().filter(line -> line.startsWith("error: ")).toList();
+            assertThat(reasons).as(etl.err()).hasSize(1);
+            assertThat(reasons.get(0)).startsWith("error: etl: the JVM ran out of memory (OutOfMemoryError: Java heap space")
+                    .contains("in-memory database").contains("r2dbc:h2:file:");
+            assertThat(err.get(err.size() - 1)).as("the reason is the last word").isEqualTo(reasons.get(0));
+            assertThat(temporaryFiles()).as("the job was cancelled before the JVM halted").isEmpty();
+            System.out.printf("out of memory at -Xmx32m: exit %d after %d ms: %s%n", code, took.toMillis(), reasons.get(0));
         }
     }
 

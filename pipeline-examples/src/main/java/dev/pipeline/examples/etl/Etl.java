@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import dev.pipeline.connectors.file.FileSinks;
@@ -25,10 +26,12 @@ import dev.pipeline.connectors.r2dbc.R2dbcSources;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.PipelineStatus;
 import dev.pipeline.core.RunningPipeline;
 import dev.pipeline.core.Source;
 import dev.pipeline.core.Stage;
 import dev.pipeline.core.aio.Tasks;
+import dev.pipeline.examples.FatalErrors;
 import dev.pipeline.examples.Signals;
 import dev.pipeline.examples.Story;
 import dev.pipeline.examples.etl.ProgressLines.Line;
@@ -110,7 +113,8 @@ public final class Etl implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (Signals signals = Signals.install()) {
+        // a stop that hangs still ends: after the grace, the report and the cleanup have had half a minute
+        try (Signals signals = Signals.install(grace.plusSeconds(30))) {
             Ending end = run(spec.commandLine().getOut(), signals);
             if (signals.first() != null) {
                 return signals.exitCode();
@@ -150,17 +154,25 @@ public final class Etl implements Callable<Integer> {
         OutputDirectory.check("--out", out);
         Path rejected = out.resolve("rejected.ndjson");
         Path summary = out.resolve("summary.csv");
-        try (Story story = new Story(console, 1.0);
+        AtomicReference<RunningPipeline<?>> current = new AtomicReference<>();
+        // the file sinks write, and delete their temporary files when cancelled, on this one thread: closing it
+        // waits for those deletions, so that no temporary file survives an abort
+        try (Closing<Scheduler> files = new Closing<>(Schedulers.newBoundedElastic(1, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE,
+                        "etl-files"), s -> drain(s, Duration.ofSeconds(5)));
+                FatalErrors.Scope onFatal = FatalErrors.during("etl", fatalHint(), () -> {
+                    RunningPipeline<?> r = current.get();
+                    if (r != null) {
+                        r.cancel();
+                        drain(files.it(), Duration.ofSeconds(2));
+                    }
+                });
+                Story story = new Story(console, 1.0);
                 DemoApiServer api = DemoApiServer.builder().seed(seed).totalRecords(records).invalidFraction(invalidFraction)
                         .errorRate(errorRate).retryAfter(Duration.ofMillis(50)).latency(Duration.ofMillis(latencyMs)).start();
-                Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose);
-                // the file sinks write, and delete their temporary files when cancelled, on this one thread: closing it
-                // waits for those deletions, so that no temporary file survives an abort
-                Closing<Scheduler> files = new Closing<>(Schedulers.newBoundedElastic(1,
-                        Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "etl-files"), Etl::drain)) {
+                Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose)) {
             int pages = (int) ((records + pageSize - 1) / pageSize);
             story.say("etl: %d records in %d pages from %s -> %s", records, pages, api.baseUri(), R2dbc.redact(db));
-            Tasks.run(R2dbc.executeScript(pool.it(), "etl/schema.sql").takeUntilOther(signals.stopped()));
+            await(R2dbc.executeScript(pool.it(), "etl/schema.sql").takeUntilOther(signals.stopped()));
             if (signals.first() != null) {
                 story.say("etl: stopped by %s before the pipeline started; nothing was stored", signals.first());
                 return new Ending(null, -1);
@@ -186,6 +198,7 @@ public final class Etl implements Callable<Integer> {
             // end::pipeline[]
 
             RunningPipeline<InsertResult> running = job.start();
+            current.set(running);
             PipelineReport<InsertResult> report;
             Disposable.Composite onSignals = Disposables.composite();
             try (Progress shown = Progress.show(progress, Story.isTerminal(), running,
@@ -207,7 +220,7 @@ public final class Etl implements Callable<Integer> {
                             running.cancel();
                         })));
                 // end::signals[]
-                report = Tasks.run(running.await());
+                report = await(running.await());
             } catch (RuntimeException e) {
                 // nothing keeps running once the job has failed; that failure is the one to report
                 running.cancel().subscribe(null, ignored -> { });
@@ -222,7 +235,7 @@ public final class Etl implements Callable<Integer> {
                 return stopped(story, signals, accounting, pool.it(), api, rejected);
             }
 
-            PipelineReport<FileWriteResult> written = Tasks.run(Pipeline
+            PipelineReport<FileWriteResult> written = await(Pipeline
                     .from(R2dbcSources.query(pool.it(), "SELECT region, tier, COUNT(*) AS customers, SUM(amount_eur) AS total_eur "
                             + "FROM etl_customers GROUP BY region, tier ORDER BY region, tier", List.of(),
                             row -> List.<Object>of(row.get("region", String.class), row.get("tier", String.class),
@@ -253,7 +266,9 @@ public final class Etl implements Callable<Integer> {
     private Ending stopped(Story story, Signals signals, Accounting accounting, ConnectionPool pool, DemoApiServer api,
             Path rejected) {
         PipelineReport<InsertResult> report = accounting.report();
-        String how = signals.isAborted()
+        String how = report.status() == PipelineStatus.COMPLETED
+                ? String.format("Stopped by %s, which came as the run completed after %.2f s", signals.first(), seconds(report))
+                : signals.isAborted()
                 ? String.format("Aborted by a second %s after %.2f s: what was in flight was cut off", signals.first(),
                         seconds(report))
                 : String.format("Stopped by %s after %.2f s: %s", signals.first(), seconds(report), accounting.committed()
@@ -274,16 +289,40 @@ public final class Etl implements Callable<Integer> {
         return new Ending(accounting, inDb);
     }
 
+    /**
+     * {@link Tasks#run}, where the job waits: a fatal JVM error that reaches it (out of memory,
+     * as the cause of a failure) ends the program here, before the resources are closed, which
+     * could hang with the heap full.
+     */
+    private static <T> T await(Mono<T> step) {
+        try {
+            return Tasks.run(step);
+        } catch (RuntimeException | Error e) {
+            if (FatalErrors.isFatal(e)) {
+                FatalErrors.fatal(Thread.currentThread(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** What to tell a user whose job ran out of memory. */
+    private String fatalHint() {
+        return db.startsWith("r2dbc:h2:mem:")
+                ? "the in-memory database holds every row: for big runs give --db a file-based H2 URL "
+                        + "(r2dbc:h2:file:///./etl-db/etl) or PostgreSQL, or the JVM more heap (-Xmx)"
+                : "give the JVM more heap (-Xmx)";
+    }
+
     /** The rows in etl_customers, or -1 if a second signal aborted the query. */
     private static long rowsInDatabase(ConnectionPool pool, Signals signals) {
-        Long n = Tasks.run(R2dbcSources.query(pool, "SELECT COUNT(*) AS n FROM etl_customers", List.of(),
+        Long n = await(R2dbcSources.query(pool, "SELECT COUNT(*) AS n FROM etl_customers", List.of(),
                 row -> row.get("n", Long.class)).flux().single().takeUntilOther(signals.aborted()));
         return n == null ? -1 : n;
     }
 
-    /** Waits (up to 5 seconds) for what the files thread was given, such as a cancelled sink's deletion of its temporary file. */
-    private static void drain(Scheduler files) {
-        files.disposeGracefully().timeout(Duration.ofSeconds(5)).onErrorResume(e -> Mono.fromRunnable(files::dispose)).block();
+    /** Waits (up to {@code limit}) for what the files thread was given, such as a cancelled sink's deletion of its temporary file. */
+    private static void drain(Scheduler files, Duration limit) {
+        files.disposeGracefully().timeout(limit).onErrorResume(e -> Mono.fromRunnable(files::dispose)).block();
     }
 
     private static double seconds(PipelineReport<?> report) {
