@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@link RunningPipeline#stopOnShutdown}: the hook's logic, run directly on the test's thread
  * (which is what the JVM does with a hook), with a record of the hooks in place of the
- * Runtime's. The real shutdown is in {@link StopOnShutdownProcessTest}.
+ * Runtime's. The real shutdown is in {@link StopOnShutdownProcessTest}; that a run of
+ * {@link Pipeline#run()} refuses it, in {@code PipelinesGuideTest}.
  */
 class ShutdownStopTest {
 
@@ -183,22 +184,6 @@ class ShutdownStopTest {
             assertThat(hook.isDisposed()).isTrue();
             assertThat(Runtime.getRuntime().removeShutdownHook(thread)).as("already unregistered").isFalse();
         }
-    }
-
-    @Test
-    void aRunOfPipelineRunCannotBeStoppedOnShutdown() {
-        AtomicReference<RunningPipeline<?>> seen = new AtomicReference<>();
-        Pipeline.from(Source.fromIterable("n", List.of(1))).to(Sink.collect("out"))
-                .withListener(new PipelineListener() {
-                    @Override
-                    public void onStart(RunningPipeline<?> run) {
-                        seen.set(run);
-                    }
-                })
-                .run().block(WAIT);
-        assertThatThrownBy(() -> seen.get().stopOnShutdown(Duration.ZERO, r -> { }))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("stopOnShutdown() needs a run started with Pipeline.start()");
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class FatalErrors {
     /** Printed if even the reason cannot be made (allocated now, while there is memory). */
     private static final byte[] FALLBACK = ("error: the JVM hit a fatal error (out of memory?) and stops" + System.lineSeparator())
             .getBytes(StandardCharsets.UTF_8);
+    /** Memory held for the moment of a fatal error, and let go first, so that the reason can be made and printed. */
     private static volatile byte[] reserve;
     private static volatile Context context = new Context("pipeline", "", () -> { });
     private static Thread cleaner;

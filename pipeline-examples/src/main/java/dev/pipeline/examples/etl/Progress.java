@@ -54,9 +54,9 @@ final class Progress implements AutoCloseable {
             elapsed = first.duration();
             for (int i = 0; i < shown.size(); i++) {
                 int index = i;
-                bars.add(bar(shown.get(i).label(), (state, width) -> lines.render(latest.get(index), width)));
+                bars.add(bar(shown.get(i).label(), (state, columns) -> lines.render(latest.get(index), columns)));
             }
-            bars.add(bar("status", (state, width) -> ProgressLines.fit(status(), width)));
+            bars.add(bar("status", (state, columns) -> ProgressLines.fit(status(), columns)));
             updates = watch(run.progress(Duration.ofMillis(100)), report -> {
                 latest = lines.rows(report);
                 elapsed = report.duration();
