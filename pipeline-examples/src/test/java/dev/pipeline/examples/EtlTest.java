@@ -131,6 +131,27 @@ class EtlTest {
 
     /** Errors say in words what is wrong, and with which option. */
     @Nested
+    class Breaker {
+
+        @Test
+        void aDeadApiFailsTheRunWithinSecondsNamingTheBreaker() {
+            Cli.Run run = Cli.run("run", "etl", "--records", "5000", "--page-size", "50", "--error-rate", "1",
+                    "--latency-ms", "0", "--progress", "none", "--out", out.resolve("dead").toString());
+            assertThat(run.code()).isEqualTo(1);
+            // the first refused call fails the run: no page waits through its 8 retries with backoff
+            assertThat(run.err().strip()).startsWith("error: etl: PipelineException: stage 'fetch' failed on item ")
+                    .contains("CircuitOpenException: circuit breaker 'demo-api' is OPEN since ");
+        }
+
+        @Test
+        void aNegativeBreakerIsRefusedByName() {
+            Cli.Run run = Cli.run("run", "etl", "--breaker", "-1", "--progress", "none", "--out", out.resolve("never").toString());
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err().strip()).isEqualTo("error: etl: --breaker must be at least 0 (0: no breaker), was -1");
+        }
+    }
+
+    @Nested
     class Messages {
 
         @Test

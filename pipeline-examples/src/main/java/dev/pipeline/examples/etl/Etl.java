@@ -23,6 +23,7 @@ import dev.pipeline.connectors.r2dbc.InsertResult;
 import dev.pipeline.connectors.r2dbc.R2dbc;
 import dev.pipeline.connectors.r2dbc.R2dbcSinks;
 import dev.pipeline.connectors.r2dbc.R2dbcSources;
+import dev.pipeline.core.Breaker;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
@@ -107,6 +108,15 @@ public final class Etl implements Callable<Integer> {
             description = "auto (bars on a terminal, log lines otherwise), bar, log or none (default ${DEFAULT-VALUE})")
     Progress.Mode progress;
 
+    @Option(names = "--breaker", paramLabel = "N", defaultValue = "10",
+            description = "open the API's circuit breaker after N failed calls in a row (retries count): the run then fails "
+                    + "at once, naming the breaker, instead of retrying every page; 0: no breaker (default ${DEFAULT-VALUE})")
+    int breaker;
+
+    @Option(names = "--breaker-open", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "how long the breaker stays open before it lets one probe call through (default ${DEFAULT-VALUE})")
+    Duration breakerOpen;
+
     @Option(names = "--grace", defaultValue = "10s", converter = DurationConverter.class,
             description = "on Ctrl-C or SIGTERM, how long the items in flight may take to finish (default ${DEFAULT-VALUE})")
     Duration grace;
@@ -151,6 +161,12 @@ public final class Etl implements Callable<Integer> {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("--grace must not be negative, was " + grace);
         }
+        if (breaker < 0) {
+            throw new IllegalArgumentException("--breaker must be at least 0 (0: no breaker), was " + breaker);
+        }
+        if (breaker > 0 && (breakerOpen.isZero() || breakerOpen.isNegative())) {
+            throw new IllegalArgumentException("--breaker-open must be positive, was " + breakerOpen);
+        }
         OutputDirectory.check("--out", out);
         Path rejected = out.resolve("rejected.ndjson");
         Path summary = out.resolve("summary.csv");
@@ -183,9 +199,7 @@ public final class Etl implements Callable<Integer> {
             // tag::pipeline[]
             Pipeline<InsertResult> job = Pipeline
                     .from(Source.fromIterable("pages", () -> IntStream.rangeClosed(1, pages).boxed().iterator()))
-                    .then(HttpStages.get("fetch", (Integer page) -> uri(api.baseUri(), page), Page.class,
-                            HttpOptions.defaults().withConcurrency(concurrency).withRetries(8, Duration.ofMillis(20),
-                                    Duration.ofSeconds(1)).withMaxRetryAfter(Duration.ofSeconds(2))))
+                    .then(fetch(api.baseUri()))
                     .then(Stage.flatMap("records", (Page page) -> Flux.fromIterable(page.records())))
                     .then(Stage.map("validate", Records::validate)
                             .onError(ErrorPolicy.deadLetter(FileSinks.ndjson(rejected, onFilesThread))))
@@ -345,6 +359,18 @@ public final class Etl implements Callable<Integer> {
         public void close() {
             closer.accept(it);
         }
+    }
+
+    /**
+     * The fetch stage: retries with backoff, and, unless {@code --breaker 0}, a circuit breaker
+     * that opens after that many failed calls in a row. With the API down the run then fails in
+     * a fraction of a second, naming the breaker, instead of retrying every page.
+     */
+    private Stage<Integer, Page> fetch(URI api) {
+        Stage<Integer, Page> fetch = HttpStages.get("fetch", (Integer page) -> uri(api, page), Page.class,
+                HttpOptions.defaults().withConcurrency(concurrency).withRetries(8, Duration.ofMillis(20),
+                        Duration.ofSeconds(1)).withMaxRetryAfter(Duration.ofSeconds(2)));
+        return breaker == 0 ? fetch : fetch.circuitBreaker(Breaker.consecutiveFailures("demo-api", breaker, breakerOpen));
     }
 
     private URI uri(URI base, int page) {
