@@ -53,7 +53,15 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
     private boolean bodySucceeded;
     private R bodyValue;
     private List<Throwable> errors;
+    /** A failure or a cancellation decided the group must end; the abort may not have run yet. */
     private boolean aborting;
+    /**
+     * The abort has run (or the group was cancelled): spawn refuses children from now on. Until
+     * then, as in asyncio, where tasks start only when the body yields and the group aborts from
+     * a callback after them, children spawned in the same step as a failure still start, and
+     * their own failures are reported with it.
+     */
+    private boolean shuttingDown;
     private boolean cancelledFromOutside;
     private boolean finished;
 
@@ -85,7 +93,7 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
                 throw new IllegalStateException("spawn() called on a TaskGroup that has finished; "
                         + "spawn children from the group's body or from its running children");
             }
-            if (aborting) {
+            if (shuttingDown) {
                 t.cancelUnstarted();
                 return t;
             }
@@ -173,6 +181,7 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
         synchronized (this) {
             cancelledFromOutside = true;
             aborting = true;
+            shuttingDown = true;
         }
         abort();
     }
@@ -182,6 +191,7 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
         TaskImpl<?>[] running;
         boolean cancelBody;
         synchronized (this) {
+            shuttingDown = true;
             running = new TaskImpl<?>[active];
             int i = 0;
             for (TaskImpl<?> t = head; t != null; t = t.groupNext) {

@@ -26,7 +26,12 @@ import reactor.core.publisher.Mono;
  *   <li>On the first failure of a child or of the body, every other child and the body are
  *       cancelled, then the group fails with a {@link TaskGroupException} listing every
  *       failure that is not a cancellation. Failures that become ready at the same moment
- *       (woken by the same event, timer or release) are all collected, as in asyncio.</li>
+ *       (woken by the same event, timer or release) are all collected, as in asyncio.
+ *       So are children that fail as they are spawned in one step (the body function and
+ *       what its Mono does while subscribed, or one hand-off): the group reacts to the first
+ *       failure after that step, as asyncio runs the tasks created by the body before the
+ *       first one's failure is handled. On a thread that is not running a hand-off (a
+ *       {@code publishOn} thread, say), a step ends with the spawn that failed.</li>
  *   <li>A child that is cancelled on its own, or fails with
  *       {@link java.util.concurrent.CancellationException}, counts as cancelled, not failed.</li>
  *   <li>A body that fails with {@link java.util.concurrent.CancellationException} (it awaited
@@ -79,8 +84,11 @@ public final class TaskGroup {
      * Starts {@code child} in this group at once ({@code tg.create_task(coro)}); the group
      * will not complete before it does.
      *
-     * <p>If the group is already shutting down after a failure, the child is not started
-     * and the returned task is already cancelled.
+     * <p>If the group is already shutting down (it has begun cancelling its children after a
+     * failure, or it was cancelled), the child is not started and the returned task is
+     * already cancelled. A child spawned in the same step as a failure, before the group has
+     * reacted to it, is started as asyncio would start it; the shutdown then cancels it
+     * unless it has ended, and its own failure is reported with the first.
      *
      * @param child the coroutine to run, subscribed immediately on the calling thread
      * @param <T> the child's value type

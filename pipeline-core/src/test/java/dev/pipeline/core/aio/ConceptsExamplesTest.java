@@ -312,6 +312,22 @@ class ConceptsExamplesTest {
     }
 
     @Test
+    void taskGroupCollectsChildrenThatFailAsTheyAreSpawned() {
+        // tag::taskGroupSpawnedFailures[]
+        Mono<Void> group = TaskGroup.run(tg -> {
+            tg.spawn(Mono.error(new IOException("a failed")));   // fails as it is spawned ...
+            tg.spawn(Mono.error(new IOException("b failed")));   // ... and so does this one: both reported
+            return Mono.empty();
+        });
+        // end::taskGroupSpawnedFailures[]
+        StepVerifier.create(group)
+                .expectErrorSatisfies(e -> assertThat(((TaskGroupException) e).getExceptions())
+                        .extracting(Throwable::getMessage)
+                        .containsExactly("a failed", "b failed"))
+                .verify();
+    }
+
+    @Test
     void taskGroupDoesNotAwaitTheAsynchronousCleanUpOfACancelledChild() {
         // tag::cleanupNotAwaited[]
         AsyncEvent serverAckedClose = AsyncEvent.create();
