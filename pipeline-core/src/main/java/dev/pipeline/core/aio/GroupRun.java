@@ -86,8 +86,8 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
         });
     }
 
-    <T> TaskImpl<T> spawn(Mono<? extends T> child) {
-        TaskImpl<T> t = new TaskImpl<>(this, "Task spawned in a TaskGroup was cancelled", actual.currentContext());
+    <T> TaskImpl<T> spawn(String name, Mono<? extends T> child) {
+        TaskImpl<T> t = new TaskImpl<>(name, this, "Task spawned in a TaskGroup was cancelled", actual.currentContext());
         synchronized (this) {
             if (finished) {
                 throw new IllegalStateException("spawn() called on a TaskGroup that has finished; "

@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
  *       with that cancellation, as asyncio re-raises {@code CancelledError}.</li>
  *   <li>Cancelling the returned Mono cancels the body and every child.</li>
  *   <li>Children see the Reactor {@code Context} of the group's subscriber, as asyncio tasks
- *       inherit their creator's context.</li>
+ *       inherit their creator's context, with themselves as {@link Tasks#currentTask()}; the
+ *       body sees the group's subscriber's, as asyncio's body runs in the enclosing task.</li>
  * </ul>
  *
  * <p>In Reactor, cancellation is a signal: a child counts as finished once its cancellation
@@ -97,7 +98,23 @@ public final class TaskGroup {
      */
     public <T> Task<T> spawn(Mono<? extends T> child) {
         Require.nonNull(child, "child");
-        return run.spawn(child);
+        return run.spawn(null, child);
+    }
+
+    /**
+     * Starts {@code child} in this group as a task called {@code name}
+     * ({@code tg.create_task(coro, name=name)}); see {@link #spawn(Mono)}.
+     *
+     * @param name the child's {@linkplain Task#name() name}
+     * @param child the coroutine to run, subscribed immediately on the calling thread
+     * @param <T> the child's value type
+     * @return the running child
+     * @throws IllegalStateException if the group has finished
+     */
+    public <T> Task<T> spawn(String name, Mono<? extends T> child) {
+        Require.nonNull(name, "name");
+        Require.nonNull(child, "child");
+        return run.spawn(name, child);
     }
 
     /**

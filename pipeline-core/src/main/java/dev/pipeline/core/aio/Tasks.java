@@ -3,7 +3,10 @@ package dev.pipeline.core.aio;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,7 +15,9 @@ import dev.pipeline.core.aio.internal.AsCompletedFlux;
 import dev.pipeline.core.aio.internal.GatherMono;
 import dev.pipeline.core.aio.internal.SleepMono;
 import dev.pipeline.core.aio.internal.TaskImpl;
+import dev.pipeline.core.aio.internal.TaskRegistry;
 import dev.pipeline.core.aio.internal.Trampoline;
+import dev.pipeline.core.aio.internal.WaitMono;
 import dev.pipeline.core.internal.Require;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
@@ -22,7 +27,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * asyncio's task functions: {@code gather}, {@code create_task}, {@code sleep},
- * {@code wait_for}, {@code as_completed}, {@code shield}, {@code to_thread} and {@code run}.
+ * {@code wait_for}, {@code wait}, {@code as_completed}, {@code shield},
+ * {@code current_task}, {@code all_tasks}, {@code to_thread} and {@code run}.
  *
  * <pre>{@code
  * Mono<List<String>> pages = Tasks.gather(fetch("a"), fetch("b"), fetch("c"));
@@ -33,7 +39,8 @@ import reactor.core.scheduler.Schedulers;
  * awaited (subscribed). Everything here returns cold publishers, except {@link #createTask},
  * which starts at once as {@code asyncio.create_task} does, and {@link #shield}, whose work
  * starts on the first subscription and is then shared by every subscriber. Tasks created with
- * {@link #createTask} see an empty Reactor {@code Context} (they have no subscriber of their own).
+ * {@link #createTask} see a Reactor {@code Context} holding only themselves (they have no
+ * subscriber of their own; see {@link #currentTask()}).
  *
  * @see <a href="https://docs.python.org/3/library/asyncio-task.html">asyncio: Coroutines and Tasks</a>
  */
@@ -128,9 +135,86 @@ public final class Tasks {
      */
     public static <T> Task<T> createTask(Mono<? extends T> coroutine) {
         Require.nonNull(coroutine, "coroutine");
-        TaskImpl<T> task = new TaskImpl<>(null, "Task was cancelled");
+        return start(null, coroutine);
+    }
+
+    /**
+     * Starts {@code coroutine} now as a task called {@code name}
+     * ({@code asyncio.create_task(coro, name=name)}); see {@link #createTask(Mono)}.
+     *
+     * <pre>{@code
+     * Task<String> page = Tasks.createTask("fetch /index", fetch("/index"));
+     * }</pre>
+     *
+     * @param name the task's {@linkplain Task#name() name}, for logs and {@link #allTasks()};
+     *     names need not be unique
+     * @param coroutine the work to start
+     * @param <T> the value type
+     * @return the running task
+     */
+    public static <T> Task<T> createTask(String name, Mono<? extends T> coroutine) {
+        Require.nonNull(name, "name");
+        Require.nonNull(coroutine, "coroutine");
+        return start(name, coroutine);
+    }
+
+    private static <T> Task<T> start(String name, Mono<? extends T> coroutine) {
+        TaskImpl<T> task = new TaskImpl<>(name, null, "Task was cancelled");
         task.start(coroutine);
         return task;
+    }
+
+    /**
+     * The task whose coroutine is running this Mono ({@code asyncio.current_task()}), found in
+     * the Reactor {@code Context}: emits the task, or completes empty outside any task.
+     *
+     * <pre>{@code
+     * Task<String> t = Tasks.createTask("report", Tasks.currentTask().map(Task::name));
+     * t.result();   // "report"
+     * }</pre>
+     *
+     * <p>A task started by {@link #createTask}, {@link TaskGroup#spawn} or {@link #shield(Mono)}
+     * puts itself in the Context its coroutine subscribes with, so everything that is part of
+     * the coroutine's chain, at any depth, sees it; the innermost task wins. Limits, since a
+     * Context travels with subscriptions, not with threads or calls:
+     * <ul>
+     *   <li>Monos the coroutine subscribes to itself ({@code gather}, {@code asCompleted},
+     *       {@code waitFor}, a {@code TaskGroup} body) see the coroutine's task, where asyncio's
+     *       {@code gather} would wrap each coroutine in a task of its own.</li>
+     *   <li>Code outside the chain does not: a callback of {@code subscribe(...)}, a
+     *       {@code doOnNext} that calls {@code currentTask().block()}, work handed to a
+     *       {@code Sinks} or an executor, a done callback. Compose {@code currentTask()} into the
+     *       chain instead.</li>
+     *   <li>A {@code contextWrite} between the coroutine and this Mono can hide it (by
+     *       replacing the Context rather than adding to it).</li>
+     * </ul>
+     *
+     * @return a cold Mono of the current task
+     * @see #allTasks()
+     */
+    public static Mono<Task<?>> currentTask() {
+        return Mono.deferContextual(ctx -> Mono.justOrEmpty(ctx.<Task<?>>getOrEmpty(TaskImpl.CONTEXT_KEY)));
+    }
+
+    /**
+     * The tasks not yet done ({@code asyncio.all_tasks()}): a snapshot of every task started by
+     * {@link #createTask}, {@link TaskGroup#spawn} or {@link #shield(Mono)} in this JVM that has
+     * not succeeded, failed or been cancelled.
+     *
+     * <pre>{@code
+     * Tasks.allTasks().forEach(Task::cancel);   // at shutdown: nothing keeps running
+     * }</pre>
+     *
+     * <p>asyncio's set is per event loop; there is no loop here, so this is per JVM. As in
+     * asyncio, tasks are held weakly: a pending task that nothing else can reach is forgotten
+     * (and collected) rather than kept alive by this registry. Each call walks every task
+     * registered; it is meant for diagnostics and shutdown, not for a hot path.
+     *
+     * @return an unmodifiable snapshot, in no particular order
+     * @see #currentTask()
+     */
+    public static Set<Task<?>> allTasks() {
+        return Collections.unmodifiableSet(TaskRegistry.running());
     }
 
     /**
@@ -255,6 +339,117 @@ public final class Tasks {
     }
 
     /**
+     * Waits until every task is done ({@code done, pending = await asyncio.wait(tasks)}); see
+     * {@link #wait(Iterable, ReturnWhen, Duration, Scheduler)}.
+     *
+     * @param tasks the tasks to watch, at least one
+     * @param <K> the task type
+     * @return a cold Mono of the done and pending tasks
+     */
+    public static <K extends Task<?>> Mono<WaitResult<K>> wait(Iterable<? extends K> tasks) {
+        return wait(tasks, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
+     * Waits until {@code returnWhen} is met, without a timeout
+     * ({@code asyncio.wait(tasks, return_when=...)}); see
+     * {@link #wait(Iterable, ReturnWhen, Duration, Scheduler)}.
+     *
+     * @param tasks the tasks to watch, at least one
+     * @param returnWhen when to return
+     * @param <K> the task type
+     * @return a cold Mono of the done and pending tasks
+     */
+    public static <K extends Task<?>> Mono<WaitResult<K>> wait(Iterable<? extends K> tasks, ReturnWhen returnWhen) {
+        return new WaitMono<>(distinct(tasks), Require.nonNull(returnWhen, "returnWhen"), -1L, Schedulers.parallel());
+    }
+
+    /**
+     * Waits until {@code returnWhen} is met or {@code timeout} has passed, timed on Reactor's
+     * parallel scheduler; see {@link #wait(Iterable, ReturnWhen, Duration, Scheduler)}.
+     *
+     * @param tasks the tasks to watch, at least one
+     * @param returnWhen when to return
+     * @param timeout the most to wait; zero or less returns what is done at once
+     * @param <K> the task type
+     * @return a cold Mono of the done and pending tasks
+     */
+    public static <K extends Task<?>> Mono<WaitResult<K>> wait(Iterable<? extends K> tasks, ReturnWhen returnWhen,
+            Duration timeout) {
+        return wait(tasks, returnWhen, timeout, Schedulers.parallel());
+    }
+
+    /**
+     * Waits for tasks until {@code returnWhen} is met or {@code timeout} has passed, and tells
+     * which are done and which are still pending
+     * ({@code done, pending = await asyncio.wait(tasks, timeout=t, return_when=...)}).
+     *
+     * <pre>{@code
+     * List<Task<String>> fetches = List.of(Tasks.createTask(fetch("a")), Tasks.createTask(fetch("b")));
+     * Mono<String> first = Tasks.wait(fetches, ReturnWhen.FIRST_COMPLETED, Duration.ofSeconds(5))
+     *         .flatMap(r -> {
+     *             r.pending().forEach(Task::cancel);          // the rest are not needed
+     *             return Mono.justOrEmpty(r.done().stream().findFirst()).flatMap(Task::join);
+     *         });
+     * }</pre>
+     *
+     * <p>Unlike {@link #waitFor waitFor}, {@link #gather gather} or {@link Task#join()}, a wait
+     * does not own its tasks, as in asyncio: neither the timeout nor cancelling the wait
+     * cancels them, and a failed task does not fail the wait. It only watches (through
+     * {@link Task#addDoneCallback done callbacks}) and hands the tasks back, sorted into done
+     * and pending; what becomes of the pending ones is the caller's decision (cancel them, or
+     * wait again). It takes tasks, not Monos, as asyncio 3.11+ takes tasks, not coroutines: a
+     * Mono that nobody owns would run on unobserved. Pass a task twice and it counts once.
+     *
+     * <p><b>Emits when</b> the condition is met ({@link ReturnWhen#FIRST_COMPLETED}: a task is
+     * done; {@link ReturnWhen#FIRST_EXCEPTION}: a task fails, else all are done;
+     * {@link ReturnWhen#ALL_COMPLETED}: all are done), at once if it already is, or when the
+     * timeout expires: the tasks done at that moment and the others, each set in argument
+     * order. <b>Errors when</b> never for a task's failure; only if the scheduler rejects the
+     * timer. <b>On cancel</b> stops watching; the tasks run on. <b>Thread</b>: the thread that
+     * completes the deciding task, or the scheduler's for the timeout.
+     *
+     * @param tasks the tasks to watch, at least one
+     * @param returnWhen when to return
+     * @param timeout the most to wait; zero or less returns what is done at once (no
+     *     {@code null}: use {@link #wait(Iterable, ReturnWhen)} to wait without a timeout)
+     * @param scheduler where the timeout is measured
+     * @param <K> the task type
+     * @return a cold Mono of the done and pending tasks
+     * @throws IllegalArgumentException if {@code tasks} is empty ({@code ValueError} in asyncio)
+     * @see <a href="https://docs.python.org/3/library/asyncio-task.html#asyncio.wait">asyncio.wait</a>
+     */
+    public static <K extends Task<?>> Mono<WaitResult<K>> wait(Iterable<? extends K> tasks, ReturnWhen returnWhen,
+            Duration timeout, Scheduler scheduler) {
+        List<K> distinct = distinct(tasks);
+        Require.nonNull(returnWhen, "returnWhen");
+        if (timeout == null) {
+            throw new NullPointerException("timeout must not be null; to wait without a timeout "
+                    + "(asyncio's wait(tasks, timeout=None)), call wait(tasks, returnWhen)");
+        }
+        Require.nonNull(scheduler, "scheduler");
+        return new WaitMono<>(distinct, returnWhen, timeout.isNegative() ? 0L : toNanos(timeout), scheduler);
+    }
+
+    private static <K> List<K> distinct(Iterable<? extends K> tasks) {
+        Require.nonNull(tasks, "tasks");
+        Set<K> distinct = new LinkedHashSet<>();
+        int i = 0;
+        for (K t : tasks) {
+            if (t == null) {
+                throw new NullPointerException("tasks[" + i + "] must not be null");
+            }
+            distinct.add(t);
+            i++;
+        }
+        if (distinct.isEmpty()) {
+            throw new IllegalArgumentException("tasks must not be empty: there is nothing to wait for "
+                    + "(asyncio.wait raises ValueError too)");
+        }
+        return List.copyOf(distinct);
+    }
+
+    /**
      * Runs every Mono concurrently and emits each value as soon as it arrives
      * ({@code asyncio.as_completed}).
      *
@@ -299,7 +494,7 @@ public final class Tasks {
         return Mono.defer(() -> {
             TaskImpl<T> t = started.get();
             if (t == null) {
-                TaskImpl<T> fresh = new TaskImpl<>(null, "shielded Task was cancelled");
+                TaskImpl<T> fresh = new TaskImpl<>(null, null, "shielded Task was cancelled");
                 if (started.compareAndSet(null, fresh)) {
                     fresh.start(coroutine);
                     t = fresh;
