@@ -1,6 +1,8 @@
 package dev.pipeline.core.aio;
 
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import dev.pipeline.core.aio.internal.AsCompletedFlux;
 import dev.pipeline.core.aio.internal.GatherMono;
@@ -19,6 +22,7 @@ import dev.pipeline.core.aio.internal.TaskRegistry;
 import dev.pipeline.core.aio.internal.Trampoline;
 import dev.pipeline.core.aio.internal.WaitMono;
 import dev.pipeline.core.internal.Require;
+import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,7 +31,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * asyncio's task functions: {@code gather}, {@code create_task}, {@code sleep},
- * {@code wait_for}, {@code wait}, {@code as_completed}, {@code shield},
+ * {@code wait_for}, {@code wait}, {@code timeout}, {@code timeout_at}, {@code as_completed},
+ * {@code shield},
  * {@code current_task}, {@code all_tasks}, {@code to_thread} and {@code run}.
  *
  * <pre>{@code
@@ -336,6 +341,148 @@ public final class Tasks {
             return Mono.firstWithSignal(coroutine, timedOut);
         }
         return coroutine.timeout(sleep(timeout, scheduler), timedOut);
+    }
+
+    /**
+     * Runs {@code body} under a deadline {@code delay} from now that the body can move
+     * ({@code async with asyncio.timeout(delay) as cm:}), timed on Reactor's parallel
+     * scheduler; see {@link #timeout(Duration, Scheduler, Function)}.
+     *
+     * @param delay the time allowed, from subscription; zero or less expires once the body's
+     *     synchronous part has run
+     * @param body builds the work from the scope's {@link Timeout}, once per subscription
+     * @param <T> the value type
+     * @return a cold Mono of the body's value
+     */
+    public static <T> Mono<T> timeout(Duration delay, Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        return timeout(delay, Schedulers.parallel(), body);
+    }
+
+    /**
+     * Runs {@code body} under a deadline {@code delay} from now that the body can move
+     * ({@code async with asyncio.timeout(delay) as cm:}): past the deadline, the body is
+     * cancelled and the result fails with a {@link DeadlineExceededException} (a
+     * {@link java.util.concurrent.TimeoutException}).
+     *
+     * <pre>{@code
+     * Mono<Page> page = Tasks.timeout(Duration.ofSeconds(2), cm -> login()
+     *         .doOnNext(session -> cm.reschedule(cm.when().plusSeconds(30)))   // logged in: 30 s more
+     *         .flatMap(session -> session.fetch("/report")));
+     * }</pre>
+     *
+     * <p>Unlike {@link #waitFor waitFor}, whose timeout is fixed, the deadline lives in a
+     * {@link Timeout} object the body receives: {@link Timeout#reschedule reschedule} moves it
+     * (to {@link Timeout#NEVER} to disable it), {@link Timeout#when when} reads it and
+     * {@link Timeout#expired expired} tells afterwards whether it passed. Each subscription is a
+     * scope of its own, with its own deadline counted from that subscription. The body owns what
+     * it awaits, as any coroutine does: the expiry cancels it, and through it any task it awaits
+     * with {@link Task#join()}.
+     *
+     * <p><b>Emits when</b> the body emits before the deadline (completes empty if it does).
+     * <b>Errors when</b> the body fails; or the deadline passes first
+     * ({@link DeadlineExceededException} naming the deadline); or the scheduler rejects the
+     * timer. <b>On cancel</b> cancels the body and the timer. <b>Thread</b>: {@code body} runs on
+     * the subscribing thread; the expiry on the scheduler's (or on the thread that moved the
+     * deadline into the past).
+     *
+     * @param delay the time allowed, from subscription; zero or less expires once the body's
+     *     synchronous part has run (a body that ends as it is subscribed still succeeds)
+     * @param scheduler where the deadline is measured and whose clock {@link Timeout#when} reads
+     * @param body builds the work from the scope's {@link Timeout}, once per subscription
+     * @param <T> the value type
+     * @return a cold Mono of the body's value
+     * @see #timeoutAt(Instant, Scheduler, Function)
+     * @see <a href="https://docs.python.org/3/library/asyncio-task.html#asyncio.timeout">asyncio.timeout</a>
+     */
+    public static <T> Mono<T> timeout(Duration delay, Scheduler scheduler,
+            Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        if (delay == null) {
+            throw new NullPointerException("delay must not be null; for a scope without a deadline "
+                    + "(asyncio's timeout(None)), call timeoutAt(Timeout.NEVER, body)");
+        }
+        Require.nonNull(scheduler, "scheduler");
+        Require.nonNull(body, "body");
+        long nanos = delay.isNegative() ? 0L : toNanos(delay);
+        return new Mono<T>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super T> actual) {
+                TimeoutRun<T> run = new TimeoutRun<>(actual, scheduler);
+                actual.onSubscribe(run);
+                run.start(plus(run.started(), delay), nanos, body);
+            }
+        };
+    }
+
+    /**
+     * Runs {@code body} under the deadline {@code when}, an instant on the clock of Reactor's
+     * parallel scheduler (the wall clock; virtual time under
+     * {@code StepVerifier.withVirtualTime}); see {@link #timeoutAt(Instant, Scheduler, Function)}.
+     *
+     * @param when the deadline, or {@link Timeout#NEVER} for none (yet)
+     * @param body builds the work from the scope's {@link Timeout}, once per subscription
+     * @param <T> the value type
+     * @return a cold Mono of the body's value
+     */
+    public static <T> Mono<T> timeoutAt(Instant when, Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        return timeoutAt(when, Schedulers.parallel(), body);
+    }
+
+    /**
+     * Runs {@code body} under the deadline {@code when}
+     * ({@code async with asyncio.timeout_at(when) as cm:}): the same scope as
+     * {@link #timeout(Duration, Scheduler, Function)}, with an absolute deadline, so that
+     * several steps can share one.
+     *
+     * <pre>{@code
+     * Instant deadline = Instant.now().plusSeconds(10);       // one budget for both steps
+     * Mono<Order> order = Tasks.timeoutAt(deadline, cm -> reserve(item))
+     *         .flatMap(r -> Tasks.timeoutAt(deadline, cm -> charge(r)));
+     * Mono<Reply> later = Tasks.timeoutAt(Timeout.NEVER, cm -> {               // timeout(None):
+     *     cm.reschedule(Instant.now().plusSeconds(5));                          // a deadline set later
+     *     return call();
+     * });
+     * }</pre>
+     *
+     * @param when the deadline on {@code scheduler}'s clock ({@code scheduler.now()}), or
+     *     {@link Timeout#NEVER} for none until the body reschedules; a deadline already past
+     *     expires once the body's synchronous part has run
+     * @param scheduler where the deadline is measured
+     * @param body builds the work from the scope's {@link Timeout}, once per subscription
+     * @param <T> the value type
+     * @return a cold Mono of the body's value
+     * @see <a href="https://docs.python.org/3/library/asyncio-task.html#asyncio.timeout_at">asyncio.timeout_at</a>
+     */
+    public static <T> Mono<T> timeoutAt(Instant when, Scheduler scheduler,
+            Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        if (when == null) {
+            throw new NullPointerException("when must not be null; for a scope without a deadline "
+                    + "(asyncio's timeout_at(None)), pass Timeout.NEVER");
+        }
+        Require.nonNull(scheduler, "scheduler");
+        Require.nonNull(body, "body");
+        return new Mono<T>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super T> actual) {
+                TimeoutRun<T> run = new TimeoutRun<>(actual, scheduler);
+                actual.onSubscribe(run);
+                long nanos;
+                try {
+                    nanos = Math.max(0L, Duration.between(run.started(), when).toNanos());
+                } catch (ArithmeticException e) {
+                    nanos = Long.MAX_VALUE;
+                }
+                run.start(when, nanos, body);
+            }
+        };
+    }
+
+    /** {@code at + d}, or {@link Timeout#NEVER} past the end of time. */
+    private static Instant plus(Instant at, Duration d) {
+        try {
+            return at.plus(d);
+        } catch (ArithmeticException | DateTimeException e) {
+            return Timeout.NEVER;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -488,6 +490,48 @@ class ConceptsExamplesTest {
                 .thenAwait(Duration.ofSeconds(1))   // at 2 s, not 3 s: the same run, not a new one
                 .expectNext("saved")
                 .verifyComplete();
+    }
+
+    @Test
+    void timeoutScopeRescheduledWhileItRuns() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::timeout[]
+            Mono<String> report = Tasks.timeout(Duration.ofSeconds(2), cm ->     // timeout(2) as cm
+                    Tasks.sleep(Duration.ofSeconds(1), "session")                 // log in: 1 s
+                            .doOnNext(session -> cm.reschedule(cm.when().plusSeconds(10)))   // 10 s more
+                            .flatMap(session -> Tasks.sleep(Duration.ofSeconds(5), "report")));
+            // end::timeout[]
+            return report;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofSeconds(6))     // not cut at 2 s: the deadline moved to 12 s
+                .expectNext("report")
+                .verifyComplete();
+        StepVerifier.withVirtualTime(() -> Tasks.timeout(Duration.ofSeconds(2), cm -> Tasks.sleep(Duration.ofSeconds(5))))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(2))
+                .expectError(DeadlineExceededException.class)
+                .verify();
+    }
+
+    @Test
+    void timeoutAtSharesOneDeadline() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::timeoutAt[]
+            Instant now = Instant.ofEpochMilli(Schedulers.parallel().now(TimeUnit.MILLISECONDS));   // loop.time()
+            Instant deadline = now.plusSeconds(3);                     // one budget for both steps
+            Mono<String> order = Tasks.timeoutAt(deadline, cm -> Tasks.sleep(Duration.ofSeconds(2), "reserved"))
+                    .flatMap(r -> Tasks.timeoutAt(deadline, cm -> Tasks.sleep(Duration.ofSeconds(2), "charged")));
+            // fails with a DeadlineExceededException at 3 s, in the second step
+            // end::timeoutAt[]
+            return order;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(2_999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectErrorSatisfies(e -> assertThat(((DeadlineExceededException) e).getDeadline())
+                        .isEqualTo(Instant.EPOCH.plusSeconds(3)))
+                .verify();
     }
 
     @Test
