@@ -78,7 +78,7 @@ public final class Tasks {
     @SafeVarargs
     @SuppressWarnings({"unchecked", "varargs"})
     public static <T> Mono<List<T>> gather(Mono<? extends T>... monos) {
-        return (Mono<List<T>>) (Mono<?>) new GatherMono(copy(monos), false);
+        return (Mono<List<T>>) (Mono<?>) new GatherMono(copy(monos), false, Integer.MAX_VALUE);
     }
 
     /**
@@ -92,7 +92,37 @@ public final class Tasks {
     @SuppressWarnings("unchecked")
     public static <T> Mono<List<T>> gather(Iterable<? extends Mono<? extends T>> monos) {
         Mono<?>[] sources = toArray(monos, "monos");
-        return (Mono<List<T>>) (Mono<?>) new GatherMono(sources, false);
+        return (Mono<List<T>>) (Mono<?>) new GatherMono(sources, false, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the Monos with at most {@code concurrency} of them at once and emits their values in
+     * iteration order; see {@link #gather(Mono[])}.
+     *
+     * <pre>{@code
+     * Mono<List<Page>> pages = Tasks.gather(urls.stream().map(this::fetch).toList(), 4);   // 4 at a time
+     * }</pre>
+     *
+     * <p>The first {@code concurrency} Monos are subscribed at once, and each one that ends lets
+     * the next one in iteration order start; the list is still in iteration order, whatever the
+     * order of completion. After a failure no further Mono is subscribed. asyncio's
+     * {@code gather} has no such parameter; there the cap is an {@code asyncio.Semaphore} around
+     * each coroutine, which this replaces without a semaphore to share.
+     *
+     * <p>A task's {@link Task#join() join} counts only once it is subscribed: the cap limits
+     * coroutines, which start when subscribed, not tasks, which already run; and cancelling or
+     * failing the gather cancels only the tasks whose joins it had subscribed.
+     *
+     * @param monos the coroutines, subscribed in iteration order
+     * @param concurrency how many may run at once, {@code >= 1}
+     * @param <T> the value type
+     * @return a cold Mono of the values in iteration order
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Mono<List<T>> gather(Iterable<? extends Mono<? extends T>> monos, int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        Mono<?>[] sources = toArray(monos, "monos");
+        return (Mono<List<T>>) (Mono<?>) new GatherMono(sources, false, concurrency);
     }
 
     /**
@@ -112,7 +142,7 @@ public final class Tasks {
     @SafeVarargs
     @SuppressWarnings({"unchecked", "varargs"})
     public static <T> Mono<List<Outcome<T>>> gatherSettled(Mono<? extends T>... monos) {
-        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(copy(monos), true);
+        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(copy(monos), true, Integer.MAX_VALUE);
     }
 
     /**
@@ -126,7 +156,24 @@ public final class Tasks {
     @SuppressWarnings("unchecked")
     public static <T> Mono<List<Outcome<T>>> gatherSettled(Iterable<? extends Mono<? extends T>> monos) {
         Mono<?>[] sources = toArray(monos, "monos");
-        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(sources, true);
+        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(sources, true, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the Monos to the end with at most {@code concurrency} of them at once and emits each
+     * one's {@link Outcome} in iteration order; see {@link #gatherSettled(Mono[])} and
+     * {@link #gather(Iterable, int)} for the cap, which a failure does not stop here.
+     *
+     * @param monos the coroutines, subscribed in iteration order
+     * @param concurrency how many may run at once, {@code >= 1}
+     * @param <T> the value type
+     * @return a cold Mono of the outcomes in iteration order
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Mono<List<Outcome<T>>> gatherSettled(Iterable<? extends Mono<? extends T>> monos, int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        Mono<?>[] sources = toArray(monos, "monos");
+        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(sources, true, concurrency);
     }
 
     /**
@@ -616,7 +663,36 @@ public final class Tasks {
      */
     @SuppressWarnings("unchecked")
     public static <T> Flux<T> asCompleted(Iterable<? extends Mono<? extends T>> monos) {
-        return (Flux<T>) (Flux<?>) new AsCompletedFlux(toArray(monos, "monos"));
+        return (Flux<T>) (Flux<?>) new AsCompletedFlux(toArray(monos, "monos"), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the Monos with at most {@code concurrency} of them at once and emits each value as
+     * soon as it arrives; see {@link #asCompleted(Iterable)}.
+     *
+     * <pre>{@code
+     * Flux<Page> pages = Tasks.asCompleted(urls.stream().map(this::fetch).toList(), 8);   // 8 at a time
+     * }</pre>
+     *
+     * <p>The Monos are subscribed in iteration order as slots free up. A slot is free once its
+     * Mono's value has been emitted downstream, as a {@code flatMap}'s is: a slow consumer holds
+     * back new subscriptions, so at most {@code concurrency} values are running or waiting for
+     * demand at any time. asyncio has no such parameter; there the cap is an
+     * {@code asyncio.Semaphore} around each coroutine.
+     *
+     * <p>A task's {@link Task#join() join} counts only once it is subscribed: the cap limits
+     * coroutines, which start when subscribed, not tasks, which already run; and stopping early
+     * cancels only the tasks whose joins were subscribed.
+     *
+     * @param monos the coroutines, subscribed in iteration order
+     * @param concurrency how many may run (or hold an unrequested value) at once, {@code >= 1}
+     * @param <T> the value type
+     * @return a cold Flux of the values in completion order
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Flux<T> asCompleted(Iterable<? extends Mono<? extends T>> monos, int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        return (Flux<T>) (Flux<?>) new AsCompletedFlux(toArray(monos, "monos"), concurrency);
     }
 
     /**

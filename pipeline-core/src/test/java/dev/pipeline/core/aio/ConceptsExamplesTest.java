@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -532,6 +533,25 @@ class ConceptsExamplesTest {
                 .expectErrorSatisfies(e -> assertThat(((DeadlineExceededException) e).getDeadline())
                         .isEqualTo(Instant.EPOCH.plusSeconds(3)))
                 .verify();
+    }
+
+    @Test
+    void gatherWithAConcurrencyCap() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::gatherConcurrency[]
+            List<Mono<String>> downloads = new ArrayList<>();
+            for (int i = 1; i <= 6; i++) {
+                downloads.add(Tasks.sleep(Duration.ofSeconds(1), "file" + i));
+            }
+            Mono<List<String>> files = Tasks.gather(downloads, 2);   // two at a time: 3 s, in order
+            // end::gatherConcurrency[]
+            return files;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(2_999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(List.of("file1", "file2", "file3", "file4", "file5", "file6"))
+                .verifyComplete();
     }
 
     @Test
