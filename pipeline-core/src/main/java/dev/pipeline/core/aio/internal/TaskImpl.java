@@ -60,7 +60,9 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
         }
     }
 
+    /** The given name, or null for {@code Task-<id>}, built only when asked for. */
     private final String name;
+    private final long id;
     private final OutcomeCell<T> cell;
     private final Mono<T> join;
     private final Listener listener;
@@ -83,24 +85,35 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
      *     subscriber's, as asyncio tasks inherit their creator's context); the task adds itself
      */
     public TaskImpl(String name, Listener listener, String cancelledMessage, Context context) {
-        this.name = name != null ? name : "Task-" + NAMES.incrementAndGet();
+        this.name = name;
+        this.id = name != null ? 0L : NAMES.incrementAndGet();
         this.listener = listener;
         this.cell = new OutcomeCell<>(cancelledMessage);
         this.join = cell.owningMono(this::cancel);
         this.context = context.put(CONTEXT_KEY, this);
     }
 
-    /** Subscribes to the coroutine; call once. */
+    /**
+     * Subscribes to the coroutine; call once. The task registers for {@code allTasks()} only if
+     * it is still running after this first step (during it, it is on the thread's starting stack).
+     */
     public void start(Mono<? extends T> source) {
         if (cell.isDone()) {
             return; // cancelled before it started
         }
-        registration = TaskRegistry.register(this);
-        if (cell.isDone()) {
-            unregister(); // cancelled while registering: its cancel() may have missed the entry
-            return;
+        TaskRegistry.Starting starting = TaskRegistry.starting();
+        starting.push(this);
+        try {
+            source.subscribe(this);
+        } finally {
+            starting.pop();
         }
-        source.subscribe(this);
+        if (!cell.isDone()) {
+            registration = TaskRegistry.register(this);
+            if (cell.isDone()) {
+                unregister(); // done meanwhile on another thread, whose done() may have missed the entry
+            }
+        }
     }
 
     /** Marks a task that will never start as cancelled (no listener call). */
@@ -110,7 +123,7 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     @Override
     public String name() {
-        return name;
+        return name != null ? name : "Task-" + id;
     }
 
     @Override
@@ -203,12 +216,22 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     @Override
     public T result() {
-        return cell.resultNow("result() called on Task '" + name + "' that is still running; await join() instead");
+        if (!cell.isDone()) {
+            throw stillRunning("result()");
+        }
+        return cell.resultNow(null);
     }
 
     @Override
     public Optional<Throwable> exception() {
-        return cell.exceptionNow("exception() called on Task '" + name + "' that is still running; await join() instead");
+        if (!cell.isDone()) {
+            throw stillRunning("exception()");
+        }
+        return cell.exceptionNow(null);
+    }
+
+    private IllegalStateException stillRunning(String method) {
+        return new IllegalStateException(method + " called on Task '" + name() + "' that is still running; await join() instead");
     }
 
     @Override
@@ -225,6 +248,7 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     @Override
     public String toString() {
+        String name = name();
         switch (cell.state()) {
             case OutcomeCell.SUCCEEDED: return "Task[" + name + ", succeeded]";
             case OutcomeCell.FAILED: return "Task[" + name + ", failed: " + cell.error() + "]";

@@ -3,6 +3,7 @@ package dev.pipeline.core.aio.internal;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,6 +19,11 @@ import dev.pipeline.core.aio.Task;
  * tasks created and finished on many threads at once do not contend on one lock; each is O(1)
  * (an intrusive list). An entry whose task was collected while pending is unlinked by a later
  * registration, a few at a time, or by a snapshot.
+ *
+ * <p>A task registers only if it is still running once its first, synchronous step has
+ * returned: most tasks that end at once never pay for an entry. While that step runs, the task
+ * is on its thread's {@linkplain #starting() starting stack}, which a snapshot taken on that
+ * thread includes, so a coroutine that lists the tasks sees itself.
  */
 public final class TaskRegistry {
 
@@ -25,6 +31,7 @@ public final class TaskRegistry {
     private static final ReferenceQueue<Task<?>> COLLECTED = new ReferenceQueue<>();
     /** How many collected entries one registration unlinks at most. */
     private static final int EXPUNGE_BATCH = 4;
+    private static final ThreadLocal<Starting> STARTING = ThreadLocal.withInitial(Starting::new);
 
     private TaskRegistry() {
     }
@@ -85,7 +92,37 @@ public final class TaskRegistry {
         }
     }
 
-    /** Registers a task that is about to start; unregister it when it is done. */
+    /** The tasks whose first step is running on this thread, innermost last. */
+    public static final class Starting {
+        private Task<?>[] stack = new Task<?>[4];
+        private int size;
+
+        public void push(Task<?> t) {
+            if (size == stack.length) {
+                stack = Arrays.copyOf(stack, size * 2);
+            }
+            stack[size++] = t;
+        }
+
+        public void pop() {
+            stack[--size] = null;
+        }
+
+        void collect(Set<Task<?>> into) {
+            for (int i = 0; i < size; i++) {
+                if (!stack[i].isDone()) {
+                    into.add(stack[i]);
+                }
+            }
+        }
+    }
+
+    /** This thread's starting stack. */
+    public static Starting starting() {
+        return STARTING.get();
+    }
+
+    /** Registers a task still running after its first step; unregister it when it is done. */
     public static Entry register(Task<?> task) {
         expunge();
         Stripe s = STRIPES[ThreadLocalRandom.current().nextInt(STRIPES.length)];
@@ -104,6 +141,7 @@ public final class TaskRegistry {
         for (Stripe s : STRIPES) {
             s.collect(all);
         }
+        STARTING.get().collect(all);
         return all;
     }
 
