@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
+import dev.pipeline.core.aio.internal.BodySubscriber;
 import dev.pipeline.core.aio.internal.OutcomeCell;
 import dev.pipeline.core.aio.internal.SingleSubscription;
 import dev.pipeline.core.aio.internal.Subscriptions;
@@ -18,7 +19,6 @@ import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.util.context.Context;
 
 /**
  * One run of a {@link TaskGroup}: the body, the running children and the failures, all
@@ -82,7 +82,7 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
                 bodyFailed(e);
                 return;
             }
-            m.subscribe(new BodySubscriber());
+            m.subscribe(new Body());
         });
     }
 
@@ -269,35 +269,18 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
         return phase + ", children=" + active + (errors == null ? "" : ", errors=" + errors.size());
     }
 
-    private final class BodySubscriber implements CoreSubscriber<R> {
-        private R value;
-
-        @Override
-        public Context currentContext() {
-            return actual.currentContext();
+    private final class Body extends BodySubscriber<R> {
+        Body() {
+            super(BODY, GroupRun.this, actual);
         }
 
         @Override
-        public void onSubscribe(Subscription s) {
-            if (Subscriptions.setOnce(BODY, GroupRun.this, s)) {
-                s.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(R r) {
-            value = r;
-        }
-
-        @Override
-        public void onError(Throwable e) {
+        protected void failed(Throwable e) {
             bodyFailed(e);
         }
 
         @Override
-        public void onComplete() {
-            R v = value;
-            value = null;
+        protected void succeeded(R v) {
             bodySucceeded(v);
         }
     }

@@ -22,7 +22,6 @@ import dev.pipeline.core.aio.internal.TaskRegistry;
 import dev.pipeline.core.aio.internal.Trampoline;
 import dev.pipeline.core.aio.internal.WaitMono;
 import dev.pipeline.core.internal.Require;
-import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -449,15 +448,7 @@ public final class Tasks {
         }
         Require.nonNull(scheduler, "scheduler");
         Require.nonNull(body, "body");
-        long nanos = delay.isNegative() ? 0L : toNanos(delay);
-        return new Mono<T>() {
-            @Override
-            public void subscribe(CoreSubscriber<? super T> actual) {
-                TimeoutRun<T> run = new TimeoutRun<>(actual, scheduler);
-                actual.onSubscribe(run);
-                run.start(plus(run.started(), delay), nanos, body);
-            }
-        };
+        return TimeoutRun.mono(scheduler, started -> plus(started, delay), body);
     }
 
     /**
@@ -507,20 +498,7 @@ public final class Tasks {
         }
         Require.nonNull(scheduler, "scheduler");
         Require.nonNull(body, "body");
-        return new Mono<T>() {
-            @Override
-            public void subscribe(CoreSubscriber<? super T> actual) {
-                TimeoutRun<T> run = new TimeoutRun<>(actual, scheduler);
-                actual.onSubscribe(run);
-                long nanos;
-                try {
-                    nanos = Math.max(0L, Duration.between(run.started(), when).toNanos());
-                } catch (ArithmeticException e) {
-                    nanos = Long.MAX_VALUE;
-                }
-                run.start(when, nanos, body);
-            }
-        };
+        return TimeoutRun.mono(scheduler, started -> when, body);
     }
 
     /** {@code at + d}, or {@link Timeout#NEVER} past the end of time. */

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
+import dev.pipeline.core.aio.internal.BodySubscriber;
 import dev.pipeline.core.aio.internal.SingleSubscription;
 import dev.pipeline.core.aio.internal.SleepMono;
 import dev.pipeline.core.aio.internal.Subscriptions;
@@ -70,18 +72,29 @@ final class TimeoutRun<T> extends SingleSubscription<T> {
         return Instant.EPOCH.plusNanos(scheduler.now(TimeUnit.NANOSECONDS));
     }
 
-    Instant started() {
-        return started;
+    /**
+     * A cold Mono running {@code body} in a scope of its own per subscription.
+     *
+     * @param deadline the first deadline, from the instant the scope starts
+     */
+    static <T> Mono<T> mono(Scheduler scheduler, UnaryOperator<Instant> deadline,
+            Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        return new Mono<T>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super T> actual) {
+                TimeoutRun<T> run = new TimeoutRun<>(actual, scheduler);
+                actual.onSubscribe(run);
+                run.start(deadline.apply(run.started), body);
+            }
+        };
     }
 
     /**
      * Arms the first deadline and runs the body. The timer is armed first but, if already due,
      * fires only once the body's synchronous part has run (as asyncio's handle is called soon,
      * not now): a body that ends as it is subscribed beats a deadline already past.
-     *
-     * @param delayNanos the time to the deadline, measured from now; ignored for {@link Timeout#NEVER}
      */
-    void start(Instant when, long delayNanos, Function<? super Timeout, ? extends Mono<? extends T>> bodyFn) {
+    private void start(Instant when, Function<? super Timeout, ? extends Mono<? extends T>> bodyFn) {
         if (isTerminatedOrCancelled()) {
             return; // cancelled from within onSubscribe: the body never runs
         }
@@ -95,7 +108,7 @@ final class TimeoutRun<T> extends SingleSubscription<T> {
                 }
             }
             if (first != null) {
-                first.arm(delayNanos);
+                first.arm(nanosBetween(started, when));
             }
             Mono<? extends T> m;
             try {
@@ -107,7 +120,7 @@ final class TimeoutRun<T> extends SingleSubscription<T> {
                 }
                 return;
             }
-            m.subscribe(new BodySubscriber());
+            m.subscribe(new Body());
         });
     }
 
@@ -144,8 +157,13 @@ final class TimeoutRun<T> extends SingleSubscription<T> {
     }
 
     private long nanosUntil(Instant when) {
+        return nanosBetween(now(scheduler), when);
+    }
+
+    /** From {@code from} to {@code to}: zero if already past, saturated past ~292 years. */
+    private static long nanosBetween(Instant from, Instant to) {
         try {
-            return Math.max(0L, Duration.between(now(scheduler), when).toNanos());
+            return Math.max(0L, Duration.between(from, to).toNanos());
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE;
         }
@@ -262,29 +280,13 @@ final class TimeoutRun<T> extends SingleSubscription<T> {
         }
     }
 
-    private final class BodySubscriber implements CoreSubscriber<T> {
-        private T value;
-
-        @Override
-        public Context currentContext() {
-            return actual.currentContext();
+    private final class Body extends BodySubscriber<T> {
+        Body() {
+            super(BODY, TimeoutRun.this, actual);
         }
 
         @Override
-        public void onSubscribe(Subscription s) {
-            if (Subscriptions.setOnce(BODY, TimeoutRun.this, s)) {
-                s.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(T t) {
-            value = t;
-        }
-
-        @Override
-        public void onError(Throwable e) {
-            value = null;
+        protected void failed(Throwable e) {
             if (finish()) {
                 error(e);
             } else if (!isCancelled()) {
@@ -293,9 +295,7 @@ final class TimeoutRun<T> extends SingleSubscription<T> {
         }
 
         @Override
-        public void onComplete() {
-            T v = value;
-            value = null;
+        protected void succeeded(T v) {
             if (finish()) {
                 complete(v);
             }

@@ -32,6 +32,13 @@ class CPythonFuturesPortTest extends CPythonPort {
         return f -> bag.add(thing);
     }
 
+    /** {@code cb1}, {@code cb2}, {@code cb3} appending 42, 17 and 100, added to {@code f} in that order. */
+    static List<Consumer<AsyncFuture<String>>> threeCallbacks(AsyncFuture<String> f, List<Object> bag) {
+        List<Consumer<AsyncFuture<String>>> cbs = List.of(appender(bag, 42), appender(bag, 17), appender(bag, 100));
+        cbs.forEach(f::addDoneCallback);
+        return cbs;
+    }
+
     @Test // CPython: test_futures.py BaseFutureTests.test_cancel
     void aCancelledFutureAnswersWithCancellationAndCannotBeSet() {
         AsyncFuture<String> f = AsyncFuture.create();
@@ -78,14 +85,9 @@ class CPythonFuturesPortTest extends CPythonPort {
     void removingTheFirstCallbackRunsTheOthers() {
         List<Object> bag = new ArrayList<>();
         AsyncFuture<String> f = AsyncFuture.create();
-        Consumer<AsyncFuture<String>> cb1 = appender(bag, 42);
-        Consumer<AsyncFuture<String>> cb2 = appender(bag, 17);
-        Consumer<AsyncFuture<String>> cb3 = appender(bag, 100);
-        f.addDoneCallback(cb1);
-        f.addDoneCallback(cb2);
-        f.addDoneCallback(cb3);
-        f.removeDoneCallback(cb1);
-        f.removeDoneCallback(cb1);
+        List<Consumer<AsyncFuture<String>>> cb = threeCallbacks(f, bag);
+        f.removeDoneCallback(cb.get(0));
+        f.removeDoneCallback(cb.get(0));
         assertThat(bag).isEmpty();
         f.setResult("foo");
         assertThat(bag).containsExactly(17, 100);
@@ -96,15 +98,10 @@ class CPythonFuturesPortTest extends CPythonPort {
     void removingTheFirstTwoCallbacksRunsTheThird() {
         List<Object> bag = new ArrayList<>();
         AsyncFuture<String> f = AsyncFuture.create();
-        Consumer<AsyncFuture<String>> cb1 = appender(bag, 42);
-        Consumer<AsyncFuture<String>> cb2 = appender(bag, 17);
-        Consumer<AsyncFuture<String>> cb3 = appender(bag, 100);
-        f.addDoneCallback(cb1);
-        f.addDoneCallback(cb2);
-        f.addDoneCallback(cb3);
-        f.removeDoneCallback(cb1);
-        f.removeDoneCallback(cb2);
-        f.removeDoneCallback(cb1);
+        List<Consumer<AsyncFuture<String>>> cb = threeCallbacks(f, bag);
+        f.removeDoneCallback(cb.get(0));
+        f.removeDoneCallback(cb.get(1));
+        f.removeDoneCallback(cb.get(0));
         assertThat(bag).isEmpty();
         f.setResult("foo");
         assertThat(bag).containsExactly(100);
@@ -115,14 +112,9 @@ class CPythonFuturesPortTest extends CPythonPort {
     void removingTheLastCallbackRunsTheFirstTwo() {
         List<Object> bag = new ArrayList<>();
         AsyncFuture<String> f = AsyncFuture.create();
-        Consumer<AsyncFuture<String>> cb1 = appender(bag, 42);
-        Consumer<AsyncFuture<String>> cb2 = appender(bag, 17);
-        Consumer<AsyncFuture<String>> cb3 = appender(bag, 100);
-        f.addDoneCallback(cb1);
-        f.addDoneCallback(cb2);
-        f.addDoneCallback(cb3);
-        f.removeDoneCallback(cb3);
-        f.removeDoneCallback(cb3);
+        List<Consumer<AsyncFuture<String>>> cb = threeCallbacks(f, bag);
+        f.removeDoneCallback(cb.get(2));
+        f.removeDoneCallback(cb.get(2));
         assertThat(bag).isEmpty();
         f.setResult("foo");
         assertThat(bag).containsExactly(42, 17);
@@ -159,7 +151,7 @@ class CPythonFuturesPortTest extends CPythonPort {
         AsyncFuture<String> f = AsyncFuture.create();
         Consumer<AsyncFuture<String>> cb1 = appender(bag, 1);
         Consumer<AsyncFuture<String>> cb2 = appender(bag, 2);
-        Consumer<AsyncFuture<String>> cb3 = appender(bag, 3);
+        Consumer<AsyncFuture<String>> cb3 = appender(bag, 3);   // never added
         f.addDoneCallback(cb1);
         f.addDoneCallback(cb2);
         assertThat(f.removeDoneCallback(cb2)).isEqualTo(1);

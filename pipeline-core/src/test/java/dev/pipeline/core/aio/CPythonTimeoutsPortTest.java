@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,13 +39,18 @@ class CPythonTimeoutsPortTest extends CPythonPort {
         return Instant.EPOCH.plus(seconds(seconds));
     }
 
+    /** A scope's body that first hands its {@code Timeout} out, as {@code as cm} does. */
+    static <T> Function<Timeout, Mono<T>> keeping(AtomicReference<Timeout> cm, Mono<T> body) {
+        return scope -> {
+            cm.set(scope);
+            return body;
+        };
+    }
+
     @Test // CPython: test_timeouts.py TimeoutTests.test_timeout_basic
     void theDeadlineCancelsTheBodyAndRaisesTimeout() {
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeout(seconds(0.01), scope -> {
-            cm.set(scope);
-            return sleep(10);
-        }));
+        Task<Void> t = createTask(Tasks.timeout(seconds(0.01), keeping(cm, sleep(10))));
         advance(0.01);
         assertThat(failureOf(t)).isInstanceOf(DeadlineExceededException.class);
         assertThat(cm.get().expired()).isTrue();
@@ -54,10 +60,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     void anAbsoluteDeadlineIsKeptAndReportedByWhen() {
         Instant deadline = loopTime().plus(seconds(0.01));
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeoutAt(deadline, scope -> {
-            cm.set(scope);
-            return sleep(10);
-        }));
+        Task<Void> t = createTask(Tasks.timeoutAt(deadline, keeping(cm, sleep(10))));
         advance(0.01);
         assertThat(failureOf(t)).isInstanceOf(DeadlineExceededException.class);
         assertThat(cm.get().expired()).isTrue();
@@ -98,10 +101,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     @Test // CPython: test_timeouts.py TimeoutTests.test_timeout_not_called
     void aBodyDoneInTimeLeavesTheScopeUnexpired() {
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeout(seconds(10), scope -> {
-            cm.set(scope);
-            return sleep(0.01);
-        }));
+        Task<Void> t = createTask(Tasks.timeout(seconds(10), keeping(cm, sleep(0.01))));
         advance(0.01);
         Instant t1 = loopTime();
         assertThat(t.exception()).isEmpty();
@@ -112,10 +112,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     @Test // CPython: test_timeouts.py TimeoutTests.test_timeout_disabled
     void noDeadlineNeverExpires() {
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeoutAt(Timeout.NEVER, scope -> {
-            cm.set(scope);
-            return sleep(0.01);
-        }));
+        Task<Void> t = createTask(Tasks.timeoutAt(Timeout.NEVER, keeping(cm, sleep(0.01))));
         advance(0.01);
         assertThat(t.exception()).isEmpty();
         assertThat(cm.get().expired()).isFalse();
@@ -125,10 +122,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     @Test // CPython: test_timeouts.py TimeoutTests.test_timeout_at_disabled
     void noAbsoluteDeadlineNeverExpires() {
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeoutAt(Timeout.NEVER, clock, scope -> {
-            cm.set(scope);
-            return sleep(0.01);
-        }));
+        Task<Void> t = createTask(Tasks.timeoutAt(Timeout.NEVER, clock, keeping(cm, sleep(0.01))));
         advance(0.01);
         assertThat(t.exception()).isEmpty();
         assertThat(cm.get().expired()).isFalse();
@@ -139,10 +133,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     void aZeroDelayExpiresAtOnce() {
         Instant t0 = loopTime();
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeout(seconds(0), scope -> {
-            cm.set(scope);
-            return sleep(10);
-        }));
+        Task<Void> t = createTask(Tasks.timeout(seconds(0), keeping(cm, sleep(10))));
         Instant t1 = loopTime();
         assertThat(failureOf(t)).isInstanceOf(DeadlineExceededException.class);
         assertThat(cm.get().expired()).isTrue();
@@ -153,10 +144,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     void aZeroDelayExpiresEvenAZeroSleep() {
         Instant t0 = loopTime();
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeout(seconds(0), scope -> {
-            cm.set(scope);
-            return sleep(0);
-        }));
+        Task<Void> t = createTask(Tasks.timeout(seconds(0), keeping(cm, sleep(0))));
         Instant t1 = loopTime();
         assertThat(failureOf(t)).isInstanceOf(DeadlineExceededException.class);
         assertThat(cm.get().expired()).isTrue();
@@ -167,10 +155,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     void aDeadlineInThePastExpiresEvenAZeroSleep() {
         Instant t0 = loopTime();
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeout(seconds(-11), scope -> {
-            cm.set(scope);
-            return sleep(0);
-        }));
+        Task<Void> t = createTask(Tasks.timeout(seconds(-11), keeping(cm, sleep(0))));
         assertThat(failureOf(t)).isInstanceOf(DeadlineExceededException.class);
         assertThat(cm.get().expired()).isTrue();
         assertThat(cm.get().when()).isBeforeOrEqualTo(t0);
@@ -179,10 +164,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     @Test // CPython: test_timeouts.py TimeoutTests.test_foreign_exception_passed
     void theBodysOwnFailurePassesThrough() {
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeout(seconds(0.01), scope -> {
-            cm.set(scope);
-            return Mono.error(new IllegalArgumentException("KeyError"));
-        }));
+        Task<Void> t = createTask(Tasks.timeout(seconds(0.01), keeping(cm, Mono.error(new IllegalArgumentException("KeyError")))));
         assertThat(failureOf(t)).isInstanceOf(IllegalArgumentException.class);
         assertThat(cm.get().expired()).isFalse();
     }
@@ -202,10 +184,8 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     void aCancellationFromOutsideIsNoExpiry() {
         AtomicReference<Timeout> cm = new AtomicReference<>();
         AtomicReference<Task<Void>> self = new AtomicReference<>();
-        self.set(createTask(Tasks.timeout(seconds(10), scope -> {
-            cm.set(scope);
-            return sleep(0.001).then(Mono.fromRunnable(() -> self.get().cancel())).then(sleep(10));
-        })));
+        Mono<Void> cancelItself = sleep(0.001).then(Mono.fromRunnable(() -> self.get().cancel()));
+        self.set(createTask(Tasks.timeout(seconds(10), keeping(cm, cancelItself.then(sleep(10))))));
         advance(0.001);
         assertThatThrownBy(self.get()::result).isInstanceOf(CancellationException.class);
         assertThat(cm.get().expired()).isFalse();
@@ -294,10 +274,7 @@ class CPythonTimeoutsPortTest extends CPythonPort {
     @Test // CPython: test_timeouts.py TimeoutTests.test_timeout_finished
     void aFinishedScopeCannotBeRescheduled() {
         AtomicReference<Timeout> cm = new AtomicReference<>();
-        Task<Void> t = createTask(Tasks.timeout(seconds(0.01), scope -> {
-            cm.set(scope);
-            return Mono.empty();
-        }));
+        Task<Void> t = createTask(Tasks.timeout(seconds(0.01), keeping(cm, Mono.empty())));
         assertThat(t.isDone()).isTrue();
         assertThatThrownBy(() -> cm.get().reschedule(atSeconds(0.02)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("finished");

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import dev.pipeline.core.testing.Races;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,6 +38,17 @@ class TasksConcurrencyTest {
                 max.accumulateAndGet(now.incrementAndGet(), Math::max);
             }).doOnTerminate(now::decrementAndGet).doOnCancel(now::decrementAndGet);   // before the signal goes on
         }
+    }
+
+    /** Of [never, failing, just], two at a time: the failure cancels the first and the third never starts. */
+    static void failureCancelsTheRunningAndSubscribesNoMore(Function<List<Mono<Integer>>, Publisher<?>> capped) {
+        PublisherProbe<Integer> running = PublisherProbe.of(Mono.never());
+        PublisherProbe<Integer> waiting = PublisherProbe.of(Mono.just(3));
+        StepVerifier.create(capped.apply(List.of(running.mono(), Mono.error(new IllegalStateException("boom")), waiting.mono())))
+                .expectErrorMessage("boom")
+                .verify(VERIFY);
+        running.assertWasCancelled();
+        waiting.assertWasNotSubscribed();
     }
 
     @Nested
@@ -87,14 +99,7 @@ class TasksConcurrencyTest {
 
         @Test
         void aFailureCancelsTheRunningAndSubscribesNoMore() {
-            PublisherProbe<Integer> running = PublisherProbe.of(Mono.never());
-            PublisherProbe<Integer> waiting = PublisherProbe.of(Mono.just(3));
-            StepVerifier.create(Tasks.gather(List.of(running.mono(), Mono.error(new IllegalStateException("boom")),
-                            waiting.mono()), 2))
-                    .expectErrorMessage("boom")
-                    .verify(VERIFY);
-            running.assertWasCancelled();
-            waiting.assertWasNotSubscribed();
+            failureCancelsTheRunningAndSubscribesNoMore(monos -> Tasks.gather(monos, 2));
         }
 
         @Test
@@ -226,14 +231,7 @@ class TasksConcurrencyTest {
 
         @Test
         void aFailureCancelsTheRunningAndSubscribesNoMore() {
-            PublisherProbe<Integer> running = PublisherProbe.of(Mono.never());
-            PublisherProbe<Integer> waiting = PublisherProbe.of(Mono.just(3));
-            StepVerifier.create(Tasks.asCompleted(List.of(running.mono(), Mono.<Integer>error(new IllegalStateException("boom")),
-                            waiting.mono()), 2))
-                    .expectErrorMessage("boom")
-                    .verify(VERIFY);
-            running.assertWasCancelled();
-            waiting.assertWasNotSubscribed();
+            failureCancelsTheRunningAndSubscribesNoMore(monos -> Tasks.asCompleted(monos, 2));
         }
 
         @Test
