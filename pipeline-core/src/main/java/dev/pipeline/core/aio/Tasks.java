@@ -31,8 +31,7 @@ import reactor.core.scheduler.Schedulers;
 /**
  * asyncio's task functions: {@code gather}, {@code create_task}, {@code sleep},
  * {@code wait_for}, {@code wait}, {@code timeout}, {@code timeout_at}, {@code as_completed},
- * {@code shield},
- * {@code current_task}, {@code all_tasks}, {@code to_thread} and {@code run}.
+ * {@code shield}, {@code current_task}, {@code all_tasks}, {@code to_thread} and {@code run}.
  *
  * <pre>{@code
  * Mono<List<String>> pages = Tasks.gather(fetch("a"), fetch("b"), fetch("c"));
@@ -258,8 +257,11 @@ public final class Tasks {
      *
      * <p>asyncio's set is per event loop; there is no loop here, so this is per JVM. As in
      * asyncio, tasks are held weakly: a pending task that nothing else can reach is forgotten
-     * (and collected) rather than kept alive by this registry. Each call walks every task
-     * registered; it is meant for diagnostics and shutdown, not for a hot path.
+     * (and collected) rather than kept alive by this registry. A task is registered once its
+     * first, synchronous step has returned (most tasks that end at once are never registered);
+     * until then only a snapshot taken on its own thread lists it, so a task starting on another
+     * thread at that moment may be missing. Each call walks every task registered; it is meant
+     * for diagnostics and shutdown, not for a hot path.
      *
      * @return an unmodifiable snapshot, in no particular order
      * @see #currentTask()
