@@ -1,5 +1,8 @@
 package dev.pipeline.core.aio;
 
+import java.util.Optional;
+import java.util.function.Consumer;
+
 import dev.pipeline.core.aio.internal.OutcomeCell;
 import dev.pipeline.core.internal.Require;
 import reactor.core.publisher.Mono;
@@ -87,6 +90,58 @@ public final class AsyncFuture<T> {
      */
     public boolean isCancelled() {
         return cell.state() == OutcomeCell.CANCELLED;
+    }
+
+    /**
+     * The value, without waiting ({@code fut.result()}).
+     *
+     * @return the value (null when set with a null result)
+     * @throws IllegalStateException while the future is pending ({@code InvalidStateError})
+     * @throws java.util.concurrent.CancellationException if the future was cancelled
+     * @throws RuntimeException the failure set with {@link #setException}; a checked one is
+     *     wrapped in a {@link java.util.concurrent.CompletionException}
+     * @see #exception()
+     */
+    public T result() {
+        return cell.resultNow("result() called on an AsyncFuture that is still pending; await mono() instead");
+    }
+
+    /**
+     * The failure, without waiting ({@code fut.exception()}): empty if the future has a
+     * result, the failure itself (never wrapped) if it has one.
+     *
+     * @return the failure, or empty for a result
+     * @throws IllegalStateException while the future is pending ({@code InvalidStateError})
+     * @throws java.util.concurrent.CancellationException if the future was cancelled
+     *     ({@code CancelledError})
+     */
+    public Optional<Throwable> exception() {
+        return cell.exceptionNow("exception() called on an AsyncFuture that is still pending; await mono() instead");
+    }
+
+    /**
+     * Runs {@code callback} with this future once it is done ({@code fut.add_done_callback(fn)}):
+     * exactly once, also when added after it is done (then at once, on the calling thread).
+     * Otherwise it runs on the thread that completes the future, in the order callbacks and
+     * awaiters came; see {@link Task#addDoneCallback} for the rules.
+     *
+     * @param callback called with this future
+     */
+    public void addDoneCallback(Consumer<? super AsyncFuture<T>> callback) {
+        Require.nonNull(callback, "callback");
+        cell.addCallback(callback, () -> callback.accept(this));
+    }
+
+    /**
+     * Removes every registration of {@code callback} (compared with {@code equals}) that has not
+     * run yet ({@code fut.remove_done_callback(fn)}).
+     *
+     * @param callback the callback given to {@link #addDoneCallback}
+     * @return how many registrations were removed: 0 once the future is done
+     */
+    public int removeDoneCallback(Consumer<? super AsyncFuture<T>> callback) {
+        Require.nonNull(callback, "callback");
+        return cell.removeCallbacks(callback);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
+import dev.pipeline.core.aio.internal.BodySubscriber;
 import dev.pipeline.core.aio.internal.OutcomeCell;
 import dev.pipeline.core.aio.internal.SingleSubscription;
 import dev.pipeline.core.aio.internal.Subscriptions;
@@ -18,7 +19,6 @@ import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.util.context.Context;
 
 /**
  * One run of a {@link TaskGroup}: the body, the running children and the failures, all
@@ -53,7 +53,15 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
     private boolean bodySucceeded;
     private R bodyValue;
     private List<Throwable> errors;
+    /** A failure or a cancellation decided the group must end; the abort may not have run yet. */
     private boolean aborting;
+    /**
+     * The abort has run (or the group was cancelled): spawn refuses children from now on. Until
+     * then, as in asyncio, where tasks start only when the body yields and the group aborts from
+     * a callback after them, children spawned in the same step as a failure still start, and
+     * their own failures are reported with it.
+     */
+    private boolean shuttingDown;
     private boolean cancelledFromOutside;
     private boolean finished;
 
@@ -74,18 +82,18 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
                 bodyFailed(e);
                 return;
             }
-            m.subscribe(new BodySubscriber());
+            m.subscribe(new Body());
         });
     }
 
-    <T> TaskImpl<T> spawn(Mono<? extends T> child) {
-        TaskImpl<T> t = new TaskImpl<>(this, "Task spawned in a TaskGroup was cancelled", actual.currentContext());
+    <T> TaskImpl<T> spawn(String name, Mono<? extends T> child) {
+        TaskImpl<T> t = new TaskImpl<>(name, this, "Task spawned in a TaskGroup was cancelled", actual.currentContext());
         synchronized (this) {
             if (finished) {
                 throw new IllegalStateException("spawn() called on a TaskGroup that has finished; "
                         + "spawn children from the group's body or from its running children");
             }
-            if (aborting) {
+            if (shuttingDown) {
                 t.cancelUnstarted();
                 return t;
             }
@@ -173,6 +181,7 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
         synchronized (this) {
             cancelledFromOutside = true;
             aborting = true;
+            shuttingDown = true;
         }
         abort();
     }
@@ -182,6 +191,7 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
         TaskImpl<?>[] running;
         boolean cancelBody;
         synchronized (this) {
+            shuttingDown = true;
             running = new TaskImpl<?>[active];
             int i = 0;
             for (TaskImpl<?> t = head; t != null; t = t.groupNext) {
@@ -259,35 +269,18 @@ final class GroupRun<R> extends SingleSubscription<R> implements TaskImpl.Listen
         return phase + ", children=" + active + (errors == null ? "" : ", errors=" + errors.size());
     }
 
-    private final class BodySubscriber implements CoreSubscriber<R> {
-        private R value;
-
-        @Override
-        public Context currentContext() {
-            return actual.currentContext();
+    private final class Body extends BodySubscriber<R> {
+        Body() {
+            super(BODY, GroupRun.this, actual);
         }
 
         @Override
-        public void onSubscribe(Subscription s) {
-            if (Subscriptions.setOnce(BODY, GroupRun.this, s)) {
-                s.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(R r) {
-            value = r;
-        }
-
-        @Override
-        public void onError(Throwable e) {
+        protected void failed(Throwable e) {
             bodyFailed(e);
         }
 
         @Override
-        public void onComplete() {
-            R v = value;
-            value = null;
+        protected void succeeded(R v) {
             bodySucceeded(v);
         }
     }

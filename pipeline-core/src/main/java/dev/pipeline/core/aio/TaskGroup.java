@@ -26,7 +26,12 @@ import reactor.core.publisher.Mono;
  *   <li>On the first failure of a child or of the body, every other child and the body are
  *       cancelled, then the group fails with a {@link TaskGroupException} listing every
  *       failure that is not a cancellation. Failures that become ready at the same moment
- *       (woken by the same event, timer or release) are all collected, as in asyncio.</li>
+ *       (woken by the same event, timer or release) are all collected, as in asyncio.
+ *       So are children that fail as they are spawned in one step (the body function and
+ *       what its Mono does while subscribed, or one hand-off): the group reacts to the first
+ *       failure after that step, as asyncio runs the tasks created by the body before the
+ *       first one's failure is handled. On a thread that is not running a hand-off (a
+ *       {@code publishOn} thread, say), a step ends with the spawn that failed.</li>
  *   <li>A child that is cancelled on its own, or fails with
  *       {@link java.util.concurrent.CancellationException}, counts as cancelled, not failed.</li>
  *   <li>A body that fails with {@link java.util.concurrent.CancellationException} (it awaited
@@ -34,7 +39,8 @@ import reactor.core.publisher.Mono;
  *       with that cancellation, as asyncio re-raises {@code CancelledError}.</li>
  *   <li>Cancelling the returned Mono cancels the body and every child.</li>
  *   <li>Children see the Reactor {@code Context} of the group's subscriber, as asyncio tasks
- *       inherit their creator's context.</li>
+ *       inherit their creator's context, with themselves as {@link Tasks#currentTask()}; the
+ *       body sees the group's subscriber's, as asyncio's body runs in the enclosing task.</li>
  * </ul>
  *
  * <p>In Reactor, cancellation is a signal: a child counts as finished once its cancellation
@@ -79,8 +85,11 @@ public final class TaskGroup {
      * Starts {@code child} in this group at once ({@code tg.create_task(coro)}); the group
      * will not complete before it does.
      *
-     * <p>If the group is already shutting down after a failure, the child is not started
-     * and the returned task is already cancelled.
+     * <p>If the group is already shutting down (it has begun cancelling its children after a
+     * failure, or it was cancelled), the child is not started and the returned task is
+     * already cancelled. A child spawned in the same step as a failure, before the group has
+     * reacted to it, is started as asyncio would start it; the shutdown then cancels it
+     * unless it has ended, and its own failure is reported with the first.
      *
      * @param child the coroutine to run, subscribed immediately on the calling thread
      * @param <T> the child's value type
@@ -89,7 +98,23 @@ public final class TaskGroup {
      */
     public <T> Task<T> spawn(Mono<? extends T> child) {
         Require.nonNull(child, "child");
-        return run.spawn(child);
+        return run.spawn(null, child);
+    }
+
+    /**
+     * Starts {@code child} in this group as a task called {@code name}
+     * ({@code tg.create_task(coro, name=name)}); see {@link #spawn(Mono)}.
+     *
+     * @param name the child's {@linkplain Task#name() name}
+     * @param child the coroutine to run, subscribed immediately on the calling thread
+     * @param <T> the child's value type
+     * @return the running child
+     * @throws IllegalStateException if the group has finished
+     */
+    public <T> Task<T> spawn(String name, Mono<? extends T> child) {
+        Require.nonNull(name, "name");
+        Require.nonNull(child, "child");
+        return run.spawn(name, child);
     }
 
     /**

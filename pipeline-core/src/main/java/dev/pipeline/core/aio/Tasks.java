@@ -1,18 +1,26 @@
 package dev.pipeline.core.aio;
 
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import dev.pipeline.core.aio.internal.AsCompletedFlux;
 import dev.pipeline.core.aio.internal.GatherMono;
 import dev.pipeline.core.aio.internal.SleepMono;
 import dev.pipeline.core.aio.internal.TaskImpl;
+import dev.pipeline.core.aio.internal.TaskRegistry;
 import dev.pipeline.core.aio.internal.Trampoline;
+import dev.pipeline.core.aio.internal.WaitMono;
 import dev.pipeline.core.internal.Require;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
@@ -22,7 +30,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * asyncio's task functions: {@code gather}, {@code create_task}, {@code sleep},
- * {@code wait_for}, {@code as_completed}, {@code shield}, {@code to_thread} and {@code run}.
+ * {@code wait_for}, {@code wait}, {@code timeout}, {@code timeout_at}, {@code as_completed},
+ * {@code shield}, {@code current_task}, {@code all_tasks}, {@code to_thread} and {@code run}.
  *
  * <pre>{@code
  * Mono<List<String>> pages = Tasks.gather(fetch("a"), fetch("b"), fetch("c"));
@@ -33,7 +42,8 @@ import reactor.core.scheduler.Schedulers;
  * awaited (subscribed). Everything here returns cold publishers, except {@link #createTask},
  * which starts at once as {@code asyncio.create_task} does, and {@link #shield}, whose work
  * starts on the first subscription and is then shared by every subscriber. Tasks created with
- * {@link #createTask} see an empty Reactor {@code Context} (they have no subscriber of their own).
+ * {@link #createTask} see a Reactor {@code Context} holding only themselves (they have no
+ * subscriber of their own; see {@link #currentTask()}).
  *
  * @see <a href="https://docs.python.org/3/library/asyncio-task.html">asyncio: Coroutines and Tasks</a>
  */
@@ -66,7 +76,7 @@ public final class Tasks {
     @SafeVarargs
     @SuppressWarnings({"unchecked", "varargs"})
     public static <T> Mono<List<T>> gather(Mono<? extends T>... monos) {
-        return (Mono<List<T>>) (Mono<?>) new GatherMono(copy(monos), false);
+        return (Mono<List<T>>) (Mono<?>) new GatherMono(copy(monos), false, Integer.MAX_VALUE);
     }
 
     /**
@@ -80,7 +90,37 @@ public final class Tasks {
     @SuppressWarnings("unchecked")
     public static <T> Mono<List<T>> gather(Iterable<? extends Mono<? extends T>> monos) {
         Mono<?>[] sources = toArray(monos, "monos");
-        return (Mono<List<T>>) (Mono<?>) new GatherMono(sources, false);
+        return (Mono<List<T>>) (Mono<?>) new GatherMono(sources, false, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the Monos with at most {@code concurrency} of them at once and emits their values in
+     * iteration order; see {@link #gather(Mono[])}.
+     *
+     * <pre>{@code
+     * Mono<List<Page>> pages = Tasks.gather(urls.stream().map(this::fetch).toList(), 4);   // 4 at a time
+     * }</pre>
+     *
+     * <p>The first {@code concurrency} Monos are subscribed at once, and each one that ends lets
+     * the next one in iteration order start; the list is still in iteration order, whatever the
+     * order of completion. After a failure no further Mono is subscribed. asyncio's
+     * {@code gather} has no such parameter; there the cap is an {@code asyncio.Semaphore} around
+     * each coroutine, which this replaces without a semaphore to share.
+     *
+     * <p>A task's {@link Task#join() join} counts only once it is subscribed: the cap limits
+     * coroutines, which start when subscribed, not tasks, which already run; and cancelling or
+     * failing the gather cancels only the tasks whose joins it had subscribed.
+     *
+     * @param monos the coroutines, subscribed in iteration order
+     * @param concurrency how many may run at once, {@code >= 1}
+     * @param <T> the value type
+     * @return a cold Mono of the values in iteration order
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Mono<List<T>> gather(Iterable<? extends Mono<? extends T>> monos, int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        Mono<?>[] sources = toArray(monos, "monos");
+        return (Mono<List<T>>) (Mono<?>) new GatherMono(sources, false, concurrency);
     }
 
     /**
@@ -100,7 +140,7 @@ public final class Tasks {
     @SafeVarargs
     @SuppressWarnings({"unchecked", "varargs"})
     public static <T> Mono<List<Outcome<T>>> gatherSettled(Mono<? extends T>... monos) {
-        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(copy(monos), true);
+        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(copy(monos), true, Integer.MAX_VALUE);
     }
 
     /**
@@ -114,7 +154,24 @@ public final class Tasks {
     @SuppressWarnings("unchecked")
     public static <T> Mono<List<Outcome<T>>> gatherSettled(Iterable<? extends Mono<? extends T>> monos) {
         Mono<?>[] sources = toArray(monos, "monos");
-        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(sources, true);
+        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(sources, true, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the Monos to the end with at most {@code concurrency} of them at once and emits each
+     * one's {@link Outcome} in iteration order; see {@link #gatherSettled(Mono[])} and
+     * {@link #gather(Iterable, int)} for the cap, which a failure does not stop here.
+     *
+     * @param monos the coroutines, subscribed in iteration order
+     * @param concurrency how many may run at once, {@code >= 1}
+     * @param <T> the value type
+     * @return a cold Mono of the outcomes in iteration order
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Mono<List<Outcome<T>>> gatherSettled(Iterable<? extends Mono<? extends T>> monos, int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        Mono<?>[] sources = toArray(monos, "monos");
+        return (Mono<List<Outcome<T>>>) (Mono<?>) new GatherMono(sources, true, concurrency);
     }
 
     /**
@@ -128,9 +185,89 @@ public final class Tasks {
      */
     public static <T> Task<T> createTask(Mono<? extends T> coroutine) {
         Require.nonNull(coroutine, "coroutine");
-        TaskImpl<T> task = new TaskImpl<>(null, "Task was cancelled");
+        return start(null, coroutine);
+    }
+
+    /**
+     * Starts {@code coroutine} now as a task called {@code name}
+     * ({@code asyncio.create_task(coro, name=name)}); see {@link #createTask(Mono)}.
+     *
+     * <pre>{@code
+     * Task<String> page = Tasks.createTask("fetch /index", fetch("/index"));
+     * }</pre>
+     *
+     * @param name the task's {@linkplain Task#name() name}, for logs and {@link #allTasks()};
+     *     names need not be unique
+     * @param coroutine the work to start
+     * @param <T> the value type
+     * @return the running task
+     */
+    public static <T> Task<T> createTask(String name, Mono<? extends T> coroutine) {
+        Require.nonNull(name, "name");
+        Require.nonNull(coroutine, "coroutine");
+        return start(name, coroutine);
+    }
+
+    private static <T> Task<T> start(String name, Mono<? extends T> coroutine) {
+        TaskImpl<T> task = new TaskImpl<>(name, null, "Task was cancelled");
         task.start(coroutine);
         return task;
+    }
+
+    /**
+     * The task whose coroutine is running this Mono ({@code asyncio.current_task()}), found in
+     * the Reactor {@code Context}: emits the task, or completes empty outside any task.
+     *
+     * <pre>{@code
+     * Task<String> t = Tasks.createTask("report", Tasks.currentTask().map(Task::name));
+     * t.result();   // "report"
+     * }</pre>
+     *
+     * <p>A task started by {@link #createTask}, {@link TaskGroup#spawn} or {@link #shield(Mono)}
+     * puts itself in the Context its coroutine subscribes with, so everything that is part of
+     * the coroutine's chain, at any depth, sees it; the innermost task wins. Limits, since a
+     * Context travels with subscriptions, not with threads or calls:
+     * <ul>
+     *   <li>Monos the coroutine subscribes to itself ({@code gather}, {@code asCompleted},
+     *       {@code waitFor}, a {@code TaskGroup} body) see the coroutine's task, where asyncio's
+     *       {@code gather} would wrap each coroutine in a task of its own.</li>
+     *   <li>Code outside the chain does not: a callback of {@code subscribe(...)}, a
+     *       {@code doOnNext} that calls {@code currentTask().block()}, work handed to a
+     *       {@code Sinks} or an executor, a done callback. Compose {@code currentTask()} into the
+     *       chain instead.</li>
+     *   <li>A {@code contextWrite} between the coroutine and this Mono can hide it (by
+     *       replacing the Context rather than adding to it).</li>
+     * </ul>
+     *
+     * @return a cold Mono of the current task
+     * @see #allTasks()
+     */
+    public static Mono<Task<?>> currentTask() {
+        return Mono.deferContextual(ctx -> Mono.justOrEmpty(ctx.<Task<?>>getOrEmpty(TaskImpl.CONTEXT_KEY)));
+    }
+
+    /**
+     * The tasks not yet done ({@code asyncio.all_tasks()}): a snapshot of every task started by
+     * {@link #createTask}, {@link TaskGroup#spawn} or {@link #shield(Mono)} in this JVM that has
+     * not succeeded, failed or been cancelled.
+     *
+     * <pre>{@code
+     * Tasks.allTasks().forEach(Task::cancel);   // at shutdown: nothing keeps running
+     * }</pre>
+     *
+     * <p>asyncio's set is per event loop; there is no loop here, so this is per JVM. As in
+     * asyncio, tasks are held weakly: a pending task that nothing else can reach is forgotten
+     * (and collected) rather than kept alive by this registry. A task is registered once its
+     * first, synchronous step has returned (most tasks that end at once are never registered);
+     * until then only a snapshot taken on its own thread lists it, so a task starting on another
+     * thread at that moment may be missing. Each call walks every task registered; it is meant
+     * for diagnostics and shutdown, not for a hot path.
+     *
+     * @return an unmodifiable snapshot, in no particular order
+     * @see #currentTask()
+     */
+    public static Set<Task<?>> allTasks() {
+        return Collections.unmodifiableSet(TaskRegistry.running());
     }
 
     /**
@@ -255,6 +392,238 @@ public final class Tasks {
     }
 
     /**
+     * Runs {@code body} under a deadline {@code delay} from now that the body can move
+     * ({@code async with asyncio.timeout(delay) as cm:}), timed on Reactor's parallel
+     * scheduler; see {@link #timeout(Duration, Scheduler, Function)}.
+     *
+     * @param delay the time allowed, from subscription; zero or less expires once the body's
+     *     synchronous part has run
+     * @param body builds the work from the scope's {@link Timeout}, once per subscription
+     * @param <T> the value type
+     * @return a cold Mono of the body's value
+     */
+    public static <T> Mono<T> timeout(Duration delay, Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        return timeout(delay, Schedulers.parallel(), body);
+    }
+
+    /**
+     * Runs {@code body} under a deadline {@code delay} from now that the body can move
+     * ({@code async with asyncio.timeout(delay) as cm:}): past the deadline, the body is
+     * cancelled and the result fails with a {@link DeadlineExceededException} (a
+     * {@link java.util.concurrent.TimeoutException}).
+     *
+     * <pre>{@code
+     * Mono<Page> page = Tasks.timeout(Duration.ofSeconds(2), cm -> login()
+     *         .doOnNext(session -> cm.reschedule(cm.when().plusSeconds(30)))   // logged in: 30 s more
+     *         .flatMap(session -> session.fetch("/report")));
+     * }</pre>
+     *
+     * <p>Unlike {@link #waitFor waitFor}, whose timeout is fixed, the deadline lives in a
+     * {@link Timeout} object the body receives: {@link Timeout#reschedule reschedule} moves it
+     * (to {@link Timeout#NEVER} to disable it), {@link Timeout#when when} reads it and
+     * {@link Timeout#expired expired} tells afterwards whether it passed. Each subscription is a
+     * scope of its own, with its own deadline counted from that subscription. The body owns what
+     * it awaits, as any coroutine does: the expiry cancels it, and through it any task it awaits
+     * with {@link Task#join()}.
+     *
+     * <p><b>Emits when</b> the body emits before the deadline (completes empty if it does).
+     * <b>Errors when</b> the body fails; or the deadline passes first
+     * ({@link DeadlineExceededException} naming the deadline); or the scheduler rejects the
+     * timer. <b>On cancel</b> cancels the body and the timer. <b>Thread</b>: {@code body} runs on
+     * the subscribing thread; the expiry on the scheduler's (or on the thread that moved the
+     * deadline into the past).
+     *
+     * @param delay the time allowed, from subscription; zero or less expires once the body's
+     *     synchronous part has run (a body that ends as it is subscribed still succeeds)
+     * @param scheduler where the deadline is measured and whose clock {@link Timeout#when} reads
+     * @param body builds the work from the scope's {@link Timeout}, once per subscription
+     * @param <T> the value type
+     * @return a cold Mono of the body's value
+     * @see #timeoutAt(Instant, Scheduler, Function)
+     * @see <a href="https://docs.python.org/3/library/asyncio-task.html#asyncio.timeout">asyncio.timeout</a>
+     */
+    public static <T> Mono<T> timeout(Duration delay, Scheduler scheduler,
+            Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        if (delay == null) {
+            throw new NullPointerException("delay must not be null; for a scope without a deadline "
+                    + "(asyncio's timeout(None)), call timeoutAt(Timeout.NEVER, body)");
+        }
+        Require.nonNull(scheduler, "scheduler");
+        Require.nonNull(body, "body");
+        return TimeoutRun.mono(scheduler, started -> plus(started, delay), body);
+    }
+
+    /**
+     * Runs {@code body} under the deadline {@code when}, an instant on the clock of Reactor's
+     * parallel scheduler (the wall clock; virtual time under
+     * {@code StepVerifier.withVirtualTime}); see {@link #timeoutAt(Instant, Scheduler, Function)}.
+     *
+     * @param when the deadline, or {@link Timeout#NEVER} for none (yet)
+     * @param body builds the work from the scope's {@link Timeout}, once per subscription
+     * @param <T> the value type
+     * @return a cold Mono of the body's value
+     */
+    public static <T> Mono<T> timeoutAt(Instant when, Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        return timeoutAt(when, Schedulers.parallel(), body);
+    }
+
+    /**
+     * Runs {@code body} under the deadline {@code when}
+     * ({@code async with asyncio.timeout_at(when) as cm:}): the same scope as
+     * {@link #timeout(Duration, Scheduler, Function)}, with an absolute deadline, so that
+     * several steps can share one.
+     *
+     * <pre>{@code
+     * Instant deadline = Instant.now().plusSeconds(10);       // one budget for both steps
+     * Mono<Order> order = Tasks.timeoutAt(deadline, cm -> reserve(item))
+     *         .flatMap(r -> Tasks.timeoutAt(deadline, cm -> charge(r)));
+     * Mono<Reply> later = Tasks.timeoutAt(Timeout.NEVER, cm -> {               // timeout(None):
+     *     cm.reschedule(Instant.now().plusSeconds(5));                          // a deadline set later
+     *     return call();
+     * });
+     * }</pre>
+     *
+     * @param when the deadline on {@code scheduler}'s clock ({@code scheduler.now()}), or
+     *     {@link Timeout#NEVER} for none until the body reschedules; a deadline already past
+     *     expires once the body's synchronous part has run
+     * @param scheduler where the deadline is measured
+     * @param body builds the work from the scope's {@link Timeout}, once per subscription
+     * @param <T> the value type
+     * @return a cold Mono of the body's value
+     * @see <a href="https://docs.python.org/3/library/asyncio-task.html#asyncio.timeout_at">asyncio.timeout_at</a>
+     */
+    public static <T> Mono<T> timeoutAt(Instant when, Scheduler scheduler,
+            Function<? super Timeout, ? extends Mono<? extends T>> body) {
+        if (when == null) {
+            throw new NullPointerException("when must not be null; for a scope without a deadline "
+                    + "(asyncio's timeout_at(None)), pass Timeout.NEVER");
+        }
+        Require.nonNull(scheduler, "scheduler");
+        Require.nonNull(body, "body");
+        return TimeoutRun.mono(scheduler, started -> when, body);
+    }
+
+    /** {@code at + d}, or {@link Timeout#NEVER} past the end of time. */
+    private static Instant plus(Instant at, Duration d) {
+        try {
+            return at.plus(d);
+        } catch (ArithmeticException | DateTimeException e) {
+            return Timeout.NEVER;
+        }
+    }
+
+    /**
+     * Waits until every task is done ({@code done, pending = await asyncio.wait(tasks)}); see
+     * {@link #wait(Iterable, ReturnWhen, Duration, Scheduler)}.
+     *
+     * @param tasks the tasks to watch, at least one
+     * @param <K> the task type
+     * @return a cold Mono of the done and pending tasks
+     */
+    public static <K extends Task<?>> Mono<WaitResult<K>> wait(Iterable<? extends K> tasks) {
+        return wait(tasks, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
+     * Waits until {@code returnWhen} is met, without a timeout
+     * ({@code asyncio.wait(tasks, return_when=...)}); see
+     * {@link #wait(Iterable, ReturnWhen, Duration, Scheduler)}.
+     *
+     * @param tasks the tasks to watch, at least one
+     * @param returnWhen when to return
+     * @param <K> the task type
+     * @return a cold Mono of the done and pending tasks
+     */
+    public static <K extends Task<?>> Mono<WaitResult<K>> wait(Iterable<? extends K> tasks, ReturnWhen returnWhen) {
+        return new WaitMono<>(distinct(tasks), Require.nonNull(returnWhen, "returnWhen"), -1L, Schedulers.parallel());
+    }
+
+    /**
+     * Waits until {@code returnWhen} is met or {@code timeout} has passed, timed on Reactor's
+     * parallel scheduler; see {@link #wait(Iterable, ReturnWhen, Duration, Scheduler)}.
+     *
+     * @param tasks the tasks to watch, at least one
+     * @param returnWhen when to return
+     * @param timeout the most to wait; zero or less returns what is done at once
+     * @param <K> the task type
+     * @return a cold Mono of the done and pending tasks
+     */
+    public static <K extends Task<?>> Mono<WaitResult<K>> wait(Iterable<? extends K> tasks, ReturnWhen returnWhen,
+            Duration timeout) {
+        return wait(tasks, returnWhen, timeout, Schedulers.parallel());
+    }
+
+    /**
+     * Waits for tasks until {@code returnWhen} is met or {@code timeout} has passed, and tells
+     * which are done and which are still pending
+     * ({@code done, pending = await asyncio.wait(tasks, timeout=t, return_when=...)}).
+     *
+     * <pre>{@code
+     * List<Task<String>> fetches = List.of(Tasks.createTask(fetch("a")), Tasks.createTask(fetch("b")));
+     * Mono<String> first = Tasks.wait(fetches, ReturnWhen.FIRST_COMPLETED, Duration.ofSeconds(5))
+     *         .flatMap(r -> {
+     *             r.pending().forEach(Task::cancel);          // the rest are not needed
+     *             return Mono.justOrEmpty(r.done().stream().findFirst()).flatMap(Task::join);
+     *         });
+     * }</pre>
+     *
+     * <p>Unlike {@link #waitFor waitFor}, {@link #gather gather} or {@link Task#join()}, a wait
+     * does not own its tasks, as in asyncio: neither the timeout nor cancelling the wait
+     * cancels them, and a failed task does not fail the wait. It only watches (through
+     * {@link Task#addDoneCallback done callbacks}) and hands the tasks back, sorted into done
+     * and pending; what becomes of the pending ones is the caller's decision (cancel them, or
+     * wait again). It takes tasks, not Monos, as asyncio 3.11+ takes tasks, not coroutines: a
+     * Mono that nobody owns would run on unobserved. Pass a task twice and it counts once.
+     *
+     * <p><b>Emits when</b> the condition is met ({@link ReturnWhen#FIRST_COMPLETED}: a task is
+     * done; {@link ReturnWhen#FIRST_EXCEPTION}: a task fails, else all are done;
+     * {@link ReturnWhen#ALL_COMPLETED}: all are done), at once if it already is, or when the
+     * timeout expires: the tasks done at that moment and the others, each set in argument
+     * order. <b>Errors when</b> never for a task's failure; only if the scheduler rejects the
+     * timer. <b>On cancel</b> stops watching; the tasks run on. <b>Thread</b>: the thread that
+     * completes the deciding task, or the scheduler's for the timeout.
+     *
+     * @param tasks the tasks to watch, at least one
+     * @param returnWhen when to return
+     * @param timeout the most to wait; zero or less returns what is done at once (no
+     *     {@code null}: use {@link #wait(Iterable, ReturnWhen)} to wait without a timeout)
+     * @param scheduler where the timeout is measured
+     * @param <K> the task type
+     * @return a cold Mono of the done and pending tasks
+     * @throws IllegalArgumentException if {@code tasks} is empty ({@code ValueError} in asyncio)
+     * @see <a href="https://docs.python.org/3/library/asyncio-task.html#asyncio.wait">asyncio.wait</a>
+     */
+    public static <K extends Task<?>> Mono<WaitResult<K>> wait(Iterable<? extends K> tasks, ReturnWhen returnWhen,
+            Duration timeout, Scheduler scheduler) {
+        List<K> distinct = distinct(tasks);
+        Require.nonNull(returnWhen, "returnWhen");
+        if (timeout == null) {
+            throw new NullPointerException("timeout must not be null; to wait without a timeout "
+                    + "(asyncio's wait(tasks, timeout=None)), call wait(tasks, returnWhen)");
+        }
+        Require.nonNull(scheduler, "scheduler");
+        return new WaitMono<>(distinct, returnWhen, timeout.isNegative() ? 0L : toNanos(timeout), scheduler);
+    }
+
+    private static <K> List<K> distinct(Iterable<? extends K> tasks) {
+        Require.nonNull(tasks, "tasks");
+        Set<K> distinct = new LinkedHashSet<>();
+        int i = 0;
+        for (K t : tasks) {
+            if (t == null) {
+                throw new NullPointerException("tasks[" + i + "] must not be null");
+            }
+            distinct.add(t);
+            i++;
+        }
+        if (distinct.isEmpty()) {
+            throw new IllegalArgumentException("tasks must not be empty: there is nothing to wait for "
+                    + "(asyncio.wait raises ValueError too)");
+        }
+        return List.copyOf(distinct);
+    }
+
+    /**
      * Runs every Mono concurrently and emits each value as soon as it arrives
      * ({@code asyncio.as_completed}).
      *
@@ -274,7 +643,36 @@ public final class Tasks {
      */
     @SuppressWarnings("unchecked")
     public static <T> Flux<T> asCompleted(Iterable<? extends Mono<? extends T>> monos) {
-        return (Flux<T>) (Flux<?>) new AsCompletedFlux(toArray(monos, "monos"));
+        return (Flux<T>) (Flux<?>) new AsCompletedFlux(toArray(monos, "monos"), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the Monos with at most {@code concurrency} of them at once and emits each value as
+     * soon as it arrives; see {@link #asCompleted(Iterable)}.
+     *
+     * <pre>{@code
+     * Flux<Page> pages = Tasks.asCompleted(urls.stream().map(this::fetch).toList(), 8);   // 8 at a time
+     * }</pre>
+     *
+     * <p>The Monos are subscribed in iteration order as slots free up. A slot is free once its
+     * Mono's value has been emitted downstream, as a {@code flatMap}'s is: a slow consumer holds
+     * back new subscriptions, so at most {@code concurrency} values are running or waiting for
+     * demand at any time. asyncio has no such parameter; there the cap is an
+     * {@code asyncio.Semaphore} around each coroutine.
+     *
+     * <p>A task's {@link Task#join() join} counts only once it is subscribed: the cap limits
+     * coroutines, which start when subscribed, not tasks, which already run; and stopping early
+     * cancels only the tasks whose joins were subscribed.
+     *
+     * @param monos the coroutines, subscribed in iteration order
+     * @param concurrency how many may run (or hold an unrequested value) at once, {@code >= 1}
+     * @param <T> the value type
+     * @return a cold Flux of the values in completion order
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Flux<T> asCompleted(Iterable<? extends Mono<? extends T>> monos, int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        return (Flux<T>) (Flux<?>) new AsCompletedFlux(toArray(monos, "monos"), concurrency);
     }
 
     /**
@@ -299,7 +697,7 @@ public final class Tasks {
         return Mono.defer(() -> {
             TaskImpl<T> t = started.get();
             if (t == null) {
-                TaskImpl<T> fresh = new TaskImpl<>(null, "shielded Task was cancelled");
+                TaskImpl<T> fresh = new TaskImpl<>(null, null, "shielded Task was cancelled");
                 if (started.compareAndSet(null, fresh)) {
                     fresh.start(coroutine);
                     t = fresh;

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code ValueError} an {@link IllegalArgumentException}, {@code ExceptionGroup} a
  * {@link TaskGroupException}.
  *
- * <p>Not ported, for want of a counterpart: task names and {@code contextvars}
- * ({@code test_taskgroup_task_name}, {@code test_taskgroup_task_context}, {@code test_name}),
+ * <p>Not ported, for want of a counterpart: {@code contextvars} and the group's own name
+ * ({@code test_taskgroup_task_context}, {@code test_name}),
  * {@code KeyboardInterrupt} ({@code test_taskgroup_20}), entering a group by hand
  * ({@code test_taskgroup_already_entered}, {@code test_taskgroup_double_enter},
  * {@code test_taskgroup_not_entered}, {@code test_taskgroup_without_parent_task}: a group exists
@@ -504,6 +504,16 @@ class CPythonTaskGroupsPortTest extends CPythonPort {
             return Mono.empty();
         })).isDone()).isTrue();
         return finished.get();
+    }
+
+    @Test // CPython: test_taskgroups.py test_taskgroup_task_name
+    void aChildCanBeNamed() {
+        Task<Void> r = createTask(TaskGroup.run(tg -> {
+            Task<Integer> t = tg.spawn("yolo", Mono.just(1));
+            assertThat(t.name()).isEqualTo("yolo");
+            return Mono.<Void>empty();
+        }));
+        assertThat(r.exception()).isEmpty();
     }
 
     @Test // CPython: test_taskgroups.py test_taskgroup_finished

@@ -2,6 +2,7 @@ package dev.pipeline.core.aio;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,9 +32,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * <p>Not ported, for want of a counterpart: event-loop binding ({@code *_without_loop},
  * {@code *_use_running_loop}, {@code *_use_global_loop}, {@code test_constructor_heterogenous_futures},
  * {@code test_constructor_homogenous_futures}), argument types ({@code test_as_completed_invalid_args},
- * {@code test_issue46672}), {@code test_env_var_debug}, {@code asyncio.wait}
- * ({@code test_yield_wait_does_not_shield_cancel}) and {@code test_as_completed_reverse_wait} (a
- * Flux has no list of awaitables to await in another order).
+ * {@code test_issue46672}), {@code test_env_var_debug} and {@code test_as_completed_reverse_wait}
+ * (a Flux has no list of awaitables to await in another order). Of {@code test_wait_errors}, only
+ * the empty set is ported: a {@code return_when} of {@code -1} and a coroutine instead of a task
+ * do not compile here.
+ *
+ * <p>The {@code wait} and {@code current_task} cases are ported too (nested classes {@code Wait}
+ * and {@code CurrentTask}).
  */
 class CPythonTasksPortTest extends CPythonPort {
 
@@ -142,6 +148,192 @@ class CPythonTasksPortTest extends CPythonPort {
             // CPython: {"ham", "spam"}, two results: the duplicate coroutine is awaited once
             assertThat(fut.result()).containsExactlyInAnyOrder("ham", "ham", "spam");
             assertThat(runs).hasValue(2);
+        }
+    }
+
+    @Nested
+    class Wait {
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait
+        void allCompletedReturnsEveryTaskDoneAndAgainAtOnce() {
+            Task<Void> a = createTask(sleep(0.1));
+            Task<Void> b = createTask(sleep(0.15));
+            Mono<Integer> foo = Tasks.wait(List.of(b, a)).map(r -> {
+                assertThat(r.done()).containsExactlyInAnyOrder(a, b);
+                assertThat(r.pending()).isEmpty();
+                return 42;
+            });
+            Task<Integer> first = createTask(foo);
+            advance(0.15);
+            assertThat(first.result()).isEqualTo(42);
+            assertThat(now()).isEqualTo(0.15);
+            // doing it again should take no time
+            assertThat(createTask(foo).result()).isEqualTo(42);
+            assertThat(now()).isEqualTo(0.15);
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_duplicate_coroutines
+        void aTaskPassedTwiceIsWaitedForOnce() {
+            Task<String> c = createTask(Mono.just("test"));
+            Task<WaitResult<Task<String>>> task = createTask(Tasks.wait(List.of(c, c, createTask(Mono.just("spam")))));
+            WaitResult<Task<String>> r = task.result();
+            assertThat(r.pending()).isEmpty();
+            assertThat(r.done()).extracting(Task::result).containsExactlyInAnyOrder("test", "spam");
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_errors (the empty set)
+        void waitingForNothingIsAnError() {
+            assertThatThrownBy(() -> Tasks.wait(Set.<Task<?>>of())).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_first_completed
+        void firstCompletedReturnsTheFirstDoneAndLeavesTheOtherPending() {
+            Task<Void> a = createTask(sleep(10));
+            Task<Void> b = createTask(sleep(0.1));
+            Task<WaitResult<Task<Void>>> task = createTask(Tasks.wait(List.of(b, a), ReturnWhen.FIRST_COMPLETED));
+            advance(0.1);
+            WaitResult<Task<Void>> r = task.result();
+            assertThat(r.done()).containsExactly(b);
+            assertThat(r.pending()).containsExactly(a);
+            assertThat(a.isDone()).isFalse();
+            assertThat(b.isDone()).isTrue();
+            assertThat(b.result()).isNull();
+            assertThat(now()).isEqualTo(0.1);
+            advance(10);
+            assertThat(a.isDone()).isTrue();
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_really_done
+        void tasksDoneByTheTimeTheWaitReturnsAreAllInTheDoneSet() {
+            Task<Void> a = createTask(sleep(0));
+            Task<Void> b = createTask(sleep(0).then(sleep(0)));
+            WaitResult<Task<Void>> r = createTask(Tasks.wait(List.of(b, a), ReturnWhen.FIRST_COMPLETED)).result();
+            assertThat(r.done()).containsExactlyInAnyOrder(a, b);
+            assertThat(a.result()).isNull();
+            assertThat(b.result()).isNull();
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_first_exception
+        void firstExceptionReturnsAtOnceForATaskThatAlreadyFailed() {
+            Task<Void> a = createTask(sleep(10));
+            Task<Void> b = createTask(Mono.error(new ArithmeticException("err")));
+            WaitResult<Task<Void>> r = createTask(Tasks.wait(List.of(b, a), ReturnWhen.FIRST_EXCEPTION)).result();
+            assertThat(r.done()).containsExactly(b);
+            assertThat(r.pending()).containsExactly(a);
+            assertThat(now()).isZero();
+            advance(10);
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_first_exception_in_wait
+        void firstExceptionReturnsWhenATaskFailsDuringTheWait() {
+            Task<Void> a = createTask(sleep(10));
+            Task<Void> b = createTask(sleep(0.01).then(Mono.error(new ArithmeticException("err"))));
+            Task<WaitResult<Task<Void>>> task = createTask(Tasks.wait(List.of(b, a), ReturnWhen.FIRST_EXCEPTION));
+            advance(0.01);
+            WaitResult<Task<Void>> r = task.result();
+            assertThat(r.done()).containsExactly(b);
+            assertThat(r.pending()).containsExactly(a);
+            assertThat(now()).isEqualTo(0.01);
+            advance(10);
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_with_exception
+        void aFailedTaskIsDoneAndDoesNotFailTheWait() {
+            Task<Void> a = createTask(sleep(0.1));
+            Task<Void> b = createTask(sleep(0.15).then(Mono.error(new ArithmeticException("really"))));
+            Mono<Void> foo = Tasks.wait(List.of(b, a)).doOnNext(r -> {
+                assertThat(r.done()).hasSize(2);
+                assertThat(r.pending()).isEmpty();
+                assertThat(r.done()).filteredOn(t -> t.exception().isPresent()).hasSize(1);
+            }).then();
+            Task<Void> first = createTask(foo);
+            advance(0.15);
+            assertThat(first.isDone() && first.exception().isEmpty()).isTrue();
+            assertThat(now()).isEqualTo(0.15);
+            assertThat(createTask(foo).exception()).isEmpty();
+            assertThat(now()).isEqualTo(0.15);
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_with_timeout
+        void theTimeoutReturnsTheDoneAndThePending() {
+            Task<Void> a = createTask(sleep(0.1));
+            Task<Void> b = createTask(sleep(0.15));
+            Task<WaitResult<Task<Void>>> foo = createTask(
+                    Tasks.wait(List.of(b, a), ReturnWhen.ALL_COMPLETED, seconds(0.11)));
+            advance(0.11);
+            assertThat(foo.result().done()).containsExactly(a);
+            assertThat(foo.result().pending()).containsExactly(b);
+            assertThat(now()).isEqualTo(0.11);
+            advance(10);
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_concurrent_complete
+        void aTaskDoneAtTheVeryMomentOfTheTimeoutIsDone() {
+            Task<Void> a = createTask(sleep(0.1));
+            Task<Void> b = createTask(sleep(0.15));
+            Task<WaitResult<Task<Void>>> w = createTask(Tasks.wait(List.of(b, a), ReturnWhen.ALL_COMPLETED, seconds(0.1)));
+            advance(0.1);
+            assertThat(w.result().done()).containsExactly(a);
+            assertThat(w.result().pending()).containsExactly(b);
+            assertThat(now()).isEqualTo(0.1);
+            advance(10);
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_wait_with_iterator_of_tasks
+        void anyIterableOfTasksWillDo() {
+            Task<Void> a = createTask(sleep(0.1));
+            Task<Void> b = createTask(sleep(0.15));
+            Iterable<Task<Void>> once = () -> List.of(b, a).iterator();
+            Task<WaitResult<Task<Void>>> foo = createTask(Tasks.wait(once));
+            advance(0.15);
+            assertThat(foo.result().done()).containsExactlyInAnyOrder(a, b);
+            assertThat(foo.result().pending()).isEmpty();
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_yield_wait_does_not_shield_cancel
+        void cancellingTheWaitLeavesTheTasksRunning() {
+            AtomicInteger proof = new AtomicInteger();
+            AsyncFuture<Void> waiter = AsyncFuture.create();
+            Mono<Void> inner = waiter.mono().then(Mono.fromRunnable(proof::incrementAndGet));
+            Task<Void> f = createTask(Mono.defer(() -> Tasks.wait(List.of(createTask(inner))))
+                    .then(Mono.fromRunnable(() -> proof.addAndGet(100))));
+            f.cancel();
+            assertThatThrownBy(f::result).isInstanceOf(CancellationException.class);
+            waiter.setResult(null);
+            assertThat(proof).hasValue(1);
+        }
+    }
+
+    @Nested
+    class CurrentTask {
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_current_task
+        void aCoroutineSeesItsTaskAndNothingElseDoes() {
+            StepVerifier.create(Tasks.currentTask()).verifyComplete();
+            AtomicReference<Task<?>> seen = new AtomicReference<>();
+            Task<Void> task = createTask(sleep(0.01).then(Tasks.currentTask()).doOnNext(seen::set).then());
+            advance(0.01);
+            assertThat(seen.get()).isSameAs(task);
+            StepVerifier.create(Tasks.currentTask()).verifyComplete();
+        }
+
+        @Test // CPython: test_tasks.py BaseTaskTests.test_current_task_with_interleaving_tasks
+        void interleavedTasksEachSeeThemselvesBeforeAndAfterTheirAwaits() {
+            AsyncFuture<Boolean> fut1 = AsyncFuture.create();
+            AsyncFuture<Boolean> fut2 = AsyncFuture.create();
+            List<String> seen = new CopyOnWriteArrayList<>();
+            Function<String, Mono<Void>> record = label -> Tasks.currentTask().doOnNext(t -> seen.add(label + " " + t.name())).then();
+            Task<Void> task1 = Tasks.createTask("task1", record.apply("before")
+                    .then(fut1.mono())
+                    .then(record.apply("after"))
+                    .then(Mono.fromRunnable(() -> fut2.setResult(true))));
+            Task<Void> task2 = Tasks.createTask("task2", record.apply("before")
+                    .then(Mono.fromRunnable(() -> fut1.setResult(true)))
+                    .then(fut2.mono())
+                    .then(record.apply("after")));
+            assertThat(createTask(Tasks.wait(List.of(task1, task2))).isDone()).isTrue();
+            assertThat(seen).containsExactlyInAnyOrder("before task1", "after task1", "before task2", "after task2");
+            StepVerifier.create(Tasks.currentTask()).verifyComplete();
         }
     }
 

@@ -4,19 +4,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -312,6 +317,22 @@ class ConceptsExamplesTest {
     }
 
     @Test
+    void taskGroupCollectsChildrenThatFailAsTheyAreSpawned() {
+        // tag::taskGroupSpawnedFailures[]
+        Mono<Void> group = TaskGroup.run(tg -> {
+            tg.spawn(Mono.error(new IOException("a failed")));   // fails as it is spawned ...
+            tg.spawn(Mono.error(new IOException("b failed")));   // ... and so does this one: both reported
+            return Mono.empty();
+        });
+        // end::taskGroupSpawnedFailures[]
+        StepVerifier.create(group)
+                .expectErrorSatisfies(e -> assertThat(((TaskGroupException) e).getExceptions())
+                        .extracting(Throwable::getMessage)
+                        .containsExactly("a failed", "b failed"))
+                .verify();
+    }
+
+    @Test
     void taskGroupDoesNotAwaitTheAsynchronousCleanUpOfACancelledChild() {
         // tag::cleanupNotAwaited[]
         AsyncEvent serverAckedClose = AsyncEvent.create();
@@ -470,6 +491,154 @@ class ConceptsExamplesTest {
                 .thenAwait(Duration.ofSeconds(1))   // at 2 s, not 3 s: the same run, not a new one
                 .expectNext("saved")
                 .verifyComplete();
+    }
+
+    @Test
+    void timeoutScopeRescheduledWhileItRuns() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::timeout[]
+            Mono<String> report = Tasks.timeout(Duration.ofSeconds(2), cm ->     // timeout(2) as cm
+                    Tasks.sleep(Duration.ofSeconds(1), "session")                 // log in: 1 s
+                            .doOnNext(session -> cm.reschedule(cm.when().plusSeconds(10)))   // 10 s more
+                            .flatMap(session -> Tasks.sleep(Duration.ofSeconds(5), "report")));
+            // end::timeout[]
+            return report;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofSeconds(6))     // not cut at 2 s: the deadline moved to 12 s
+                .expectNext("report")
+                .verifyComplete();
+        StepVerifier.withVirtualTime(() -> Tasks.timeout(Duration.ofSeconds(2), cm -> Tasks.sleep(Duration.ofSeconds(5))))
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(2))
+                .expectError(DeadlineExceededException.class)
+                .verify();
+    }
+
+    @Test
+    void timeoutAtSharesOneDeadline() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::timeoutAt[]
+            Instant now = Instant.ofEpochMilli(Schedulers.parallel().now(TimeUnit.MILLISECONDS));   // loop.time()
+            Instant deadline = now.plusSeconds(3);                     // one budget for both steps
+            Mono<String> order = Tasks.timeoutAt(deadline, cm -> Tasks.sleep(Duration.ofSeconds(2), "reserved"))
+                    .flatMap(r -> Tasks.timeoutAt(deadline, cm -> Tasks.sleep(Duration.ofSeconds(2), "charged")));
+            // fails with a DeadlineExceededException at 3 s, in the second step
+            // end::timeoutAt[]
+            return order;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(2_999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectErrorSatisfies(e -> assertThat(((DeadlineExceededException) e).getDeadline())
+                        .isEqualTo(Instant.EPOCH.plusSeconds(3)))
+                .verify();
+    }
+
+    @Test
+    void gatherWithAConcurrencyCap() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::gatherConcurrency[]
+            List<Mono<String>> downloads = new ArrayList<>();
+            for (int i = 1; i <= 6; i++) {
+                downloads.add(Tasks.sleep(Duration.ofSeconds(1), "file" + i));
+            }
+            Mono<List<String>> files = Tasks.gather(downloads, 2);   // two at a time: 3 s, in order
+            // end::gatherConcurrency[]
+            return files;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(2_999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(List.of("file1", "file2", "file3", "file4", "file5", "file6"))
+                .verifyComplete();
+    }
+
+    @Test
+    void waitFirstCompletedThenCancelTheRest() {
+        AtomicReference<Task<String>> slowTask = new AtomicReference<>();
+        StepVerifier.withVirtualTime(() -> {
+            // tag::wait[]
+            Task<String> slow = Tasks.createTask(Tasks.sleep(Duration.ofSeconds(3), "slow"));
+            Task<String> fast = Tasks.createTask(Tasks.sleep(Duration.ofSeconds(1), "fast"));
+            Mono<String> first = Tasks.wait(List.of(slow, fast), ReturnWhen.FIRST_COMPLETED)
+                    .map(r -> {                                       // done, pending = await wait(...)
+                        r.pending().forEach(Task::cancel);            // for t in pending: t.cancel()
+                        return r.done().iterator().next().result();   // done.pop().result()
+                    });
+            // end::wait[]
+            slowTask.set(slow);
+            return first;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext("fast")
+                .verifyComplete();
+        assertThat(slowTask.get().isCancelled()).isTrue();
+    }
+
+    @Test
+    void waitWithATimeoutCancelsNothing() {
+        AtomicReference<Task<String>> buildTask = new AtomicReference<>();
+        StepVerifier.withVirtualTime(() -> {
+            // tag::waitTimeout[]
+            Task<String> build = Tasks.createTask(Tasks.sleep(Duration.ofSeconds(5), "report"));
+            Mono<WaitResult<Task<String>>> waited =                  // wait({build}, timeout=1)
+                    Tasks.wait(List.of(build), ReturnWhen.ALL_COMPLETED, Duration.ofSeconds(1));
+            // after 1 s: build is pending, not cancelled, and no TimeoutException
+            // end::waitTimeout[]
+            buildTask.set(build);
+            return waited;
+        })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(1))
+                .assertNext(r -> {
+                    assertThat(r.pending()).containsExactly(buildTask.get());
+                    assertThat(r.done()).isEmpty();
+                })
+                .verifyComplete();
+        assertThat(buildTask.get().isCancelled()).isFalse();
+        buildTask.get().cancel();
+    }
+
+    @Test
+    void tasksHaveNamesAndTheirCoroutinesFindThem() {
+        // tag::taskNames[]
+        Task<String> task = Tasks.createTask("nightly report",       // create_task(coro, name=...)
+                Tasks.currentTask().map(Task::name));                 // current_task().get_name()
+        AsyncFuture<Void> never = AsyncFuture.create();
+        Task<Void> waiting = Tasks.createTask("waiting", never.mono());
+        Set<Task<?>> running = Tasks.allTasks();                      // all_tasks(): the ones not done
+        // end::taskNames[]
+        assertThat(task.result()).isEqualTo("nightly report");
+        assertThat(running).contains(waiting).doesNotContain(task);
+        waiting.cancel();
+    }
+
+    @Test
+    void doneCallbacksAndException() {
+        // tag::doneCallbacks[]
+        List<String> log = new CopyOnWriteArrayList<>();
+        AsyncFuture<String> reply = AsyncFuture.create();
+        Task<String> upload = Tasks.createTask("upload", reply.mono());
+        upload.addDoneCallback(t -> log.add(t.name() + ": "          // add_done_callback(fn)
+                + t.exception().map(Throwable::getMessage).orElse("ok")));   // t.exception()
+        reply.setException(new IOException("disk full"));            // the callback runs here, once
+        // end::doneCallbacks[]
+        assertThat(log).containsExactly("upload: disk full");
+        upload.addDoneCallback(t -> log.add("added late: runs at once"));
+        assertThat(log).containsExactly("upload: disk full", "added late: runs at once");
+    }
+
+    @Test
+    void gatheredMonosSeeTheEnclosingTask() {
+        // tag::currentTaskGather[]
+        Task<List<String>> outer = Tasks.createTask("outer", Tasks.gather(
+                Tasks.currentTask().map(Task::name),
+                Tasks.currentTask().map(Task::name)));      // ["outer", "outer"], not two tasks of their own
+        // end::currentTaskGather[]
+        assertThat(outer.result()).containsExactly("outer", "outer");
     }
 
     // ------------------------------------------------------------------ threads

@@ -110,6 +110,23 @@ class TaskGroupTest {
     }
 
     @Test
+    void childrenThatFailAsTheyAreSpawnedAreAllReported() {
+        // asyncio starts tasks only when the body yields: both fail in the same loop iteration
+        PublisherProbe<Void> sibling = PublisherProbe.of(Mono.never());
+        StepVerifier.create(TaskGroup.run(tg -> {
+                    tg.spawn(Mono.error(new IllegalStateException("first")));
+                    tg.spawn(Mono.error(new IllegalArgumentException("second")));
+                    tg.spawn(sibling.mono());
+                    return Mono.fromRunnable(() -> tg.spawn(Mono.error(new ArithmeticException("third"))));
+                }))
+                .expectErrorSatisfies(e -> assertThat(((TaskGroupException) e).getExceptions())
+                        .extracting(Throwable::getMessage)
+                        .containsExactly("first", "second", "third"))
+                .verify(Duration.ofSeconds(5));
+        sibling.assertWasCancelled();
+    }
+
+    @Test
     void failuresAtTheSameVirtualInstantAreAllReported() {
         StepVerifier.withVirtualTime(() -> TaskGroup.run(tg -> {
                     tg.spawn(failAfter(Duration.ofSeconds(1), "a"));
@@ -247,13 +264,31 @@ class TaskGroupTest {
         PublisherProbe<Integer> late = PublisherProbe.of(Mono.just(1));
         List<Task<Integer>> spawned = new ArrayList<>();
         StepVerifier.create(TaskGroup.run(tg -> {
+                    // spawned by a child being cancelled: the group is shutting down
+                    tg.spawn(Mono.never().doOnCancel(() -> spawned.add(tg.spawn(late.mono()))));
                     tg.spawn(Mono.error(new IllegalStateException("early")));
-                    return Mono.fromRunnable(() -> spawned.add(tg.spawn(late.mono())));
+                    return Mono.empty();
                 }))
                 .expectError(TaskGroupException.class)
-                .verify();
+                .verify(Duration.ofSeconds(5));
         late.assertWasNotSubscribed();
-        assertThat(spawned).allSatisfy(t -> assertThat(t.isCancelled()).isTrue());
+        assertThat(spawned).singleElement().satisfies(t -> assertThat(t.isCancelled()).isTrue());
+    }
+
+    @Test
+    void aChildSpawnedInTheSameStepAsAFailureStartsAndIsThenCancelled() {
+        // asyncio: create_task before the failure's callback has run succeeds; the abort cancels it
+        PublisherProbe<Integer> sameStep = PublisherProbe.of(Mono.never());
+        List<Task<Integer>> spawned = new ArrayList<>();
+        StepVerifier.create(TaskGroup.run(tg -> {
+                    tg.spawn(Mono.error(new IllegalStateException("early")));
+                    return Mono.fromRunnable(() -> spawned.add(tg.spawn(sameStep.mono())));
+                }))
+                .expectError(TaskGroupException.class)
+                .verify(Duration.ofSeconds(5));
+        sameStep.assertWasSubscribed();
+        sameStep.assertWasCancelled();
+        assertThat(spawned).singleElement().satisfies(t -> assertThat(t.isCancelled()).isTrue());
     }
 
     @Test

@@ -553,6 +553,26 @@ class TasksTest {
                 public String result() {
                     return inner.result();
                 }
+
+                @Override
+                public java.util.Optional<Throwable> exception() {
+                    return inner.exception();
+                }
+
+                @Override
+                public String name() {
+                    return "foreign";
+                }
+
+                @Override
+                public void addDoneCallback(java.util.function.Consumer<? super Task<String>> callback) {
+                    inner.addDoneCallback(t -> callback.accept(this));
+                }
+
+                @Override
+                public int removeDoneCallback(java.util.function.Consumer<? super Task<String>> callback) {
+                    throw new UnsupportedOperationException("not needed by this test");
+                }
             };
             Disposable awaiter = Tasks.shield(foreign).subscribe();
             awaiter.dispose();

@@ -14,26 +14,30 @@ import reactor.util.context.Context;
 
 /**
  * {@code asyncio.as_completed}: subscribes to every source at once and emits each value as it
- * arrives. Unlike {@code Flux.merge} with a concurrency of n, whose drain loop scans every
+ * arrives. With a concurrency cap, at most that many sources are running or holding a value not
+ * yet emitted: a slot is freed when its value goes downstream, as {@code flatMap}'s is. Unlike {@code Flux.merge} with a concurrency of n, whose drain loop scans every
  * active inner, each arrival here costs O(1). At most one value per source is ever held, so
  * the buffer is bounded by the number of sources.
  */
 public final class AsCompletedFlux extends Flux<Object> {
 
     private final reactor.core.publisher.Mono<?>[] sources;
+    private final int concurrency;
 
-    public AsCompletedFlux(reactor.core.publisher.Mono<?>[] sources) {
+    /** @param concurrency how many sources may be running or holding a value at once ({@code Integer.MAX_VALUE}: all) */
+    public AsCompletedFlux(reactor.core.publisher.Mono<?>[] sources, int concurrency) {
         this.sources = sources;
+        this.concurrency = concurrency;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super Object> actual) {
-        Coordinator c = new Coordinator(actual, sources.length);
+        Coordinator c = new Coordinator(actual, sources, concurrency);
         actual.onSubscribe(c);
-        c.subscribeAll(sources);
+        c.start();
     }
 
-    static final class Coordinator implements Subscription {
+    static final class Coordinator implements Subscription, SubscriptionWindow.Owner {
         private static final VarHandle REQUESTED;
         private static final VarHandle WIP;
         private static final VarHandle REMAINING;
@@ -52,6 +56,8 @@ public final class AsCompletedFlux extends Flux<Object> {
         }
 
         final CoreSubscriber<? super Object> actual;
+        private final reactor.core.publisher.Mono<?>[] sources;
+        private final SubscriptionWindow window;
         private final Inner[] inners;
         private final Queue<Object> results = Queues.unboundedMultiproducer().get();
         private volatile long requested;
@@ -61,25 +67,32 @@ public final class AsCompletedFlux extends Flux<Object> {
         volatile boolean cancelled;
         private boolean terminated;
 
-        Coordinator(CoreSubscriber<? super Object> actual, int n) {
+        Coordinator(CoreSubscriber<? super Object> actual, reactor.core.publisher.Mono<?>[] sources, int concurrency) {
             this.actual = actual;
-            this.inners = new Inner[n];
-            this.remaining = n;
+            this.sources = sources;
+            this.inners = new Inner[sources.length];
+            this.remaining = sources.length;
+            this.window = new SubscriptionWindow(this, sources.length, concurrency);
         }
 
-        void subscribeAll(reactor.core.publisher.Mono<?>[] sources) {
+        void start() {
             if (sources.length == 0) {
                 drain();
                 return;
             }
-            for (int i = 0; i < sources.length; i++) {
-                if (cancelled || error != null) {
-                    return;
-                }
-                Inner inner = new Inner(this, i);
-                inners[i] = inner;
-                sources[i].subscribe(inner);
-            }
+            window.drain();
+        }
+
+        @Override
+        public boolean stopped() {
+            return cancelled || error != null;
+        }
+
+        @Override
+        public void subscribeAt(int i) {
+            Inner inner = new Inner(this, i);
+            inners[i] = inner;
+            sources[i].subscribe(inner);
         }
 
         void innerValue(Object v) {
@@ -173,6 +186,7 @@ public final class AsCompletedFlux extends Flux<Object> {
                     }
                     actual.onNext(v);
                     e++;
+                    window.release(); // its value is out: the slot is free
                 }
                 if (e != 0L && r != Long.MAX_VALUE) {
                     REQUESTED.getAndAdd(this, -e);

@@ -15,7 +15,8 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * {@code asyncio.gather}: subscribes to every source at once and emits their values in
+ * {@code asyncio.gather}: subscribes to every source at once (or at most {@code concurrency}
+ * at a time, in argument order, through a {@link SubscriptionWindow}) and emits their values in
  * argument order. Each completion costs O(1) (one counter decrement), whatever the number of
  * sources. In plain mode the first failure cancels the others; in settled mode every source
  * runs to the end and the list holds an {@link Outcome} per source.
@@ -24,10 +25,13 @@ public final class GatherMono extends Mono<List<Object>> {
 
     private final Mono<?>[] sources;
     private final boolean settled;
+    private final int concurrency;
 
-    public GatherMono(Mono<?>[] sources, boolean settled) {
+    /** @param concurrency how many sources may be subscribed at once ({@code Integer.MAX_VALUE}: all) */
+    public GatherMono(Mono<?>[] sources, boolean settled, int concurrency) {
         this.sources = sources;
         this.settled = settled;
+        this.concurrency = concurrency;
     }
 
     /** The error for a source that completed without a value. */
@@ -45,12 +49,12 @@ public final class GatherMono extends Mono<List<Object>> {
             s.complete(Collections.emptyList());
             return;
         }
-        Coordinator c = new Coordinator(actual, n, settled);
+        Coordinator c = new Coordinator(actual, sources, settled, concurrency);
         actual.onSubscribe(c);
-        c.subscribeAll(sources);
+        c.window.drain();
     }
 
-    static final class Coordinator extends SingleSubscription<List<Object>> {
+    static final class Coordinator extends SingleSubscription<List<Object>> implements SubscriptionWindow.Owner {
         private static final VarHandle REMAINING;
         private static final VarHandle DONE;
 
@@ -65,35 +69,43 @@ public final class GatherMono extends Mono<List<Object>> {
         }
 
         private final boolean settled;
+        private final Mono<?>[] sources;
+        final SubscriptionWindow window;
         private final Inner[] inners;
         private final Object[] values;
         private volatile int remaining;
         /** Set once failed or cancelled: stop subscribing, cancel late subscribers. */
         volatile boolean done;
 
-        Coordinator(CoreSubscriber<? super List<Object>> actual, int n, boolean settled) {
+        Coordinator(CoreSubscriber<? super List<Object>> actual, Mono<?>[] sources, boolean settled, int concurrency) {
             super(actual);
+            int n = sources.length;
             this.settled = settled;
+            this.sources = sources;
             this.inners = new Inner[n];
             this.values = new Object[n];
             this.remaining = n;
+            this.window = new SubscriptionWindow(this, n, concurrency);
         }
 
-        void subscribeAll(Mono<?>[] sources) {
-            for (int i = 0; i < sources.length; i++) {
-                if (done) {
-                    return;
-                }
-                Inner inner = new Inner(this, i);
-                inners[i] = inner;
-                sources[i].subscribe(inner);
-            }
+        @Override
+        public boolean stopped() {
+            return done;
+        }
+
+        @Override
+        public void subscribeAt(int i) {
+            Inner inner = new Inner(this, i);
+            inners[i] = inner;
+            sources[i].subscribe(inner);
         }
 
         void innerValue(int index, Object v) {
             values[index] = settled ? Outcome.success(v) : v;
             if ((int) REMAINING.getAndAdd(this, -1) == 1) {
                 complete(Collections.unmodifiableList(Arrays.asList(values)));
+            } else {
+                window.release();
             }
         }
 
@@ -102,6 +114,8 @@ public final class GatherMono extends Mono<List<Object>> {
                 values[index] = Outcome.failure(e);
                 if ((int) REMAINING.getAndAdd(this, -1) == 1) {
                     complete(Collections.unmodifiableList(Arrays.asList(values)));
+                } else {
+                    window.release();
                 }
                 return;
             }

@@ -1,12 +1,15 @@
 package dev.pipeline.core.aio.internal;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 
 import reactor.core.publisher.Mono;
 
 /**
- * A write-once outcome (value, failure or cancellation) with any number of awaiters: the state
- * behind {@code AsyncFuture} and {@code Task}. Awaiters of {@link #mono()} that cancel only
+ * A write-once outcome (value, failure or cancellation) with any number of awaiters and done
+ * callbacks: the state behind {@code AsyncFuture} and {@code Task}. Awaiters of {@link #mono()} that cancel only
  * leave; awaiters of an {@link #owningMono owning Mono} also run its hook (a task's
  * {@code join()} cancels the task).
  *
@@ -77,6 +80,111 @@ public final class OutcomeCell<T> implements WaiterOwner<T> {
         return state == FAILED || state == CANCELLED ? error : null;
     }
 
+    /**
+     * asyncio's {@code result()}: the value (null for an empty success) without waiting.
+     *
+     * @param pendingMessage the message of the {@link IllegalStateException} thrown while pending
+     * @throws CancellationException if cancelled
+     * @throws RuntimeException the failure; a checked one wrapped in a {@link CompletionException}
+     */
+    public T resultNow(String pendingMessage) {
+        switch (state) {
+            case SUCCEEDED:
+                return value;
+            case CANCELLED:
+                throw (CancellationException) error;
+            case FAILED:
+                if (error instanceof RuntimeException) {
+                    throw (RuntimeException) error;
+                }
+                if (error instanceof Error) {
+                    throw (Error) error;
+                }
+                throw new CompletionException(error);
+            default:
+                throw new IllegalStateException(pendingMessage);
+        }
+    }
+
+    /**
+     * asyncio's {@code exception()}: the failure, or empty for a success, without waiting.
+     *
+     * @param pendingMessage the message of the {@link IllegalStateException} thrown while pending
+     * @throws CancellationException if cancelled, as asyncio raises {@code CancelledError}
+     */
+    public Optional<Throwable> exceptionNow(String pendingMessage) {
+        switch (state) {
+            case SUCCEEDED:
+                return Optional.empty();
+            case CANCELLED:
+                throw (CancellationException) error;
+            case FAILED:
+                return Optional.of(error);
+            default:
+                throw new IllegalStateException(pendingMessage);
+        }
+    }
+
+    /**
+     * Runs {@code action} exactly once when the outcome is decided: woken by the transition,
+     * in the order it came among the awaiters and callbacks, or at once (on this thread,
+     * through the {@link Trampoline}) if the outcome already is.
+     *
+     * @param key what {@link #removeCallbacks(Object)} matches with {@code equals}
+     * @return a handle for {@link #removeCallback(Waiter)}
+     */
+    public Waiter<T> addCallback(Object key, Runnable action) {
+        CallbackWaiter<T> w = new CallbackWaiter<>(key, action);
+        synchronized (this) {
+            if (state == PENDING) {
+                awaiters.add(w);
+                return w;
+            }
+            w.tryGrant(null);
+        }
+        Trampoline.execute(w);
+        return w;
+    }
+
+    /**
+     * Removes a callback added by {@link #addCallback} in O(1).
+     *
+     * @return true if removed; false if it has run or has been woken to run
+     */
+    public boolean removeCallback(Waiter<T> handle) {
+        if (!handle.cancelIfWaiting()) {
+            return false;
+        }
+        synchronized (this) {
+            awaiters.remove(handle);
+        }
+        return true;
+    }
+
+    /**
+     * Removes every callback not yet woken whose key {@code equals} {@code key}
+     * ({@code fut.remove_done_callback(fn)}). {@code equals} runs outside this cell's lock, on
+     * a snapshot, so a callback's {@code equals} may itself add or remove callbacks.
+     *
+     * @return how many were removed
+     */
+    public int removeCallbacks(Object key) {
+        List<Waiter<T>> linked;
+        synchronized (this) {
+            if (state != PENDING) {
+                return 0;
+            }
+            linked = awaiters.snapshot();
+        }
+        int removed = 0;
+        for (Waiter<T> w : linked) {
+            if (w instanceof CallbackWaiter && key.equals(((CallbackWaiter<T>) w).key) && removeCallback(w)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** @return the awaiters to signal, {@link #NOT_CHANGED} if the cell was already done */
     public Waiter<?> succeed(T v) {
         synchronized (this) {
@@ -133,6 +241,7 @@ public final class OutcomeCell<T> implements WaiterOwner<T> {
         return true;
     }
 
+    /** Awaiters and done callbacks still waiting (some may be cancelled and not yet unlinked). */
     public int awaiterCount() {
         synchronized (this) {
             return awaiters.size();

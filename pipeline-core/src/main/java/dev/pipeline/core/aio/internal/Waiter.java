@@ -74,6 +74,16 @@ public abstract class Waiter<T> extends Trampoline.Task {
         return false;
     }
 
+    /**
+     * Cancels a waiter that has not been granted yet, without telling its owner (for an owner
+     * that unlinks it itself, under its own lock).
+     *
+     * @return true if this call cancelled it
+     */
+    public final boolean cancelIfWaiting() {
+        return STATE.compareAndSet(this, WAITING, CANCELLED);
+    }
+
     public final boolean isWaiting() {
         return state == WAITING;
     }

@@ -1,5 +1,8 @@
 package dev.pipeline.core.aio.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A FIFO of waiters, linked intrusively so that adding, polling and unlinking a cancelled
  * waiter are O(1) whatever the number of waiters. Not thread-safe: the owner guards it with
@@ -89,6 +92,15 @@ public final class WaiterList<T> {
             w = n;
         }
         return removed;
+    }
+
+    /** Every waiter linked here, oldest first, as a snapshot (for an owner that scans). */
+    public List<Waiter<T>> snapshot() {
+        List<Waiter<T>> all = new ArrayList<>(size);
+        for (Waiter<T> w = head; w != null; w = w.next) {
+            all.add(w);
+        }
+        return all;
     }
 
     /**

@@ -15,18 +15,23 @@ public class AsCompletedTck extends PublisherVerification<Integer> {
         super(TckSupport.env(), TckSupport.GC_TIMEOUT_MILLIS);
     }
 
+    /** The publisher under test, over {@code monos}. */
+    Publisher<Integer> asCompleted(List<Mono<Integer>> monos) {
+        return Tasks.asCompleted(monos);
+    }
+
     @Override
     public Publisher<Integer> createPublisher(long elements) {
         List<Mono<Integer>> monos = new ArrayList<>();
         for (int i = 0; i < elements; i++) {
             monos.add(Mono.just(i));
         }
-        return Tasks.asCompleted(monos);
+        return asCompleted(monos);
     }
 
     @Override
     public Publisher<Integer> createFailedPublisher() {
-        return Tasks.asCompleted(List.of(Mono.just(1), Mono.<Integer>error(TckSupport.boom()), Mono.just(3)));
+        return asCompleted(List.of(Mono.just(1), Mono.<Integer>error(TckSupport.boom()), Mono.just(3)));
     }
 
     @Override

@@ -1,0 +1,85 @@
+package dev.pipeline.core.aio.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Subscribes to n sources in argument order, at most {@code limit} at a time: the concurrency
+ * cap of {@code gather(monos, n)} and {@code asCompleted(monos, n)}. The owner says when a slot
+ * is free again ({@link #release()}); whoever frees it subscribes the next source, in a drain
+ * loop, so a source that ends while it is being subscribed does not recurse into the next one.
+ * Each release is O(1); once every source is subscribed, a release is one volatile read.
+ */
+public final class SubscriptionWindow {
+
+    /** What the window subscribes for. */
+    public interface Owner {
+        /** True once the owner has failed or been cancelled: subscribe nothing more. */
+        boolean stopped();
+
+        /** Subscribes source {@code index}; called once per index, in order. */
+        void subscribeAt(int index);
+    }
+
+    private static final VarHandle WIP;
+    private static final VarHandle FREE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WIP = l.findVarHandle(SubscriptionWindow.class, "wip", int.class);
+            FREE = l.findVarHandle(SubscriptionWindow.class, "free", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Owner owner;
+    private final int n;
+    private volatile int wip;
+    private volatile int free;
+    private volatile boolean exhausted;
+    /** The next index to subscribe; only the drain loop touches it. */
+    private int next;
+
+    /**
+     * @param n how many sources
+     * @param limit how many may be subscribed at once, {@code >= 1}
+     */
+    public SubscriptionWindow(Owner owner, int n, int limit) {
+        this.owner = owner;
+        this.n = n;
+        this.free = Math.min(n, limit);
+        this.exhausted = n == 0;
+    }
+
+    /** Subscribes as many sources as there are free slots. */
+    public void drain() {
+        if ((int) WIP.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            while (next < n && free > 0 && !owner.stopped()) {
+                FREE.getAndAdd(this, -1);
+                owner.subscribeAt(next++);
+            }
+            if (next >= n) {
+                exhausted = true;
+            }
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    /** A subscribed source no longer counts against the limit: subscribe the next one, if any. */
+    public void release() {
+        if (exhausted) {
+            return;
+        }
+        FREE.getAndAdd(this, 1);
+        drain();
+    }
+}
