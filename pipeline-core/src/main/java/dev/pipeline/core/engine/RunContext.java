@@ -1,17 +1,25 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import dev.pipeline.core.Breaker;
+import dev.pipeline.core.CircuitBreakerReport;
+import dev.pipeline.core.DeadLetter;
+import dev.pipeline.core.PipelineException;
+import dev.pipeline.core.PipelineListener;
+import dev.pipeline.core.StageContext;
+import dev.pipeline.core.StageReport;
 import dev.pipeline.core.aio.AsyncQueue;
 import dev.pipeline.core.aio.AsyncSemaphore;
 import dev.pipeline.core.aio.QueueShutDownException;
-import dev.pipeline.core.internal.Cell;
 import dev.pipeline.core.internal.Items;
 import dev.pipeline.core.internal.Ticker;
 import org.slf4j.Logger;
@@ -23,32 +31,102 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Everything one run of a pipeline shares: the accounting of its nodes, the stop valve, the
- * dead-letter channels and the listeners. Created when the run is subscribed.
+ * dead-letter channels, the rate limiters and circuit breakers, the sinks' results and the
+ * listeners. Created when the run is subscribed.
  */
-final class RunContext {
+public final class RunContext {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Logger LOG = LoggerFactory.getLogger("dev.pipeline.core.Pipeline");
 
     final String pipeline;
     final Scheduler clock;
     final List<PipelineListener> listeners;
-    /** Whether {@link RunningPipeline#stop} may be called (the source then gets a stop valve). */
+    /** Whether {@code RunningPipeline.stop} may be called (the sources then get a stop valve). */
     final boolean stoppable;
     /** Measures busy time and call durations; follows virtual time. */
     final Ticker ticker;
-    private final Map<String, NodeMetrics> nodes = new LinkedHashMap<>();
-    private final Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels = new IdentityHashMap<>();
+    private final Map<String, NodeAccount> nodes = new LinkedHashMap<>();
+    private final Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels = new IdentityHashMap<>();
     private final Sinks.Empty<Void> stop = Sinks.empty();
     private final Map<String, AsyncSemaphore> limiters = new LinkedHashMap<>();
+    private final Map<String, Object> results = Collections.synchronizedMap(new LinkedHashMap<>());
     /** Created when the first node with a circuit breaker is assembled (resilience4j is optional). */
     private RunBreakers breakers;
 
-    RunContext(String pipeline, Scheduler clock, List<PipelineListener> listeners, boolean stoppable) {
+    public RunContext(String pipeline, Scheduler clock, List<PipelineListener> listeners, boolean stoppable) {
         this.pipeline = pipeline;
-        this.stoppable = stoppable;
         this.clock = clock;
         this.ticker = Ticker.of(clock);
         this.listeners = listeners;
+        this.stoppable = stoppable;
+    }
+
+    /** The node of this name, created on first use (workers share one). */
+    synchronized NodeAccount node(String name, String kind, boolean itemized, String branch) {
+        return nodes.computeIfAbsent(name, n -> new NodeAccount(n, kind, itemized, branch));
+    }
+
+    synchronized NodeAccount nodeNamed(String name) {
+        return nodes.get(name);
+    }
+
+    /** Every node, in the order they were assembled. */
+    synchronized List<NodeAccount> nodes() {
+        return new ArrayList<>(nodes.values());
+    }
+
+    /**
+     * Every node's report, in the order the nodes were assembled (upstream before downstream).
+     * The nodes are read from the last to the first, each node's outcomes before what it
+     * received (its upstreams' outputs, read with those upstreams): so no node shows more
+     * outcomes than it received, and the nodes agree with each other.
+     */
+    synchronized List<StageReport> snapshot() {
+        List<NodeAccount> order = new ArrayList<>(nodes.values());
+        Map<NodeAccount, NodeAccount.Raw> raw = new IdentityHashMap<>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            raw.put(order.get(i), order.get(i).read());
+        }
+        List<StageReport> reports = new ArrayList<>(order.size());
+        for (NodeAccount n : order) {
+            NodeAccount.Raw own = raw.get(n);
+            reports.add(own.report(n.received(own, raw), n.upstreamNames()));
+        }
+        return reports;
+    }
+
+    /** Completes when the run is asked to stop taking items from its sources. */
+    Mono<Void> stopSignal() {
+        return stop.asMono();
+    }
+
+    void requestStop() {
+        stop.tryEmitEmpty();
+    }
+
+    /** The rate limiter of a throttle stage, shared by its workers in this run. */
+    synchronized AsyncSemaphore limiter(String stage, int permits) {
+        return limiters.computeIfAbsent(stage, s -> AsyncSemaphore.of(permits));
+    }
+
+    synchronized AsyncQueue<DeadLetter<?>> channel(PolicyDef policy) {
+        return channels.computeIfAbsent(policy.deadLetters(), s -> AsyncQueue.bounded(policy.bufferCapacity()));
+    }
+
+    synchronized Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels() {
+        return new IdentityHashMap<>(channels);
+    }
+
+    /** Records a sink's result. */
+    void result(String sink, Object value) {
+        results.put(sink, value);
+    }
+
+    /** Every sink's result so far, by name (a Void sink's is null). */
+    Map<String, Object> results() {
+        synchronized (results) {
+            return new LinkedHashMap<>(results);
+        }
     }
 
     /**
@@ -79,69 +157,6 @@ final class RunContext {
         }
     }
 
-    /**
-     * The node of this name, created on first use (workers share one).
-     *
-     * @param upstream the node its items come from (null for the source and dead-letter sinks)
-     */
-    synchronized NodeMetrics node(String name, String kind, boolean itemized, NodeMetrics upstream) {
-        return nodes.computeIfAbsent(name, n -> new NodeMetrics(n, kind, itemized, upstream));
-    }
-
-    /** The node registered last: while assembling, the end of the flow so far. */
-    synchronized NodeMetrics last() {
-        NodeMetrics last = null;
-        for (NodeMetrics n : nodes.values()) {
-            last = n;
-        }
-        return last;
-    }
-
-    synchronized NodeMetrics nodeNamed(String name) {
-        return nodes.get(name);
-    }
-
-    /**
-     * Every node's report. The nodes are read from the last to the first, each node's outcomes
-     * before the counter it receives on (its upstream's outputs, read with the upstream): so
-     * no node shows more outcomes than it received, and the nodes agree with each other.
-     */
-    synchronized List<StageReport> snapshot() {
-        List<NodeMetrics> order = new ArrayList<>(nodes.values());
-        Map<NodeMetrics, NodeMetrics.Raw> raw = new IdentityHashMap<>();
-        for (int i = order.size() - 1; i >= 0; i--) {
-            raw.put(order.get(i), order.get(i).read());
-        }
-        List<StageReport> reports = new ArrayList<>(order.size());
-        for (NodeMetrics n : order) {
-            NodeMetrics.Raw own = raw.get(n);
-            reports.add(own.report(n.received(own, n.upstream == null ? null : raw.get(n.upstream))));
-        }
-        return reports;
-    }
-
-    /** Completes when {@link RunningPipeline#stop} asks the source to stop. */
-    Mono<Void> stopSignal() {
-        return stop.asMono();
-    }
-
-    void requestStop() {
-        stop.tryEmitEmpty();
-    }
-
-    /** The rate limiter of a throttle stage, shared by its workers in this run. */
-    synchronized AsyncSemaphore limiter(String stage, int permits) {
-        return limiters.computeIfAbsent(stage, s -> AsyncSemaphore.of(permits));
-    }
-
-    synchronized AsyncQueue<DeadLetter<?>> channel(ErrorPolicy policy) {
-        return channels.computeIfAbsent(policy.deadLetters, s -> AsyncQueue.bounded(policy.bufferCapacity));
-    }
-
-    synchronized Map<Sink<DeadLetter<?>, ?>, AsyncQueue<DeadLetter<?>>> channels() {
-        return new IdentityHashMap<>(channels);
-    }
-
     Instant now() {
         return Instant.ofEpochMilli(clock.now(TimeUnit.MILLISECONDS));
     }
@@ -160,9 +175,9 @@ final class RunContext {
      *
      * @return the error to signal (fail-fast), or null when the item was skipped
      */
-    Throwable rejectNow(String node, ErrorPolicy policy, Cell cell, Object item, Throwable error, int attempts) {
+    Throwable rejectNow(String node, PolicyDef policy, Cell cell, Object item, Throwable error, int attempts) {
         Throwable cause = unwrap(error);
-        if (policy.kind == ErrorPolicy.Kind.SKIP) {
+        if (policy.kind() == PolicyDef.Kind.SKIP) {
             skip(node, cell, item, cause);
             return null;
         }
@@ -172,9 +187,9 @@ final class RunContext {
     }
 
     /** Applies {@code policy} to a failed item: empty when skipped or dead-lettered, an error under fail-fast. */
-    Mono<Void> reject(String node, ErrorPolicy policy, Cell cell, Object item, Throwable error, int attempts) {
+    Mono<Void> reject(String node, PolicyDef policy, Cell cell, Object item, Throwable error, int attempts) {
         Throwable cause = unwrap(error);
-        switch (policy.kind) {
+        switch (policy.kind()) {
             case SKIP:
                 skip(node, cell, item, cause);
                 return Mono.empty();
@@ -189,7 +204,7 @@ final class RunContext {
                         .onErrorMap(QueueShutDownException.class, e -> {
                             cell.failed();
                             return new PipelineException(node, item, attempts, new IllegalStateException(
-                                    "the dead-letter sink '" + policy.deadLetters.name() + "' has stopped; "
+                                    "the dead-letter sink '" + policy.deadLetters().name() + "' has stopped; "
                                             + "the item could not be dead-lettered (" + cause + ")", cause));
                         });
             default:
@@ -215,22 +230,17 @@ final class RunContext {
         }
     }
 
-    /**
-     * A {@link StageContext} for a source or sink.
-     *
-     * @param breaker the node's circuit breaker, or null
-     */
-    StageContext contextFor(String node, ErrorPolicy policy, Cell cell, Breaker breaker) {
-        RunBreakers.Guard guard = guard(breaker, node);
+    /** The {@link StageContext} of a source or sink copy. */
+    StageContext contextFor(NodeRun node) {
         return new StageContext() {
             @Override
             public String name() {
-                return node;
+                return node.name;
             }
 
             @Override
             public Mono<Void> reject(Object item, Throwable error, int attempts) {
-                return RunContext.this.reject(node, policy, cell, item, error, attempts);
+                return node.reject(item, error, attempts);
             }
 
             @Override
@@ -238,13 +248,13 @@ final class RunContext {
                 if (items < 0) {
                     throw new IllegalArgumentException("items must be >= 0, was " + items);
                 }
-                cell.emittedConcurrent(items);
+                node.copy.emittedConcurrent(items);
             }
 
             @Override
             public <T> Mono<T> guard(Mono<T> call) {
-                Mono<T> timed = new TimedMono<>(java.util.Objects.requireNonNull(call, "call must not be null"), cell, ticker);
-                return guard == null ? timed : guard.call(timed);
+                Mono<T> timed = node.timed(Objects.requireNonNull(call, "call must not be null"));
+                return node.guard == null ? timed : node.guard.call(timed);
             }
         };
     }

@@ -1,9 +1,9 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-import dev.pipeline.core.internal.Cell;
+import dev.pipeline.core.PipelineException;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
@@ -25,7 +25,7 @@ import reactor.core.publisher.Operators;
  * position, so the JIT can inline them; and values are handed on directly (a {@code handle}
  * stores each value in a field first), so intermediate boxes can stay out of the heap.
  */
-final class InlineOperator extends FluxOperator<Object, Object> {
+public final class InlineOperator extends FluxOperator<Object, Object> {
 
     static final Object DROP = new Object();
     static final Object FAIL = new Object();
@@ -52,13 +52,13 @@ final class InlineOperator extends FluxOperator<Object, Object> {
     /** One inline stage; one instance per copy of the stage in a run. */
     abstract static class Step {
         final String name;
-        final ErrorPolicy policy;
+        final PolicyDef policy;
         final Cell cell;
         final RunContext ctx;
 
-        Step(Stage<?, ?> stage, Cell cell, RunContext ctx) {
-            this.name = stage.name;
-            this.policy = stage.policy;
+        Step(StageDef stage, Cell cell, RunContext ctx) {
+            this.name = stage.name();
+            this.policy = stage.options().policy();
             this.cell = cell;
             this.ctx = ctx;
         }
@@ -76,17 +76,20 @@ final class InlineOperator extends FluxOperator<Object, Object> {
             return FAIL;
         }
 
-        static Step of(Stage<?, ?> stage, Cell cell, RunContext ctx) {
-            return stage.kind == Stage.Kind.FILTER ? new FilterStep(stage, cell, ctx) : new MapStep(stage, cell, ctx);
+        static Step of(StageDef stage, Cell cell, RunContext ctx) {
+            if (stage instanceof FilterStage f) {
+                return new FilterStep(f, cell, ctx);
+            }
+            return new MapStep((MapStage) stage, cell, ctx);
         }
     }
 
     static final class MapStep extends Step {
         private final Function<Object, Object> fn;
 
-        MapStep(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+        MapStep(MapStage stage, Cell cell, RunContext ctx) {
             super(stage, cell, ctx);
-            this.fn = stage.fn;
+            this.fn = stage.fn();
         }
 
         @Override
@@ -108,9 +111,9 @@ final class InlineOperator extends FluxOperator<Object, Object> {
     static final class FilterStep extends Step {
         private final Predicate<Object> test;
 
-        FilterStep(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+        FilterStep(FilterStage stage, Cell cell, RunContext ctx) {
             super(stage, cell, ctx);
-            this.test = stage.test;
+            this.test = stage.test();
         }
 
         @Override
