@@ -68,7 +68,7 @@ public final class Assembler {
         Flow flow = chain(chain, "", null);
         Flux<Object> items = merged(flow.lanes());
         Flux<Object> main = side.isEmpty() ? items : Flux.merge(items, Mono.when(side).then(Mono.empty()));
-        Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels = ctx.channels();
+        Map<SinkDef, AsyncQueue<RunContext.Letter>> channels = ctx.channels();
         if (channels.isEmpty()) {
             return main;
         }
@@ -319,7 +319,7 @@ public final class Assembler {
     }
 
     private Mono<Void> withDeadLetters(Mono<Void> main) {
-        Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels = ctx.channels();
+        Map<SinkDef, AsyncQueue<RunContext.Letter>> channels = ctx.channels();
         if (channels.isEmpty()) {
             return main;
         }
@@ -330,17 +330,18 @@ public final class Assembler {
     }
 
     /** The dead-letter sinks: nodes without upstream that count the letters they take themselves. */
-    @SuppressWarnings("unchecked")
-    private List<Mono<?>> deadLetterSinks(Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels) {
+    private List<Mono<?>> deadLetterSinks(Map<SinkDef, AsyncQueue<RunContext.Letter>> channels) {
         List<Mono<?>> sinks = new ArrayList<>();
         channels.forEach((sink, channel) -> {
             NodeAccount node = node(sink.name(), "sink", true, "", List.of());
             node.outputsAreEmitted(true);
             node.ownReceipt();
             NodeRun run = copyOf(node, sink.name(), sink.options().policy(), sink.options().breaker());
-            Flux<Object> letters = ((Flux<Object>) (Flux<?>) channel.asFlux()).handle((item, s) -> {
+            Flux<Object> letters = channel.asFlux().handle((letter, s) -> {
+                // one event: dead-lettered at the sender, received here
+                DeadLetter<Object> taken = letter.take();
                 run.copy.received();
-                s.next(item);
+                s.next(taken);
             });
             sinks.add(consume(sink, letters, run)
                     // a failed dead-letter sink stops taking letters: stages that still send one fail
@@ -349,12 +350,12 @@ public final class Assembler {
         return sinks;
     }
 
-    private static void shutdown(Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels) {
+    private static void shutdown(Map<SinkDef, AsyncQueue<RunContext.Letter>> channels) {
         channels.values().forEach(AsyncQueue::shutdown);
     }
 
     /** Of several errors, the one to report: a dead-letter sink's own failure, else the first pipeline error. */
-    private static Throwable primary(Throwable e, Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels) {
+    private static Throwable primary(Throwable e, Map<SinkDef, AsyncQueue<RunContext.Letter>> channels) {
         List<Throwable> errors = Exceptions.unwrapMultiple(e);
         if (errors.size() <= 1) {
             return errors.isEmpty() ? e : errors.get(0);

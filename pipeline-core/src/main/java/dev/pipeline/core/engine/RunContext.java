@@ -46,7 +46,7 @@ public final class RunContext {
     /** Measures busy time and call durations; follows virtual time. */
     final Ticker ticker;
     private final Map<String, NodeAccount> nodes = new LinkedHashMap<>();
-    private final Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels = new IdentityHashMap<>();
+    private final Map<SinkDef, AsyncQueue<Letter>> channels = new IdentityHashMap<>();
     private final Sinks.Empty<Void> stop = Sinks.empty();
     private final Map<String, AsyncSemaphore> limiters = new LinkedHashMap<>();
     private final Map<String, Object> results = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -109,12 +109,35 @@ public final class RunContext {
         return limiters.computeIfAbsent(stage, s -> AsyncSemaphore.of(permits));
     }
 
-    synchronized AsyncQueue<DeadLetter<?>> channel(PolicyDef policy) {
+    synchronized AsyncQueue<Letter> channel(PolicyDef policy) {
         return channels.computeIfAbsent(policy.deadLetters(), s -> AsyncQueue.bounded(policy.bufferCapacity()));
     }
 
-    synchronized Map<SinkDef, AsyncQueue<DeadLetter<?>>> channels() {
+    synchronized Map<SinkDef, AsyncQueue<Letter>> channels() {
         return new IdentityHashMap<>(channels);
+    }
+
+    /**
+     * A dead letter on its way to its sink, with the counters of the node that sent it: the
+     * item counts as dead-lettered there when the dead-letter sink takes it (one event on the
+     * sink's side), so a letter is never counted and lost, nor delivered and not counted,
+     * whatever is cancelled in between; until then it is in flight at the node that sent it.
+     */
+    final class Letter {
+        private final DeadLetter<Object> letter;
+        private final Cell origin;
+
+        Letter(DeadLetter<Object> letter, Cell origin) {
+            this.letter = letter;
+            this.origin = origin;
+        }
+
+        /** Counts the letter at its origin and returns it, as the dead-letter sink takes it. */
+        DeadLetter<Object> take() {
+            origin.deadLettered();
+            RunContext.this.notify(letter.stage(), letter.item(), letter.error(), "dead-lettered");
+            return letter;
+        }
     }
 
     /** Records a sink's result. */
@@ -194,13 +217,9 @@ public final class RunContext {
                 skip(node, cell, item, cause);
                 return Mono.empty();
             case DEAD_LETTER:
-                AsyncQueue<DeadLetter<?>> channel = channel(policy);
+                AsyncQueue<Letter> channel = channel(policy);
                 DeadLetter<Object> letter = new DeadLetter<>(node, item, cause, Math.max(1, attempts), now());
-                return channel.put(letter)
-                        .doOnSuccess(v -> {
-                            cell.deadLettered();
-                            notify(node, item, cause, "dead-lettered");
-                        })
+                return channel.put(new Letter(letter, cell))
                         .onErrorMap(QueueShutDownException.class, e -> {
                             cell.failed();
                             return new PipelineException(node, item, attempts, new IllegalStateException(
