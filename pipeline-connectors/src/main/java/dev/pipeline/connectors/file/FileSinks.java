@@ -1,14 +1,15 @@
 package dev.pipeline.connectors.file;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 import dev.pipeline.connectors.file.internal.IoErrors;
-import dev.pipeline.connectors.file.internal.TargetFile;
+import dev.pipeline.connectors.file.internal.OpenDirectory;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.StageContext;
 import dev.pipeline.core.internal.Require;
@@ -27,6 +28,17 @@ import reactor.core.publisher.Mono;
  * <p>The run's result is a {@link FileWriteResult}: the path, the items and the bytes written.
  * An item the format cannot encode (Jackson fails on it) goes to the sink's error policy
  * ({@code sink.onError(...)}); an I/O error fails the run, naming the file.
+ *
+ * <p><b>Never outside the base directory:</b> a sink creates, writes, renames and deletes only
+ * entries of its base directory (a single-file sink's: the target's directory, as named;
+ * a partitioned sink's: {@code baseDir}) and, for a partitioned sink, of directories it reaches
+ * from there without following a symbolic link. The directory is held open for the run and
+ * every operation is relative to it, so a directory swapped for a link during the run changes
+ * nothing (Linux and other systems with a {@link java.nio.file.SecureDirectoryStream}). A link at
+ * the target is replaced by an atomic sink, its destination untouched; an appending sink
+ * refuses it, and a file with other hard links, a FIFO or a directory, with a
+ * {@link RefusedPathException}. docs/connectors/files.md ("Safety") says exactly what is
+ * guaranteed and the one case that is not.
  *
  * <pre>{@code
  * PipelineReport<FileWriteResult> report = Pipeline.from(FileSources.csv(Path.of("people.csv")))
@@ -140,10 +152,19 @@ public final class FileSinks {
     /**
      * Writes items to files under {@code baseDir} chosen per item by {@code relativeName}
      * (e.g. {@code order -> order.day() + "/orders.ndjson"}), in {@code format}, each file
-     * atomically (or appended). Subdirectories are created. A name that resolves outside
-     * {@code baseDir} ({@code ../x}, an absolute path, a symbolic link out) is refused: the item
-     * goes to the sink's error policy with an {@link IllegalArgumentException} saying so. At
-     * most {@value #MAX_PARTITIONS} files per run.
+     * atomically (or appended). Subdirectories are created, one component at a time, each
+     * checked before anything is created in it. At most {@value #MAX_PARTITIONS} files per run.
+     *
+     * <p>An item whose file cannot be had goes to the sink's error policy, and the other
+     * partitions are written as usual: with a {@link RefusedPathException} (an
+     * {@link IllegalArgumentException}) when its name is refused (blank, resolving outside
+     * {@code baseDir} such as {@code ../x} or an absolute path, not a path at all such as one
+     * with a NUL byte, a symbolic link on the way or, appending, at the name, a directory where
+     * the file should be, a file of this run where a directory should be); with a
+     * {@link FileAccessException} when the file system refuses to create its directory or file
+     * (a name over 255 bytes, no permission); with the function's exception when
+     * {@code relativeName} throws. Each error names the partition, the path and why. A write
+     * error in a file already open fails the run.
      *
      * @param baseDir the directory every file must be in (must exist)
      * @param relativeName the file for an item, relative to {@code baseDir}
@@ -179,9 +200,8 @@ public final class FileSinks {
                             try {
                                 parts.write(item, relativeName);
                                 return Mono.<Void>empty();
-                            } catch (Partitions.Refused | Partitions.Unencodable e) {
-                                return ctx.reject(item, e.getCause() != null && e instanceof Partitions.Unencodable
-                                        ? e.getCause() : e, 1).publishOn(options.scheduler());
+                            } catch (Partitions.Rejected e) {
+                                return ctx.reject(item, e.getCause(), 1).publishOn(options.scheduler());
                             }
                         }, 32)
                         .then(Mono.fromCallable(parts::commit).subscribeOn(options.scheduler()))
@@ -216,189 +236,103 @@ public final class FileSinks {
                 w -> Mono.fromRunnable(w::abort).subscribeOn(options.scheduler())));
     }
 
-    /** Opens the file on first use; after an abort it never opens. */
+    /** Opens the file (and its directory) on first use; after an abort it never opens. */
     static final class LazyWriting<T> {
-        private final Path path;
+        private final Path target;
         private final FileFormat<T> format;
         private final WriteOptions options;
+        private OpenDirectory dir;
         private Writing<T> open;
         private boolean aborted;
 
         LazyWriting(Path path, FileFormat<T> format, WriteOptions options) {
-            this.path = path;
+            this.target = path.toAbsolutePath();
             this.format = format;
             this.options = options;
         }
 
         synchronized Writing<T> get() {
             if (aborted) {
-                throw new IllegalStateException("the write to " + path + " was cancelled or failed");
+                throw new IllegalStateException("the write to " + target + " was cancelled or failed");
             }
             if (open == null) {
-                open = FileSinks.open(path, format, options);
+                open = open();
             }
             return open;
         }
 
-        synchronized FileWriteResult commit() {
-            return get().file.commit();
-        }
-
-        synchronized void abort() {
-            aborted = true;
-            if (open != null) {
-                open.file.abort();
+        private Writing<T> open() {
+            Path parent = target.getParent();
+            if (parent == null || target.getFileName() == null) {
+                throw IoErrors.write(target, new FileSystemException(target.toString(), null, "is a directory"));
             }
-        }
-    }
-
-    static <T> Writing<T> open(Path path, FileFormat<T> format, WriteOptions options) {
-        TargetFile file = TargetFile.open(path, options);
-        try {
-            String header = format.headerLine();
-            if (header != null) {
-                file.writeHeader(header);
-            }
-            return new Writing<>(file, format.encoder(options));
-        } catch (RuntimeException e) {
-            file.abort();
-            throw e;
-        }
-    }
-
-    /** One open file and its encoder. */
-    static final class Writing<T> {
-        final TargetFile file;
-        final FileFormat.Encoder<T> encoder;
-
-        Writing(TargetFile file, FileFormat.Encoder<T> encoder) {
-            this.file = file;
-            this.encoder = encoder;
-        }
-    }
-
-    /** The open files of a partitioned sink. */
-    static final class Partitions<T> {
-
-        /** A name outside the base directory. */
-        static final class Refused extends IllegalArgumentException {
-            private static final long serialVersionUID = 1L;
-
-            Refused(String message) {
-                super(message);
-            }
-        }
-
-        /** An item the format could not encode (the cause). */
-        static final class Unencodable extends RuntimeException {
-            private static final long serialVersionUID = 1L;
-
-            Unencodable(Exception cause) {
-                super(cause);
-            }
-        }
-
-        private final Path base;
-        private Path realBase;
-        private final FileFormat<T> format;
-        private final WriteOptions options;
-        private final Map<Path, Writing<T>> open = new java.util.LinkedHashMap<>();
-        private boolean aborted;
-
-        Partitions(Path baseDir, FileFormat<T> format, WriteOptions options) {
-            this.base = baseDir.toAbsolutePath().normalize();
-            this.format = format;
-            this.options = options;
-        }
-
-        synchronized void write(T item, Function<? super T, String> relativeName) {
-            if (aborted) {
-                throw new IllegalStateException("the write under " + base + " was cancelled or failed");
-            }
-            if (realBase == null) {
-                try {
-                    realBase = base.toRealPath();
-                } catch (IOException e) {
-                    throw IoErrors.write(base, e);
-                }
-                if (!Files.isDirectory(realBase)) {
-                    throw IoErrors.write(base, new java.nio.file.NotDirectoryException(base.toString()));
-                }
-            }
-            String name = relativeName.apply(item);
-            Path target = resolve(name);
-            Writing<T> w = open.get(target);
-            if (w == null) {
-                if (open.size() >= MAX_PARTITIONS) {
-                    throw new IllegalStateException("partitioned sink under " + base + " would open more than "
-                            + MAX_PARTITIONS + " files; partition more coarsely");
-                }
-                try {
-                    Files.createDirectories(target.getParent());
-                    if (!target.getParent().toRealPath().startsWith(realBase)) {
-                        throw new Refused("partition name '" + name + "' leads outside " + base
-                                + " through a symbolic link; refused");
-                    }
-                } catch (IOException e) {
-                    throw IoErrors.write(target, e);
-                }
-                w = open(target, format, options);
-                open.put(target, w);
-            }
-            String text;
+            String name = target.getFileName().toString();
             try {
-                text = w.encoder.encode(item);
-            } catch (Exception e) {
-                throw new Unencodable(e);
+                dir = OpenDirectory.open(parent);
+            } catch (NotDirectoryException e) {
+                throw IoErrors.write(target, new NoSuchFileException(parent.toString(), null, "directory does not exist"));
+            } catch (IOException e) {
+                throw IoErrors.write(target, e);
             }
-            w.file.write(text);
+            try {
+                return Writing.open(dir, name, format, options);
+            } catch (OpenDirectory.Refused e) {
+                throw closingDirectory(new RefusedPathException(name, e.path(), "cannot write " + target + ": "
+                        + e.getMessage(), e));
+            } catch (IOException e) {
+                throw closingDirectory(IoErrors.write(target, e));
+            } catch (RuntimeException e) {
+                throw closingDirectory(e);
+            }
         }
 
-        private Path resolve(String name) {
-            if (name == null || name.isBlank()) {
-                throw new Refused("partition name must not be blank (under " + base + ")");
+        synchronized FileWriteResult commit() {
+            FileWriteResult result;
+            try {
+                result = get().file.commit();
+            } catch (RuntimeException e) {
+                throw closingDirectory(e);
             }
-            Path target = base.resolve(name).normalize();
-            if (!target.startsWith(base) || target.equals(base)) {
-                throw new Refused("partition name '" + name + "' resolves outside " + base
-                        + " (path traversal); names must be relative paths inside the base directory");
+            RuntimeException closing = closingDirectory(null);
+            if (closing != null) {
+                throw closing;
             }
-            return target;
-        }
-
-        synchronized PartitionedWriteResult commit() {
-            Map<Path, Long> files = new java.util.LinkedHashMap<>();
-            long total = 0;
-            for (Writing<T> w : open.values()) {
-                try {
-                    FileWriteResult r = w.file.commit();
-                    files.put(r.path(), r.items());
-                    total += r.items();
-                } catch (RuntimeException e) {
-                    abort();
-                    throw e;
-                }
-            }
-            return new PartitionedWriteResult(base, files, total);
+            return result;
         }
 
         synchronized void abort() {
             aborted = true;
-            RuntimeException first = null;
-            for (Writing<T> w : open.values()) {
+            RuntimeException error = null;
+            if (open != null) {
                 try {
-                    w.file.abort();
+                    open.file.abort();
                 } catch (RuntimeException e) {
-                    if (first == null) {
-                        first = e;
-                    } else {
-                        first.addSuppressed(e);
-                    }
+                    error = e;
                 }
             }
-            if (first != null) {
-                throw first;
+            error = closingDirectory(error);
+            if (error != null) {
+                throw error;
             }
+        }
+
+        /** Closes the directory (once); returns {@code error}, or the close error, with the other suppressed. */
+        private RuntimeException closingDirectory(RuntimeException error) {
+            if (dir == null) {
+                return error;
+            }
+            try {
+                dir.close();
+            } catch (IOException e) {
+                RuntimeException closing = IoErrors.write(dir.path(), e);
+                if (error == null) {
+                    return closing;
+                }
+                error.addSuppressed(closing);
+            } finally {
+                dir = null;
+            }
+            return error;
         }
     }
 }

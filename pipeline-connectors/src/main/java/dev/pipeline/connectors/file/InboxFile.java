@@ -1,11 +1,10 @@
 package dev.pipeline.connectors.file;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import dev.pipeline.connectors.file.internal.IoErrors;
+import dev.pipeline.connectors.file.internal.OpenDirectory;
 import dev.pipeline.core.internal.Require;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -50,8 +49,10 @@ public final class InboxFile {
     }
 
     /**
-     * Moves the file to {@code done/} beside it (created when missing), replacing a file of the
-     * same name there. Cold: nothing moves until subscribed.
+     * Moves the file to {@code done/} beside it (created when missing), replacing a file or
+     * link of the same name there (never what the link points to). A {@code done} that is a
+     * symbolic link is refused with a {@link RefusedPathException}: the file stays in the inbox.
+     * Cold: nothing moves until subscribed.
      *
      * @return the new path
      */
@@ -60,8 +61,10 @@ public final class InboxFile {
     }
 
     /**
-     * Moves the file to {@code failed/} beside it (created when missing), replacing a file of
-     * the same name there. Cold: nothing moves until subscribed.
+     * Moves the file to {@code failed/} beside it (created when missing), replacing a file or
+     * link of the same name there (never what the link points to). A {@code failed} that is a
+     * symbolic link is refused with a {@link RefusedPathException}: the file stays in the inbox.
+     * Cold: nothing moves until subscribed.
      *
      * @return the new path
      */
@@ -94,13 +97,17 @@ public final class InboxFile {
 
     private Mono<Path> moveTo(String folder) {
         return Mono.fromCallable(() -> {
-            Path dir = path.resolveSibling(folder);
-            Path target = dir.resolve(path.getFileName());
-            try {
-                Files.createDirectories(dir);
-                return Files.move(path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path moved = path.resolveSibling(folder).resolve(path.getFileName());
+            String name = path.getFileName().toString();
+            try (OpenDirectory inbox = OpenDirectory.open(path.toAbsolutePath().getParent());
+                    OpenDirectory to = inbox.subdirectory(folder)) {
+                inbox.move(name, to, name);
+                return moved;
+            } catch (OpenDirectory.Refused e) {
+                throw new RefusedPathException(folder, e.path(), "cannot move " + path + " to " + folder + "/: "
+                        + e.getMessage(), e);
             } catch (IOException e) {
-                throw IoErrors.write(target, e);
+                throw IoErrors.write(moved, e);
             }
         }).subscribeOn(scheduler);
     }

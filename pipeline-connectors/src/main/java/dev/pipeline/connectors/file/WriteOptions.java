@@ -61,7 +61,11 @@ public final class WriteOptions {
 
     /**
      * Append to the target (created when missing) instead of replacing it atomically. Items
-     * written before a failure stay in the file. Defaults to atomic replacement.
+     * written before a failure stay in the file. The target must be a regular file with one
+     * name: a symbolic link (even one pointing inside), a file with other hard links, a FIFO or
+     * a device is refused with a {@link RefusedPathException}, so that appending never reaches
+     * a file elsewhere. Defaults to atomic replacement, which replaces a link at the target
+     * instead of writing through it.
      *
      * @return a copy in append mode
      */

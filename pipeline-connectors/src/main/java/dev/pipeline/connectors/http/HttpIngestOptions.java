@@ -31,7 +31,8 @@ public final class HttpIngestOptions {
         REJECT_REQUEST,
         /**
          * Hand the raw line to the source's error policy ({@code Source.onError}: skip or
-         * dead-letter it and go on; fail-fast fails the run) and keep reading.
+         * dead-letter it and go on; fail-fast fails the run) and keep reading. The answer counts
+         * such lines as {@code rejected}.
          */
         ERROR_POLICY
     }
@@ -130,8 +131,8 @@ public final class HttpIngestOptions {
     /**
      * The hand-off queue between the requests and the pipeline, and how long a request may
      * wait for room in it: when it stays full that long, the request is answered 503 with
-     * {@code Retry-After} (and how many of its items were accepted). Defaults to 256 items and
-     * 5 seconds.
+     * {@code Retry-After} and how many of its items were accepted, exactly: an item is counted
+     * if and only if it got into the queue. Defaults to 256 items and 5 seconds.
      *
      * @param capacity the queue's capacity, {@code > 0}
      * @param timeout the longest wait for room, {@code > 0}

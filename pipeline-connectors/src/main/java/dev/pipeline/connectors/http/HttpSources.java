@@ -15,7 +15,7 @@ import dev.pipeline.core.internal.Require;
  *         .withBearerToken(token));
  * Pipeline.from(orders).then(validate).to(store).start();
  * // curl -H 'Authorization: Bearer ...' -H 'Content-Type: application/x-ndjson' --data-binary @orders.ndjson \
- * //      http://127.0.0.1:8080/ingest    ->  {"accepted":1000}
+ * //      http://127.0.0.1:8080/ingest    ->  {"accepted":1000,"rejected":0}
  * }</pre>
  *
  * <p>Each run binds a server (cold: nothing listens before the run starts) that answers:
@@ -24,11 +24,16 @@ import dev.pipeline.core.internal.Require;
  *       ({@code application/x-ndjson}, {@code text/plain}) or a JSON array
  *       ({@code application/json}): each line or element is decoded into {@code type} with
  *       Jackson and handed to the pipeline through a bounded queue. The body is read as the
- *       pipeline takes items, never buffered whole. The answer is {@code 200 {"accepted":n}};
- *       or 503 with {@code Retry-After} when the queue stays full past its timeout, 413 for a
- *       body or line over its limit, 400 for a malformed line (naming it) unless malformed
- *       lines go to the error policy, 401 without the bearer token, 415 for another content
- *       type; each error body says how many items of the request were accepted before it.</li>
+ *       pipeline takes items, never buffered whole. The answer is
+ *       {@code 200 {"accepted":n,"rejected":m}}; or 503 with {@code Retry-After} when the queue
+ *       stays full past its timeout or the server is stopping, 413 for a body or line over its
+ *       limit, 400 for a malformed line (naming it) unless malformed lines go to the error
+ *       policy, 401 without the bearer token, 415 for another content type. Every answer,
+ *       error or not, carries {@code accepted} (items now in the pipeline's queue) and
+ *       {@code rejected} (malformed items handed to the error policy): items are taken one at
+ *       a time in body order, so the first {@code accepted + rejected} items were taken and a
+ *       client resends exactly the rest (0 and 0 when the request was refused before its body
+ *       was read).</li>
  *   <li>{@code GET /health}: {@code {"status":"UP"}} (or {@code STOPPING}), never guarded.</li>
  *   <li>{@code GET /metrics}: the server's counters and, with
  *       {@link HttpIngestOptions#withMetrics}, the live {@link dev.pipeline.core.PipelineReport}.</li>

@@ -85,6 +85,31 @@ class FilesGuideTest {
     }
 
     @Test
+    void partitionNamesFromTheDataThatAreRefusedAreDeadLettered() throws IOException {
+        Path base = Files.createDirectories(dir.resolve("by-customer"));
+        Path refused = dir.resolve("refused.ndjson");
+        Source<Order> orders = Source.fromIterable("orders", List.of(new Order(1, "ann", 1), new Order(2, "../../etc", 2),
+                new Order(3, "nul\0", 3)));
+        // tag::refused-names[]
+        Sink<Order, PartitionedWriteResult> byCustomer = FileSinks.<Order>partitioned(base,
+                        o -> o.customer() + "/orders.ndjson",               // customer names come from the data
+                        FileFormat.ndjson())
+                .onError(ErrorPolicy.deadLetter(FileSinks.ndjson(refused))); // refused names kept, with the reason
+        PipelineReport<PartitionedWriteResult> report = Pipeline.from(orders).to(byCustomer)
+                .run().block(Duration.ofSeconds(30));
+        // the run succeeds: ann's file is written, report.stage("partitioned(by-customer)").deadLettered() == 2
+        // refused.ndjson: {"stage":"partitioned(by-customer)","item":{"id":2,"customer":"../../etc",...},
+        //   "reason":"RefusedPathException: partition '../../etc/orders.ndjson' refused: it resolves outside ...",...}
+        // end::refused-names[]
+        assertThat(report.stage("partitioned(by-customer)").deadLettered()).isEqualTo(2);
+        assertThat(report.result().get().files()).containsOnlyKeys(base.toAbsolutePath().resolve("ann/orders.ndjson"));
+        List<String> lines = Files.readAllLines(refused);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("\"reason\":\"RefusedPathException: partition '../../etc/orders.ndjson' refused: it resolves outside");
+        assertThat(lines.get(1)).contains("partition 'nul\\\\u0000/orders.ndjson' refused");
+    }
+
+    @Test
     void inboxBatch() throws IOException {
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         Files.writeString(inbox.resolve("a.csv"), "id,customer,amount\n1,ann,1\n");

@@ -93,6 +93,39 @@ class InboxTest implements SourceContract<Path> {
         assertThat(inbox.resolve("done/c.csv")).exists();
     }
 
+    @Test
+    void aDoneOrFailedDirectoryThatIsALinkIsRefusedAndTheFileStaysInTheInbox() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("a.csv"), "precious");
+        Files.createSymbolicLink(inbox.resolve("done"), outside);
+        Files.createSymbolicLink(inbox.resolve("failed"), dir.resolve("nowhere"));
+        StepVerifier.create(FileSources.inboxOnce(inbox, "a.csv").flux().concatMap(InboxFile::done))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(inbox.resolve("done").toString()).hasMessageContaining("symbolic link"))
+                .verify(Duration.ofSeconds(10));
+        StepVerifier.create(FileSources.inboxOnce(inbox, "a.csv").flux().concatMap(InboxFile::failed))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(inbox.resolve("failed").toString()).hasMessageContaining("symbolic link"))
+                .verify(Duration.ofSeconds(10));
+        assertThat(Files.readString(outside.resolve("a.csv"))).isEqualTo("precious");
+        assertThat(dir.resolve("nowhere")).doesNotExist();
+        assertThat(Files.readString(inbox.resolve("a.csv"))).isEqualTo("a.csv");
+    }
+
+    @Test
+    void aFileMovedToDoneReplacesALinkThereWithoutFollowingIt() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path precious = Files.writeString(outside.resolve("precious.csv"), "precious");
+        Files.createDirectories(inbox.resolve("done"));
+        Files.createSymbolicLink(inbox.resolve("done/a.csv"), precious);
+        StepVerifier.create(FileSources.inboxOnce(inbox, "a.csv").flux().concatMap(InboxFile::done))
+                .expectNext(inbox.resolve("done/a.csv"))
+                .verifyComplete();
+        assertThat(Files.readString(precious)).isEqualTo("precious");
+        assertThat(Files.isSymbolicLink(inbox.resolve("done/a.csv"))).isFalse();
+        assertThat(Files.readString(inbox.resolve("done/a.csv"))).isEqualTo("a.csv");
+    }
+
     private static void move(Path from, Path to) {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);

@@ -24,9 +24,11 @@ import dev.pipeline.core.RunningPipeline;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Source;
 import dev.pipeline.core.Stage;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -49,15 +51,28 @@ class HttpSourcesTest {
     }
 
     static Mono<Reply> post(URI uri, String contentType, Flux<String> body, String token) {
+        return send(uri, contentType, token, -1, body.map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** Posts {@code body} with its Content-Length (not chunked). */
+    static Mono<Reply> postWhole(URI uri, String body, String token) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return send(uri, "application/x-ndjson", token, bytes.length, Mono.just(Unpooled.wrappedBuffer(bytes)));
+    }
+
+    private static Mono<Reply> send(URI uri, String contentType, String token, long length, Publisher<ByteBuf> body) {
         return HttpClient.create()
                 .headers(h -> {
                     h.set("content-type", contentType);
                     if (token != null) {
                         h.set("authorization", "Bearer " + token);
                     }
+                    if (length >= 0) {
+                        h.set("content-length", length);
+                    }
                 })
                 .post().uri(uri)
-                .send(body.map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8))))
+                .send(body)
                 .responseSingle((res, bytes) -> bytes.asString().defaultIfEmpty("{}").map(text -> {
                     try {
                         return new Reply(res.status().code(), res.responseHeaders().get("retry-after"), JSON.readTree(text));
@@ -79,6 +94,17 @@ class HttpSourcesTest {
 
     static String line(int n) {
         return "{\"n\":" + n + "}\n";
+    }
+
+    /** Asserts the counts every answer to a POST carries, in its fields and in its error text. */
+    static void assertTaken(Reply reply, long accepted, long rejected) {
+        assertThat(reply.body().get("accepted").asLong()).as("accepted in %s", reply).isEqualTo(accepted);
+        assertThat(reply.body().get("rejected").asLong()).as("rejected in %s", reply).isEqualTo(rejected);
+        if (reply.status() != 200) {
+            assertThat(reply.body().get("error").asText())
+                    .contains("(" + accepted + " items of this request were accepted before it")
+                    .contains("send the rest again, from item " + (accepted + rejected + 1) + ")");
+        }
     }
 
     /** A running ingest pipeline with its address. */
@@ -114,10 +140,10 @@ class HttpSourcesTest {
         Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().withStopSignal(stop.asMono(), Duration.ofSeconds(5)));
         Reply ndjson = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1), line(2) + "\n", "{\"n\":3}"), null).block(WAIT);
         assertThat(ndjson.status()).isEqualTo(200);
-        assertThat(ndjson.body().get("accepted").asLong()).isEqualTo(3);
+        assertTaken(ndjson, 3, 0);
         Reply array = post(r.uri("/ingest"), "application/json", Flux.just("[{\"n\":4},", "{\"n\"", ":5}]"), null).block(WAIT);
         assertThat(array.status()).isEqualTo(200);
-        assertThat(array.body().get("accepted").asLong()).isEqualTo(2);
+        assertTaken(array, 2, 0);
         stop.tryEmitEmpty();
         PipelineReport<List<Reading>> report = r.run.await().block(WAIT);
         assertThat(report.result().orElseThrow()).extracting(x -> x.n).containsExactly(1, 2, 3, 4, 5);
@@ -161,6 +187,7 @@ class HttpSourcesTest {
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.retryAfter()).isEqualTo("7");
         assertThat(reply.body().get("error").asText()).contains("not keeping up").contains("items of this request were accepted");
+        assertThat(reply.body().get("accepted").asLong()).as("the queue of 2, and what the stuck pipeline took").isBetween(2L, 49L);
         r.run.cancel().block(WAIT);
     }
 
@@ -170,11 +197,12 @@ class HttpSourcesTest {
         Reply body = post(r.uri("/ingest"), "application/x-ndjson", Flux.range(0, 200).map(HttpSourcesTest::line), null).block(WAIT);
         assertThat(body.status()).isEqualTo(413);
         assertThat(body.body().get("error").asText()).contains("exceeds the limit of 1000 bytes");
+        assertThat(body.body().get("accepted").asLong()).as("the lines within the first 1000 bytes").isBetween(1L, 1000L / 8);
         Reply longLine = post(r.uri("/ingest"), "application/x-ndjson",
                 Flux.just(line(1), "{\"n\":2,\"pad\":\"" + "y".repeat(200) + "\"}\n"), null).block(WAIT);
         assertThat(longLine.status()).isEqualTo(413);
-        assertThat(longLine.body().get("error").asText()).contains("line 2 is longer than the limit of 100 bytes")
-                .contains("1 items of this request were accepted");
+        assertThat(longLine.body().get("error").asText()).contains("line 2 is longer than the limit of 100 bytes");
+        assertTaken(longLine, 1, 0);
         r.run.cancel().block(WAIT);
     }
 
@@ -183,7 +211,8 @@ class HttpSourcesTest {
         Running<List<Reading>> r = collecting(HttpIngestOptions.defaults());
         Reply reply = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1), line(2), "{\"n\":\n", line(4)), null).block(WAIT);
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.body().get("error").asText()).startsWith("line 3:").contains("2 items of this request were accepted");
+        assertThat(reply.body().get("error").asText()).startsWith("line 3:");
+        assertTaken(reply, 2, 0);
         Reply type = post(r.uri("/ingest"), "text/csv", Flux.just("n\n1\n"), null).block(WAIT);
         assertThat(type.status()).isEqualTo(415);
         r.run.cancel().block(WAIT);
@@ -203,7 +232,7 @@ class HttpSourcesTest {
         URI uri = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/ingest");
         Reply reply = post(uri, "application/x-ndjson", Flux.just(line(1), "not json\n", line(3)), null).block(WAIT);
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.body().get("accepted").asLong()).isEqualTo(2);
+        assertTaken(reply, 2, 1);
         stop.tryEmitEmpty();
         PipelineReport<List<Reading>> report = run.await().block(WAIT);
         assertThat(report.result().orElseThrow()).extracting(x -> x.n).containsExactly(1, 3);
@@ -278,14 +307,82 @@ class HttpSourcesTest {
         stop.tryEmitEmpty();
         Reply late = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1000)), null).block(WAIT);
         assertThat(late.status()).isEqualTo(503);
+        assertTaken(late, 0, 0);
         assertThat(get(r.uri("/health")).block(WAIT).body().get("status").asText()).isEqualTo("STOPPING");
         gate.tryEmitEmpty();
         Reply done = inFlight.block(WAIT);
         assertThat(done.status()).isEqualTo(200);
-        assertThat(done.body().get("accepted").asLong()).isEqualTo(100);
+        assertTaken(done, 100, 0);
         PipelineReport<Long> report = r.run.await().block(WAIT);
         assertThat(report.result()).contains(100L);
         StepVerifier.create(get(r.uri("/health"))).expectError().verify(WAIT);
+    }
+
+    /** Every answer to a POST says how many of its items were taken, so a client can resend exactly the rest. */
+    @Nested
+    class Counts {
+
+        @Test
+        void answersGivenBeforeTheBodyIsReadSayNothingWasTaken() {
+            Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().withBearerToken("s3cret").withMaxBodySize(100));
+            Reply noToken = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), null).block(WAIT);
+            assertThat(noToken.status()).isEqualTo(401);
+            assertTaken(noToken, 0, 0);
+            Reply csv = post(r.uri("/ingest"), "text/csv", Flux.just("n\n1\n"), "s3cret").block(WAIT);
+            assertThat(csv.status()).isEqualTo(415);
+            assertTaken(csv, 0, 0);
+            Reply declaredTooLong = postWhole(r.uri("/ingest"), "x".repeat(101), "s3cret").block(WAIT);
+            assertThat(declaredTooLong.status()).isEqualTo(413);
+            assertThat(declaredTooLong.body().get("error").asText()).contains("the body of 101 bytes exceeds the limit of 100 bytes");
+            assertTaken(declaredTooLong, 0, 0);
+            r.run.cancel().block(WAIT);
+        }
+
+        @Test
+        void aClientThatResendsTheRestAfterA503GetsEveryItemStoredOnce() {
+            Sinks.Empty<Void> gate = Sinks.empty();
+            Sinks.Empty<Void> stop = Sinks.empty();
+            Running<List<Reading>> r = start(HttpIngestOptions.defaults().withQueue(4, Duration.ofMillis(100))
+                            .withStopSignal(stop.asMono(), Duration.ofSeconds(5)),
+                    s -> Pipeline.from(s).then(Stage.mapAsync("gated", (Reading x) -> gate.asMono().thenReturn(x)))
+                            .to(Sink.collect("out")));
+            int total = 200;
+            Reply refused = post(r.uri("/ingest"), "application/x-ndjson", Flux.range(0, total).map(HttpSourcesTest::line), null)
+                    .block(WAIT);
+            assertThat(refused.status()).isEqualTo(503);
+            long taken = refused.body().get("accepted").asLong();
+            assertThat(taken).isBetween(4L, total - 1L);
+            assertTaken(refused, taken, 0);
+            gate.tryEmitEmpty();
+            Reply rest = post(r.uri("/ingest"), "application/x-ndjson",
+                    Flux.range((int) taken, total - (int) taken).map(HttpSourcesTest::line), null).block(WAIT);
+            assertThat(rest.status()).isEqualTo(200);
+            assertTaken(rest, total - taken, 0);
+            stop.tryEmitEmpty();
+            PipelineReport<List<Reading>> report = r.run.await().block(WAIT);
+            assertThat(report.result().orElseThrow()).extracting(x -> x.n)
+                    .containsExactlyInAnyOrderElementsOf(Flux.range(0, total).collectList().block(WAIT));
+        }
+
+        @Test
+        void malformedLinesHandedToTheErrorPolicyAreCountedAsRejected() {
+            List<DeadLetter<?>> letters = new CopyOnWriteArrayList<>();
+            Sinks.One<InetSocketAddress> bound = Sinks.one();
+            Source<Reading> source = HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults()
+                            .withMalformed(HttpIngestOptions.Malformed.ERROR_POLICY)
+                            .withMaxLineSize(100)
+                            .withOnBound(a -> bound.tryEmitValue(a)))
+                    .onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add)));
+            RunningPipeline<List<Reading>> run = Pipeline.from(source).to(Sink.<Reading>collect("out")).start();
+            URI uri = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/ingest");
+            Reply reply = post(uri, "application/x-ndjson",
+                    Flux.just(line(1), "not json\n", line(3), "{\"n\":4,\"pad\":\"" + "y".repeat(200) + "\"}\n"), null).block(WAIT);
+            assertThat(reply.status()).isEqualTo(413);
+            assertTaken(reply, 2, 1);
+            assertThat(reply.body().get("error").asText()).contains("and 1 malformed ones handed to the error policy");
+            assertThat(letters).hasSize(1);
+            run.cancel().block(WAIT);
+        }
     }
 
     /** The connector contract: each subscription binds, receives five posted lines, and stops. */

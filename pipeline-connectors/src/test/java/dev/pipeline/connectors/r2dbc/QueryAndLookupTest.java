@@ -114,14 +114,16 @@ class QueryAndLookupTest {
                     .filter(n -> n > 0)
                     .next())
                     .timeout(Duration.ofSeconds(20));
-            // a task, so that the run failing (and cancelling item 35) does not cancel the kill's report
+            // a task, awaited through shield(), so that the run failing (and cancelling item 35)
+            // does not cancel the kill and its report: awaiting a task's join() would own it
             java.util.concurrent.atomic.AtomicReference<dev.pipeline.core.aio.Task<Long>> killing =
                     new java.util.concurrent.atomic.AtomicReference<>();
             List<InsertSinkTest.Person> people = IntStream.rangeClosed(1, 100).mapToObj(InsertSinkTest::person).toList();
             PipelineException failure = Pipeline.from(Source.fromIterable("people", people))
                     .then(dev.pipeline.core.Stage.mapAsync("kill at 35", (InsertSinkTest.Person p) -> p.id() != 35 ? Mono.just(p)
-                            : Mono.defer(() -> killing.updateAndGet(t -> t != null ? t : dev.pipeline.core.aio.Tasks.createTask(kill))
-                                    .join().thenReturn(p))))
+                            : Mono.defer(() -> dev.pipeline.core.aio.Tasks.shield(
+                                    killing.updateAndGet(t -> t != null ? t : dev.pipeline.core.aio.Tasks.createTask(kill)))
+                                    .thenReturn(p))))
                     .to(R2dbcSinks.insert(pool, InsertSinkTest.insertSql(table), InsertSinkTest.Person::values,
                             // no batch waits out a timer: 35 and later reach the sink only after the kill
                             InsertOptions.defaults().batchSize(10).maxWait(Duration.ofSeconds(30))))

@@ -92,7 +92,9 @@ public final class AsyncFuture<T> {
     /**
      * Awaits the future ({@code await fut}): a cold Mono that emits the value, fails with the
      * failure or with {@link java.util.concurrent.CancellationException}. Cancelling one
-     * awaiter affects nobody else.
+     * awaiter affects nobody else: unlike {@link Task#join()} (and unlike asyncio, where a
+     * cancelled {@code await fut} cancels {@code fut}), awaiting a future does not own it, so
+     * whoever completes it can still do so after its awaiters gave up.
      *
      * <p><b>Emits when</b> the result is set (at once if it already is). <b>Thread</b>: the
      * thread that set the result, or the subscribing thread if it was already set.

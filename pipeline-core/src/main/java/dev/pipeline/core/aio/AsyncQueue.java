@@ -1,5 +1,6 @@
 package dev.pipeline.core.aio;
 
+import java.time.Duration;
 import java.util.Comparator;
 
 import dev.pipeline.core.aio.internal.ItemStore;
@@ -7,6 +8,8 @@ import dev.pipeline.core.aio.internal.QueueCore;
 import dev.pipeline.core.internal.Require;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A bounded queue whose {@link #put} and {@link #take} are pending Monos instead of parked
@@ -26,7 +29,8 @@ import reactor.core.publisher.Mono;
  * A waiter that cancels leaves nothing behind, and an item handed to a taker at the very
  * moment it cancels goes to the next taker or back to the front of the queue, never lost. A
  * put that is cancelled at the very moment it is admitted has taken effect: the item is in the
- * queue (counted once, never twice).
+ * queue (counted once, never twice). To wait for room at most a given time, use
+ * {@link #offer(Object, Duration)}, whose answer is exact even then.
  *
  * @param <T> the item type; items must not be null
  * @see <a href="https://docs.python.org/3/library/asyncio-queue.html">asyncio.Queue</a>
@@ -98,12 +102,70 @@ public final class AsyncQueue<T> {
      * that very moment. <b>Thread</b>: the subscribing thread, or the thread whose take freed
      * the slot.
      *
+     * <p>To give up after a while, use {@link #offer(Object, Duration)} rather than
+     * {@code put(item).timeout(d)}: a timeout that cancels the put at the moment the item is
+     * admitted reports a failure for an item that is in the queue.
+     *
      * @param item the item
      * @return a cold Mono; each subscription puts the item once
+     * @see #offer(Object, Duration)
      */
     public Mono<Void> put(T item) {
         Require.nonNull(item, "item");
         return core.put(item);
+    }
+
+    /**
+     * Puts an item, waiting at most {@code timeout} for room, and tells whether it got in: the
+     * timed {@code BlockingQueue.offer(e, timeout, unit)}, or asyncio's
+     * {@code await asyncio.wait_for(queue.put(item), timeout)} with its {@code TimeoutError}
+     * turned into {@code False}. Timed on Reactor's parallel scheduler (virtual time in
+     * {@code StepVerifier.withVirtualTime}).
+     *
+     * <pre>{@code
+     * q.offer(order, Duration.ofSeconds(2))
+     *         .map(added -> added ? "stored" : "busy, try again later");
+     * }</pre>
+     *
+     * <p>The answer is exact: admitting the item and running out of time are two outcomes of
+     * one decision taken under the queue's lock, so {@code true} means the item is in the queue
+     * and {@code false} that it is not, even when a take frees room at the very moment the
+     * time runs out. ({@code put(item).timeout(d)} cannot promise that: see {@link #put}.) A
+     * waiting offer stands in line with the other putters.
+     *
+     * <p><b>Emits</b> {@code true} when the item is in the queue (or handed to a waiting taker),
+     * at once if there is room; {@code false} when {@code timeout} passed first, and the item was
+     * not added ({@code Duration.ZERO}: at once if the queue is full, like {@link #offer(Object)}).
+     * <b>Completes when</b> it has emitted. <b>Errors when</b> the queue is or becomes shut
+     * down: {@link QueueShutDownException}, and the item is not added; or the scheduler refuses
+     * the timer ({@code RejectedExecutionException}), and the item is not added. <b>On
+     * cancel</b> leaves the line and releases the timer; as for {@link #put}, an item admitted
+     * at that very moment stays in. <b>Thread</b>: {@code true} on the subscribing thread, or
+     * the thread whose take freed the slot; {@code false} on the scheduler's thread.
+     *
+     * @param item the item
+     * @param timeout the longest wait for room, {@code >= 0}
+     * @return a cold Mono; each subscription offers the item once
+     * @see #offer(Object, Duration, Scheduler)
+     */
+    public Mono<Boolean> offer(T item, Duration timeout) {
+        return offer(item, timeout, Schedulers.parallel());
+    }
+
+    /**
+     * Puts an item, waiting at most {@code timeout} for room measured on {@code scheduler},
+     * and tells whether it got in; see {@link #offer(Object, Duration)}.
+     *
+     * @param item the item
+     * @param timeout the longest wait for room, {@code >= 0}
+     * @param scheduler where the timeout is measured and {@code false} is emitted
+     * @return a cold Mono; each subscription offers the item once
+     */
+    public Mono<Boolean> offer(T item, Duration timeout, Scheduler scheduler) {
+        Require.nonNull(item, "item");
+        Require.nonNegative(timeout, "timeout");
+        Require.nonNull(scheduler, "scheduler");
+        return core.offer(item, saturatedNanos(timeout), scheduler);
     }
 
     /**
@@ -132,6 +194,7 @@ public final class AsyncQueue<T> {
      * @param item the item
      * @return true if added, false if the queue is full
      * @throws QueueShutDownException if the queue is shut down
+     * @see #offer(Object, Duration) the same, waiting a while for room
      */
     public boolean offer(T item) {
         Require.nonNull(item, "item");
@@ -284,5 +347,13 @@ public final class AsyncQueue<T> {
     @Override
     public String toString() {
         return core.toString();
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 }

@@ -13,18 +13,36 @@ import reactor.core.publisher.Mono;
  * String a = t.join().block();                      // await t
  * }</pre>
  *
+ * <p>Awaiting a task with {@link #join()} owns it, as {@code await task} does in asyncio: a
+ * cancelled or timed-out awaiter cancels the task. {@link Tasks#shield(Task)} awaits it
+ * without owning it.
+ *
  * @param <T> the value type
  * @see <a href="https://docs.python.org/3/library/asyncio-task.html#asyncio.Task">asyncio.Task</a>
  */
 public interface Task<T> {
 
     /**
-     * Awaits the outcome: a cold Mono that emits the task's value (or completes empty for an
-     * empty result), or fails with its failure, or with
+     * Awaits the outcome ({@code await task}): a cold Mono that emits the task's value (or
+     * completes empty for an empty result), or fails with its failure, or with
      * {@link java.util.concurrent.CancellationException} if the task was cancelled. Any number
-     * of subscribers may await; cancelling one of them does <em>not</em> cancel the task.
+     * of subscribers may await.
      *
-     * @return a Mono of the task's outcome
+     * <p>As in asyncio, awaiting a task owns it: an awaiter cancelled while the task is still
+     * running cancels the task, for every awaiter. That is what makes a timeout or a
+     * cancellation of whatever awaits the task reach the task:
+     * {@code Tasks.waitFor(task.join(), d)} timing out, {@code Tasks.gather(a.join(), b.join())}
+     * being cancelled or failing, a {@code TaskGroup} body being cancelled. To wait on a task
+     * without owning it, await {@link Tasks#shield(Task) Tasks.shield(task)}.
+     *
+     * <pre>{@code
+     * Task<String> t = Tasks.createTask(fetch("a"));
+     * Tasks.waitFor(t.join(), Duration.ofSeconds(1));               // past 1 s, t is cancelled
+     * Tasks.waitFor(Tasks.shield(t), Duration.ofSeconds(1));        // past 1 s, t runs on
+     * }</pre>
+     *
+     * @return a Mono of the task's outcome; cancelling it while the task runs cancels the task
+     * @see Tasks#shield(Task)
      */
     Mono<T> join();
 

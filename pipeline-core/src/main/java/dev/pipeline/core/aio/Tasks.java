@@ -54,6 +54,11 @@ public final class Tasks {
      * emitted on the thread of the last Mono to complete. Each completion costs O(1), so
      * gathering 100,000 Monos is linear.
      *
+     * <p>Gathering tasks' {@link Task#join() joins} owns the tasks, as asyncio's gather does:
+     * cancelling the gather cancels them; so does the first failure here (where asyncio's
+     * gather leaves the others running). Gather {@link #shield(Task) shield(task)} to keep a
+     * task running.
+     *
      * @param monos the coroutines
      * @param <T> the value type
      * @return a cold Mono of the values in argument order
@@ -84,7 +89,9 @@ public final class Tasks {
      *
      * <p><b>Emits when</b> every Mono has succeeded or failed. A Mono that completes empty
      * counts as a failure ({@link java.util.NoSuchElementException} naming its index).
-     * <b>On cancel</b> cancels every Mono still running.
+     * <b>On cancel</b> cancels every Mono still running; for a task's {@link Task#join() join}
+     * that cancels the task, as in asyncio (gather {@link #shield(Task) shield(task)} to keep
+     * it running).
      *
      * @param monos the coroutines
      * @param <T> the value type
@@ -190,15 +197,33 @@ public final class Tasks {
      * it, the work is cancelled and the result fails with a {@link WaitTimeoutException}
      * (a {@link java.util.concurrent.TimeoutException}).
      *
+     * <pre>{@code
+     * Task<Report> build = Tasks.createTask(buildReport());
+     * Mono<Report> report = Tasks.waitFor(build.join(), Duration.ofSeconds(5));   // wait_for(build, 5)
+     * }</pre>
+     *
+     * <p>As in asyncio, waiting on a task's {@link Task#join() join()} owns the task: when the
+     * timeout expires, or the returned Mono is cancelled, the task is cancelled too. To give up
+     * waiting and let the task run on, wait on {@link #shield(Task) shield(task)} instead.
+     *
+     * <p>A timeout of zero or less (asyncio treats a negative timeout like 0) takes a result
+     * that is already there and does not wait: the coroutine is subscribed, and if it ends
+     * during that subscription (a done {@link Task} or {@link AsyncFuture}, a {@code Mono.just})
+     * that is the outcome; otherwise it is cancelled and the result fails with a
+     * {@link WaitTimeoutException}. {@code wait_for(aw, None)}, no timeout at all, is the
+     * coroutine itself: compose it without {@code waitFor}.
+     *
      * <p><b>Emits when</b> the coroutine emits in time. <b>Errors when</b> it fails, or the
      * timeout expires first. <b>On cancel</b> cancels the work and the timer. <b>Thread</b>:
      * the coroutine's, or for the timeout the parallel scheduler's (or the one passed to
      * {@link #waitFor(Mono, Duration, Scheduler)}).
      *
      * @param coroutine the work
-     * @param timeout the most to wait, {@code >= 0}
+     * @param timeout the most to wait; zero or less takes only a result already there
      * @param <T> the value type
      * @return a cold Mono of the value
+     * @see #shield(Task)
+     * @see <a href="https://docs.python.org/3/library/asyncio-task.html#asyncio.wait_for">asyncio.wait_for</a>
      */
     public static <T> Mono<T> waitFor(Mono<T> coroutine, Duration timeout) {
         return waitFor(coroutine, timeout, Schedulers.parallel());
@@ -209,15 +234,24 @@ public final class Tasks {
      * {@link #waitFor(Mono, Duration)}.
      *
      * @param coroutine the work
-     * @param timeout the most to wait, {@code >= 0}
+     * @param timeout the most to wait; zero or less takes only a result already there
      * @param scheduler where the timeout is measured
      * @param <T> the value type
      * @return a cold Mono of the value
      */
     public static <T> Mono<T> waitFor(Mono<T> coroutine, Duration timeout, Scheduler scheduler) {
         Require.nonNull(coroutine, "coroutine");
-        Require.nonNegative(timeout, "timeout");
-        return coroutine.timeout(sleep(timeout, scheduler), Mono.error(() -> new WaitTimeoutException(timeout)));
+        if (timeout == null) {
+            throw new NullPointerException("timeout must not be null; to wait without a timeout "
+                    + "(asyncio's wait_for(aw, None)), await the Mono itself instead of calling waitFor");
+        }
+        Require.nonNull(scheduler, "scheduler");
+        Mono<T> timedOut = Mono.error(() -> new WaitTimeoutException(timeout));
+        if (timeout.isZero() || timeout.isNegative()) {
+            // subscribed in order: an outcome signalled while subscribing wins, else the timeout does
+            return Mono.firstWithSignal(coroutine, timedOut);
+        }
+        return coroutine.timeout(sleep(timeout, scheduler), timedOut);
     }
 
     /**
@@ -228,6 +262,11 @@ public final class Tasks {
      * when</b> all have. <b>Errors when</b> one fails (the others are cancelled) or completes
      * empty. <b>On cancel</b> cancels them all. Values wait for demand in a buffer that holds
      * at most one per Mono.
+     *
+     * <p>For a task's {@link Task#join() join}, cancelling it cancels the task: a consumer that
+     * stops early (a {@code take(n)}, a timeout, an error) cancels the tasks not yet done,
+     * where asyncio's {@code as_completed} would leave them running. Pass
+     * {@link #shield(Task) shield(task)} to keep a task running.
      *
      * @param monos the coroutines
      * @param <T> the value type
@@ -244,15 +283,21 @@ public final class Tasks {
      * subscription only stops that subscriber waiting. The work runs to its end and its
      * outcome is seen by every other subscriber.
      *
+     * <pre>{@code
+     * Mono<String> save = Tasks.shield(store(order));                // starts on first subscribe
+     * Mono<String> impatient = Tasks.waitFor(save, Duration.ofSeconds(1));   // the save goes on
+     * }</pre>
+     *
      * @param coroutine the work to protect
      * @param <T> the value type
      * @return a Mono awaiting the shielded run
+     * @see #shield(Task)
      */
     public static <T> Mono<T> shield(Mono<? extends T> coroutine) {
         Require.nonNull(coroutine, "coroutine");
-        AtomicReference<Task<T>> started = new AtomicReference<>();
+        AtomicReference<TaskImpl<T>> started = new AtomicReference<>();
         return Mono.defer(() -> {
-            Task<T> t = started.get();
+            TaskImpl<T> t = started.get();
             if (t == null) {
                 TaskImpl<T> fresh = new TaskImpl<>(null, "shielded Task was cancelled");
                 if (started.compareAndSet(null, fresh)) {
@@ -262,8 +307,38 @@ public final class Tasks {
                     t = started.get();
                 }
             }
-            return t.join();
+            return t.shielded();
         });
+    }
+
+    /**
+     * Awaits a task without owning it ({@code await asyncio.shield(task)}): unlike
+     * {@link Task#join()}, cancelling the returned Mono (or a {@link #waitFor waitFor},
+     * {@link #gather gather} or {@link #asCompleted asCompleted} that awaits it) only stops
+     * that subscriber waiting; the task runs on, and its outcome is still there for others.
+     *
+     * <pre>{@code
+     * Task<Report> build = Tasks.createTask(buildReport());
+     * Mono<Report> quick = Tasks.waitFor(Tasks.shield(build), Duration.ofSeconds(1))
+     *         .onErrorResume(TimeoutException.class, e -> build.join());   // it went on running
+     * }</pre>
+     *
+     * <p><b>Emits when</b> the task succeeds (at once if it already has). <b>Errors when</b> it
+     * fails, or with {@link java.util.concurrent.CancellationException} if it is cancelled.
+     * <b>On cancel</b> stops waiting; the task is not affected.
+     *
+     * @param task the task to await
+     * @param <T> the value type
+     * @return a cold Mono of the task's outcome
+     * @see Task#join()
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Mono<T> shield(Task<? extends T> task) {
+        Require.nonNull(task, "task");
+        if (task instanceof TaskImpl) {
+            return (Mono<T>) ((TaskImpl<? extends T>) task).shielded();
+        }
+        return shield(task.join()); // a Task implemented elsewhere: await it from a task of our own
     }
 
     /**

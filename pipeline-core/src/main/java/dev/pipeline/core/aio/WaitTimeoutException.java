@@ -19,7 +19,9 @@ public final class WaitTimeoutException extends TimeoutException {
      * @param timeout the timeout that expired
      */
     public WaitTimeoutException(Duration timeout) {
-        super("waitFor: no result within " + timeout + "; the work was cancelled");
+        super((timeout.isZero() || timeout.isNegative()
+                ? "waitFor: no result was there already (timeout " + timeout + ")"
+                : "waitFor: no result within " + timeout) + "; the work was cancelled");
         this.timeout = timeout;
     }
 

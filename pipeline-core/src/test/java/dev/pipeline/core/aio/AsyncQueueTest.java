@@ -14,8 +14,11 @@ import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -163,6 +166,148 @@ class AsyncQueueTest {
             assertThatThrownBy(() -> AsyncQueue.bounded(0)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("capacity must be > 0, was 0");
             assertThatThrownBy(() -> AsyncQueue.lifo(-1)).hasMessage("capacity must be > 0, was -1");
+        }
+    }
+
+    @Nested
+    class TimedOffer {
+
+        @Test
+        void emitsTrueAtOnceWhenThereIsRoomWithoutStartingATimer() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(2);
+            CountingScheduler timers = new CountingScheduler(Schedulers.parallel());
+            StepVerifier.create(q.offer(1, Duration.ofSeconds(5), timers)).expectNext(true).verifyComplete();
+            assertThat(q.poll()).isEqualTo(1);
+            assertThat(q.unfinishedCount()).isEqualTo(1);
+            assertThat(timers.scheduled).hasValue(0);
+        }
+
+        @Test
+        void emitsFalseWhenTheQueueStaysFullForTheTimeoutAndAddsNothing() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.offer(0);
+            StepVerifier.withVirtualTime(() -> q.offer(1, Duration.ofSeconds(2)))
+                    .expectSubscription()
+                    .then(() -> assertThat(q.toString()).contains("putters=1"))
+                    .expectNoEvent(Duration.ofMillis(1999))
+                    .thenAwait(Duration.ofMillis(1))
+                    .expectNext(false)
+                    .verifyComplete();
+            assertThat(q.toString()).contains("putters=0");
+            assertThat(q.poll()).isEqualTo(0);
+            assertThat(q.poll()).as("the expired item was not added").isNull();
+            assertThat(q.unfinishedCount()).isEqualTo(1);
+        }
+
+        @Test
+        void emitsTrueWhenATakeFreesRoomInTimeAndReleasesTheTimer() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.offer(0);
+            VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+            CountingScheduler timers = new CountingScheduler(clock);
+            StepVerifier.create(q.offer(1, Duration.ofSeconds(2), timers))
+                    .expectSubscription()
+                    .then(() -> clock.advanceTimeBy(Duration.ofSeconds(1)))
+                    .then(() -> assertThat(q.poll()).isEqualTo(0))
+                    .expectNext(true)
+                    .verifyComplete();
+            assertThat(timers.scheduled).hasValue(1);
+            assertThat(timers.disposed).as("the timer is released once admitted").hasValue(1);
+            clock.advanceTimeBy(Duration.ofSeconds(5));
+            assertThat(q.poll()).isEqualTo(1);
+            assertThat(q.poll()).isNull();
+        }
+
+        @Test
+        void anExpiredOfferWaitsForDemandBeforeEmittingFalse() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.offer(0);
+            StepVerifier.withVirtualTime(() -> q.offer(1, Duration.ofSeconds(1)), 0)
+                    .expectSubscription()
+                    .thenAwait(Duration.ofSeconds(1))
+                    .then(() -> assertThat(q.poll()).isEqualTo(0))
+                    .expectNoEvent(Duration.ofSeconds(1))
+                    .thenRequest(1)
+                    .expectNext(false)
+                    .verifyComplete();
+            assertThat(q.poll()).as("a take after the expiry does not admit it").isNull();
+        }
+
+        @Test
+        void aZeroTimeoutAnswersAtOnce() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            StepVerifier.create(q.offer(1, Duration.ZERO)).expectNext(true).verifyComplete();
+            StepVerifier.create(q.offer(2, Duration.ZERO)).expectNext(false).verifyComplete();
+            assertThat(q.size()).isEqualTo(1);
+            assertThat(q.toString()).contains("putters=0");
+        }
+
+        @Test
+        void waitsInLineBehindEarlierPutters() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.offer(0);
+            q.put(1).subscribe();
+            List<Boolean> answers = new ArrayList<>();
+            q.offer(2, Duration.ofMinutes(1)).subscribe(answers::add);
+            assertThat(q.poll()).isEqualTo(0);
+            assertThat(answers).as("the earlier put got the slot").isEmpty();
+            assertThat(q.poll()).isEqualTo(1);
+            assertThat(answers).containsExactly(true);
+            assertThat(q.poll()).isEqualTo(2);
+        }
+
+        @Test
+        void shutdownFailsAWaitingOfferAndAnOfferOnAShutDownQueue() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.offer(0);
+            CountingScheduler timers = new CountingScheduler(VirtualTimeScheduler.create());
+            StepVerifier.create(q.offer(1, Duration.ofSeconds(5), timers))
+                    .expectSubscription()
+                    .then(q::shutdown)
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(QueueShutDownException.class)
+                            .hasMessageContaining("the item was not added"))
+                    .verify(Duration.ofSeconds(5));
+            assertThat(timers.disposed).hasValue(1);
+            StepVerifier.create(q.offer(2, Duration.ofSeconds(5))).expectError(QueueShutDownException.class).verify(Duration.ofSeconds(5));
+            assertThat(q.poll()).isEqualTo(0);
+            assertThatThrownBy(q::poll).isInstanceOf(QueueShutDownException.class);
+        }
+
+        @Test
+        void cancellingAWaitingOfferLeavesTheLineAndReleasesTheTimer() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.offer(0);
+            CountingScheduler timers = new CountingScheduler(VirtualTimeScheduler.create());
+            Disposable offer = q.offer(1, Duration.ofSeconds(5), timers).subscribe();
+            offer.dispose();
+            assertThat(timers.disposed).hasValue(1);
+            assertThat(q.toString()).contains("putters=0");
+            assertThat(q.poll()).isEqualTo(0);
+            assertThat(q.poll()).isNull();
+        }
+
+        @Test
+        void aSchedulerThatRefusesTheTimerFailsTheOfferAndAddsNothing() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.offer(0);
+            Scheduler disposed = Schedulers.newSingle("disposed");
+            disposed.dispose();
+            StepVerifier.create(q.offer(1, Duration.ofSeconds(5), disposed))
+                    .expectError(java.util.concurrent.RejectedExecutionException.class)
+                    .verify(Duration.ofSeconds(5));
+            assertThat(q.toString()).contains("putters=0");
+            assertThat(q.poll()).isEqualTo(0);
+            assertThat(q.poll()).isNull();
+        }
+
+        @Test
+        void rejectsNullAndNegativeArguments() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            assertThatThrownBy(() -> q.offer(null, Duration.ZERO)).hasMessage("item must not be null");
+            assertThatThrownBy(() -> q.offer(1, Duration.ofMillis(-1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be >= 0, was PT-0.001S");
+            assertThatThrownBy(() -> q.offer(1, null)).hasMessage("timeout must not be null");
+            assertThatThrownBy(() -> q.offer(1, Duration.ZERO, null)).hasMessage("scheduler must not be null");
         }
     }
 

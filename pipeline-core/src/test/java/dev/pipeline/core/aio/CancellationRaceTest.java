@@ -5,8 +5,11 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -14,7 +17,10 @@ import dev.pipeline.core.testing.Races;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -194,6 +200,114 @@ class CancellationRaceTest {
         assertThat(q.toString()).contains("takers=0").contains("putters=0");
     }
 
+    /**
+     * Hands each timer to the thread that scheduled it, to fire when that thread chooses: the
+     * timeout of an offer then races the takes and cancels of the other threads.
+     */
+    static final class ManualTimers implements Scheduler {
+        final ThreadLocal<Runnable> last = new ThreadLocal<>();
+        final AtomicInteger scheduled = new AtomicInteger();
+        final AtomicInteger disposed = new AtomicInteger();
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            throw new UnsupportedOperationException("only timers");
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            scheduled.incrementAndGet();
+            last.set(task);
+            return disposed::incrementAndGet;
+        }
+
+        /** Fires the timer this thread scheduled last, if any. */
+        void fire() {
+            Runnable task = last.get();
+            last.remove();
+            if (task != null) {
+                task.run();
+            }
+        }
+
+        @Override
+        public Worker createWorker() {
+            return Schedulers.immediate().createWorker();
+        }
+    }
+
+    @Test
+    void timedOffersAnswerExactlyUnderAdmitTimeoutCancelRaces() throws Exception {
+        AsyncQueue<Integer> q = AsyncQueue.bounded(4);
+        ManualTimers timers = new ManualTimers();
+        for (int i = 0; i < 4; i++) {
+            q.offer(-1 - i);
+        }
+        Set<Integer> admitted = ConcurrentHashMap.newKeySet();
+        Set<Integer> expired = ConcurrentHashMap.newKeySet();
+        Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
+        ConcurrentLinkedQueue<Recorder<Boolean>> uncancelled = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Integer> received = new ConcurrentLinkedQueue<>();
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < ITERATIONS; i++) {
+                // the queue is mostly full, so most offers wait in line; a take by one thread
+                // then admits another thread's offer while that thread fires its timer
+                int item = t * ITERATIONS + i;
+                Recorder<Boolean> offer = new Recorder<>(added -> (added ? admitted : expired).add(item));
+                q.offer(item, Duration.ofHours(1), timers).subscribe(offer);
+                int action = rnd.nextInt(4);
+                if (action == 0) {
+                    offer.subscription.cancel();
+                    cancelled.add(item);
+                } else {
+                    offer.subscription.request(1);
+                }
+                if (rnd.nextBoolean()) {
+                    timers.fire();
+                    take(q, received);
+                } else {
+                    take(q, received);
+                    timers.fire();
+                }
+                if (action == 1) {
+                    offer.subscription.cancel(); // after the request: races the answer
+                    cancelled.add(item);
+                } else if (action > 1) {
+                    uncancelled.add(offer);
+                }
+            }
+        });
+        List<Integer> all = new ArrayList<>(received);
+        Integer v;
+        while ((v = q.poll()) != null) {
+            all.add(v);
+        }
+        Set<Integer> found = new HashSet<>(all);
+        assertThat(found).as("no item twice").hasSameSizeAs(all);
+        assertThat(minus(admitted, found)).as("answered true but nowhere").isEmpty();
+        assertThat(minus(expired, minus(expired, found))).as("answered false but in the queue").isEmpty();
+        Set<Integer> unexplained = minus(minus(found, admitted), cancelled);
+        unexplained.removeIf(n -> n < 0); // the prefill
+        assertThat(unexplained).as("in the queue without a true answer, and not cancelled").isEmpty();
+        assertThat(uncancelled).as("every offer not cancelled answered true or false, once")
+                .allSatisfy(r -> {
+                    assertThat(r.signals).hasValue(1);
+                    assertThat(r.value).isNotNull();
+                });
+        assertThat(q.toString()).as("no offer left in line").contains("putters=0");
+        assertThat(expired).as("timeouts happened").isNotEmpty();
+        assertThat(admitted).as("admissions happened").isNotEmpty();
+        assertThat(timers.disposed.get()).as("timers of admitted or cancelled offers released").isPositive();
+    }
+
+    private static void take(AsyncQueue<Integer> q, ConcurrentLinkedQueue<Integer> received) {
+        Integer got = q.poll();
+        if (got != null) {
+            received.add(got);
+        }
+    }
+
     @Test
     void asFluxConsumersCancelledMidBatchLoseNothing() throws Exception {
         AsyncQueue<Integer> q = AsyncQueue.bounded(64);
@@ -220,6 +334,97 @@ class CancellationRaceTest {
             all.add(v);
         }
         assertThat(new HashSet<>(all)).as("each item exactly once").hasSize(total).hasSameSizeAs(all);
+    }
+
+    /** Records every signal of an awaiter of a task. */
+    static final class Awaiter implements CoreSubscriber<String> {
+        volatile Subscription subscription;
+        final AtomicInteger terminals = new AtomicInteger();
+        volatile String value;
+        volatile Throwable error;
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(String v) {
+            value = v;
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            error = e;
+            terminals.incrementAndGet();
+        }
+
+        @Override
+        public void onComplete() {
+            terminals.incrementAndGet();
+        }
+    }
+
+    @Test
+    void anAwaiterCancelledAsTheTaskCompletesEitherCancelsItOrLeavesItSucceededNeverBoth() throws Exception {
+        int pairs = 20_000;
+        List<AsyncFuture<String>> replies = new ArrayList<>();
+        List<Task<String>> tasks = new ArrayList<>();
+        List<Awaiter> owners = new ArrayList<>();
+        List<Awaiter> shielded = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            AsyncFuture<String> reply = AsyncFuture.create();
+            Task<String> task = Tasks.createTask(reply.mono());
+            Awaiter owner = new Awaiter();
+            Awaiter observer = new Awaiter();
+            task.join().subscribe(owner);
+            Tasks.shield(task).subscribe(observer);
+            replies.add(reply);
+            tasks.add(task);
+            owners.add(owner);
+            shielded.add(observer);
+        }
+        // half the threads complete the replies, half cancel the owning awaiters, in opposite orders
+        Races.run(THREADS, t -> {
+            for (int n = 0; n < pairs; n++) {
+                int i = t % 2 == 0 ? n : pairs - 1 - n;
+                if (t % 2 == 0) {
+                    AsyncFuture<String> reply = replies.get(i);
+                    synchronized (reply) {
+                        if (!reply.isDone()) {
+                            reply.setResult("v" + i);
+                        }
+                    }
+                } else {
+                    owners.get(i).subscription.cancel();
+                }
+            }
+        });
+        int cancelled = 0;
+        int succeeded = 0;
+        for (int i = 0; i < pairs; i++) {
+            Task<String> task = tasks.get(i);
+            Awaiter owner = owners.get(i);
+            Awaiter observer = shielded.get(i);
+            assertThat(task.isDone()).as("task %d is done", i).isTrue();
+            assertThat(owner.terminals.get()).as("owner %d signals", i).isLessThanOrEqualTo(1);
+            assertThat(observer.terminals.get()).as("the shielded awaiter %d hears the outcome once", i).isEqualTo(1);
+            if (task.isCancelled()) {
+                cancelled++;
+                assertThat(owner.value).as("owner %d of a cancelled task got no value", i).isNull();
+                assertThat(observer.error).isInstanceOf(java.util.concurrent.CancellationException.class);
+            } else {
+                succeeded++;
+                assertThat(task.result()).isEqualTo("v" + i);
+                assertThat(observer.value).isEqualTo("v" + i);
+                assertThat(owner.error).as("owner %d of a succeeded task did not fail", i).isNull();
+            }
+            assertThat(replies.get(i).toString()).as("nothing still awaits reply %d", i).contains("awaiters=0");
+        }
+        assertThat(cancelled + succeeded).isEqualTo(pairs);
+        assertThat(cancelled).as("some awaiters cancelled first").isPositive();
+        assertThat(succeeded).as("some replies came first").isPositive();
     }
 
     private static Set<Integer> minus(Set<Integer> a, Set<Integer> b) {

@@ -177,14 +177,20 @@ class ConceptsExamplesTest {
     }
 
     @Test
-    void cancellingOneAwaiterDoesNotCancelTheTask() {
+    void awaitingATaskOwnsItAndShieldAwaitsItWithoutOwningIt() {
+        // tag::awaitOwnsTask[]
         AsyncFuture<String> reply = AsyncFuture.create();
-        Task<String> task = Tasks.createTask(reply.mono());
-        Disposable impatient = task.join().subscribe();
-        impatient.dispose();
-        assertThat(task.isCancelled()).isFalse();
+        Task<String> owned = Tasks.createTask(reply.mono());
+        Task<String> kept = Tasks.createTask(reply.mono());
+        Disposable impatient = owned.join().subscribe();     // await owned
+        Disposable patient = Tasks.shield(kept).subscribe(); // await asyncio.shield(kept)
+        impatient.dispose();    // cancels owned, as a cancelled "await task" does
+        patient.dispose();      // only stops waiting: kept runs on
+        // end::awaitOwnsTask[]
+        assertThat(owned.isCancelled()).isTrue();
+        assertThat(kept.isDone()).isFalse();
         reply.setResult("late");
-        assertThat(task.result()).isEqualTo("late");
+        assertThat(kept.result()).isEqualTo("late");
     }
 
     // ------------------------------------------------------------------ gather
@@ -421,14 +427,43 @@ class ConceptsExamplesTest {
     }
 
     @Test
+    void waitForATaskCancelsTheTaskOnTimeout() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::waitForTask[]
+            Task<String> build = Tasks.createTask(Tasks.sleep(Duration.ofSeconds(5), "report"));
+            Mono<String> report = Tasks.waitFor(build.join(), Duration.ofSeconds(1))   // wait_for(build, 1)
+                    .onErrorResume(TimeoutException.class, e ->                        // build is cancelled
+                            Mono.just(build.isCancelled() ? "cancelled" : "still running"));
+            // end::waitForTask[]
+            return report;
+        })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNext("cancelled")
+                .verifyComplete();
+    }
+
+    @Test
+    void waitForWithZeroTakesAResultAlreadyThere() {
+        // tag::waitForZero[]
+        AsyncFuture<String> reply = AsyncFuture.create();
+        reply.setResult("pong");
+        Mono<String> ready = Tasks.waitFor(reply.mono(), Duration.ZERO);    // wait_for(fut, 0): "pong"
+        Mono<String> notYet = Tasks.waitFor(Mono.never(), Duration.ZERO);   // TimeoutError at once
+        // end::waitForZero[]
+        StepVerifier.create(ready).expectNext("pong").verifyComplete();
+        StepVerifier.create(notYet).expectError(WaitTimeoutException.class).verify(VERIFY_TIMEOUT);
+    }
+
+    @Test
     void shieldKeepsTheWorkRunningWhenTheWaiterGivesUp() {
         StepVerifier.withVirtualTime(() -> {
             // tag::shield[]
-            Mono<String> save = Tasks.shield(Tasks.sleep(Duration.ofSeconds(2), "saved"));
-            Mono<String> impatient = Tasks.waitFor(save, Duration.ofSeconds(1))   // gives up after 1 s ...
-                    .onErrorResume(TimeoutException.class, e -> save);            // ... the save went on
+            Task<String> save = Tasks.createTask(Tasks.sleep(Duration.ofSeconds(2), "saved"));
+            Mono<String> result = Tasks.waitFor(Tasks.shield(save), Duration.ofSeconds(1))   // gives up after 1 s ...
+                    .onErrorResume(TimeoutException.class, e -> save.join());                 // ... the save went on
             // end::shield[]
-            return impatient;
+            return result;
         })
                 .expectSubscription()
                 .expectNoEvent(Duration.ofSeconds(1))
@@ -615,6 +650,23 @@ class ConceptsExamplesTest {
     }
 
     @Test
+    void barrierPartiesLeaveOneAtATimeAndResetBreaksThoseNotLeft() {
+        // tag::barrierDraining[]
+        AsyncBarrier barrier = AsyncBarrier.of(3);
+        Mono<String> party = barrier.arrive()
+                .flatMap(i -> i == 2                                         // the last to arrive leaves first ...
+                        ? Mono.fromRunnable(barrier::reset).thenReturn("left first, reset")   // ... and resets
+                        : Mono.just("left"))
+                .onErrorResume(BrokenBarrierException.class, e -> Mono.just("broken before it left"));
+        Mono<List<String>> outcomes = Tasks.gather(party, party, party);
+        // end::barrierDraining[]
+        StepVerifier.create(outcomes)
+                .expectNext(List.of("broken before it left", "broken before it left", "left first, reset"))
+                .verifyComplete();
+        assertThat(barrier.isBroken()).isFalse();
+    }
+
+    @Test
     void barrierWaitsForEveryPartyAndAbortBreaksIt() {
         AsyncBarrier barrier = AsyncBarrier.of(2);
         StepVerifier.create(barrier.arrive())
@@ -663,6 +715,23 @@ class ConceptsExamplesTest {
         assertThat(second).isFalse();
         assertThat(item).isEqualTo("a");
         assertThat(none).isNull();
+    }
+
+    @Test
+    void queueOfferWithATimeoutSaysWhetherTheItemGotIn() {
+        StepVerifier.withVirtualTime(() -> {
+            // tag::queueTimedOffer[]
+            AsyncQueue<String> queue = AsyncQueue.bounded(1);
+            queue.offer("a");                                                // full now
+            Mono<Boolean> added = queue.offer("b", Duration.ofMillis(500));  // wait_for(queue.put("b"), 0.5)
+            // end::queueTimedOffer[]
+            return added;
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(499))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(false)
+                .verifyComplete();
     }
 
     @Test

@@ -144,6 +144,38 @@ class TasksTest {
     }
 
     @Nested
+    class GatherTasks {
+
+        @Test
+        void cancellingAGatherOfJoinsCancelsTheTasks() {
+            Task<String> a = Tasks.createTask(Mono.never());
+            Task<String> b = Tasks.createTask(Mono.never());
+            Disposable gathering = Tasks.gather(a.join(), b.join()).subscribe();
+            gathering.dispose();
+            assertThat(a.isCancelled() && b.isCancelled()).isTrue();
+        }
+
+        @Test
+        void aFailureCancelsTheSiblingTasksButNotShieldedOnes() {
+            Task<String> owned = Tasks.createTask(Mono.never());
+            Task<String> kept = Tasks.createTask(Mono.never());
+            StepVerifier.create(Tasks.gather(owned.join(), Tasks.shield(kept), Mono.error(new IllegalStateException("b failed"))))
+                    .expectErrorMessage("b failed")
+                    .verify();
+            assertThat(owned.isCancelled()).isTrue();
+            assertThat(kept.isDone()).isFalse();
+        }
+
+        @Test
+        void cancellingAGatherSettledOfJoinsCancelsTheTasks() {
+            Task<String> a = Tasks.createTask(Mono.never());
+            Disposable gathering = Tasks.gatherSettled(a.join(), Mono.just("b")).subscribe();
+            gathering.dispose();
+            assertThat(a.isCancelled()).isTrue();
+        }
+    }
+
+    @Nested
     class GatherSettled {
 
         @Test
@@ -194,13 +226,45 @@ class TasksTest {
         }
 
         @Test
-        void cancellingAnAwaiterDoesNotCancelTheTask() {
+        void cancellingAnAwaiterWhileTheTaskRunsCancelsTheTaskForEveryAwaiter() {
             PublisherProbe<String> work = PublisherProbe.of(Mono.never());
             Task<String> task = Tasks.createTask(work.mono());
+            List<Throwable> otherAwaiter = new ArrayList<>();
+            task.join().subscribe(v -> { }, otherAwaiter::add);
             Disposable awaiter = task.join().subscribe();
+            awaiter.dispose();
+            work.assertWasCancelled();
+            assertThat(task.isCancelled()).isTrue();
+            assertThat(otherAwaiter).singleElement().isInstanceOf(CancellationException.class);
+        }
+
+        @Test
+        void cancellingAnAwaiterOfAFinishedTaskChangesNothing() {
+            Task<String> task = Tasks.createTask(Mono.just("done"));
+            StepVerifier.create(task.join()).thenCancel().verify();
+            assertThat(task.isCancelled()).isFalse();
+            assertThat(task.result()).isEqualTo("done");
+        }
+
+        @Test
+        void anAwaiterCancelledAsItSubscribesCancelsTheTask() {
+            Task<String> task = Tasks.createTask(Mono.never());
+            StepVerifier.create(task.join(), 0).thenCancel().verify();
+            assertThat(task.isCancelled()).isTrue();
+        }
+
+        @Test
+        void aShieldedAwaiterLeavesTheTaskRunning() {
+            Sinks.One<String> result = Sinks.one();
+            PublisherProbe<String> work = PublisherProbe.of(result.asMono());
+            Task<String> task = Tasks.createTask(work.mono());
+            Disposable awaiter = Tasks.shield(task).subscribe();
             awaiter.dispose();
             work.assertWasNotCancelled();
             assertThat(task.isDone()).isFalse();
+            result.tryEmitValue("later");
+            assertThat(task.result()).isEqualTo("later");
+            StepVerifier.create(Tasks.shield(task)).expectNext("later").verifyComplete();
         }
 
         @Test
@@ -334,6 +398,75 @@ class TasksTest {
                     .verify();
             work.assertWasCancelled();
         }
+
+        @Test
+        void timingOutOnATasksJoinCancelsTheTask() {
+            StepVerifier.withVirtualTime(() -> {
+                        Task<String> task = Tasks.createTask(Tasks.sleep(Duration.ofSeconds(5), "late"));
+                        return Tasks.waitFor(task.join(), Duration.ofSeconds(1)).onErrorResume(WaitTimeoutException.class,
+                                e -> Mono.fromCallable(() -> task.isCancelled() ? "cancelled" : "still running"));
+                    })
+                    .thenAwait(Duration.ofSeconds(1))
+                    .expectNext("cancelled")
+                    .verifyComplete();
+        }
+
+        @Test
+        void timingOutOnAShieldedTaskLeavesItRunning() {
+            StepVerifier.withVirtualTime(() -> {
+                        Task<String> task = Tasks.createTask(Tasks.sleep(Duration.ofSeconds(5), "late"));
+                        return Tasks.waitFor(Tasks.shield(task), Duration.ofSeconds(1))
+                                .onErrorResume(WaitTimeoutException.class, e -> task.join());
+                    })
+                    .thenAwait(Duration.ofSeconds(1))
+                    .expectNoEvent(Duration.ofSeconds(3))
+                    .thenAwait(Duration.ofSeconds(1))
+                    .expectNext("late")
+                    .verifyComplete();
+        }
+
+        @Test
+        void aZeroTimeoutTakesAValueThatIsAlreadyThere() {
+            AsyncFuture<String> done = AsyncFuture.create();
+            done.setResult("there");
+            StepVerifier.create(Tasks.waitFor(done.mono(), Duration.ZERO)).expectNext("there").verifyComplete();
+            StepVerifier.create(Tasks.waitFor(Tasks.createTask(Mono.just("task")).join(), Duration.ZERO))
+                    .expectNext("task").verifyComplete();
+            StepVerifier.create(Tasks.waitFor(Mono.<String>error(new IllegalStateException("failed already")), Duration.ZERO))
+                    .expectErrorMessage("failed already").verify();
+        }
+
+        @Test
+        void aZeroTimeoutCancelsWorkThatIsNotDoneWhenSubscribedAndArmsNoTimer() {
+            CountingScheduler counting = new CountingScheduler(Schedulers.parallel());
+            PublisherProbe<String> work = PublisherProbe.of(Mono.never());
+            StepVerifier.create(Tasks.waitFor(work.mono(), Duration.ZERO, counting))
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(WaitTimeoutException.class)
+                            .hasMessage("waitFor: no result was there already (timeout PT0S); the work was cancelled"))
+                    .verify(Duration.ofSeconds(5));
+            work.assertWasCancelled();
+            assertThat(counting.scheduled).hasValue(0);
+        }
+
+        @Test
+        void aNegativeTimeoutIsLikeZero() {
+            AsyncFuture<String> done = AsyncFuture.create();
+            done.setResult("there");
+            StepVerifier.create(Tasks.waitFor(done.mono(), Duration.ofSeconds(-1))).expectNext("there").verifyComplete();
+            Task<String> running = Tasks.createTask(Mono.never());
+            StepVerifier.create(Tasks.waitFor(running.join(), Duration.ofSeconds(-1)))
+                    .expectErrorSatisfies(e -> assertThat(((WaitTimeoutException) e).getTimeout()).isEqualTo(Duration.ofSeconds(-1)))
+                    .verify(Duration.ofSeconds(5));
+            assertThat(running.isCancelled()).isTrue();
+        }
+
+        @Test
+        void aNullTimeoutSaysToAwaitTheMonoItself() {
+            assertThatThrownBy(() -> Tasks.waitFor(Mono.just(1), null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("timeout must not be null; to wait without a timeout (asyncio's wait_for(aw, None)), "
+                            + "await the Mono itself instead of calling waitFor");
+        }
     }
 
     @Nested
@@ -372,10 +505,59 @@ class TasksTest {
                     .verify();
             never.assertWasCancelled();
         }
+
+        @Test
+        void stoppingEarlyCancelsTheTasksNotDoneAndShieldKeepsOneRunning() {
+            Sinks.One<Integer> one = Sinks.one();
+            Task<Integer> first = Tasks.createTask(one.asMono());
+            Task<Integer> owned = Tasks.createTask(Mono.never());
+            Task<Integer> kept = Tasks.createTask(Mono.never());
+            StepVerifier.create(Tasks.asCompleted(List.of(first.join(), owned.join(), Tasks.shield(kept))).take(1))
+                    .expectSubscription()
+                    .then(() -> one.tryEmitValue(1))
+                    .expectNext(1)
+                    .verifyComplete();
+            assertThat(owned.isCancelled()).isTrue();
+            assertThat(kept.isDone()).isFalse();
+        }
     }
 
     @Nested
     class Shield {
+
+        @Test
+        void shieldOfATaskImplementedElsewhereAwaitsItWithoutOwningIt() {
+            Task<String> inner = Tasks.createTask(Mono.never());
+            Task<String> foreign = new Task<>() {
+                @Override
+                public Mono<String> join() {
+                    return inner.join();
+                }
+
+                @Override
+                public boolean cancel() {
+                    return inner.cancel();
+                }
+
+                @Override
+                public boolean isDone() {
+                    return inner.isDone();
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return inner.isCancelled();
+                }
+
+                @Override
+                public String result() {
+                    return inner.result();
+                }
+            };
+            Disposable awaiter = Tasks.shield(foreign).subscribe();
+            awaiter.dispose();
+            assertThat(inner.isDone()).isFalse();
+        }
 
         @Test
         void cancellingTheShieldedMonoLeavesTheWorkRunningForOtherAwaiters() {

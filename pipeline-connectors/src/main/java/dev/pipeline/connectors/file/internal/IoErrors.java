@@ -3,6 +3,7 @@ package dev.pipeline.connectors.file.internal;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -26,6 +27,11 @@ public final class IoErrors {
         return new FileAccessException(path, "cannot write " + path + ": " + why(path, e), e);
     }
 
+    /** For a failed create/write/move of {@code path}, in a context such as "partition 'x' under /base". */
+    public static FileAccessException write(String context, Path path, IOException e) {
+        return new FileAccessException(path, context + ": cannot write " + path + ": " + why(path, e), e);
+    }
+
     private static String why(Path path, IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file or directory (check the path"
@@ -42,6 +48,9 @@ public final class IoErrors {
         }
         if (Files.isDirectory(path)) {
             return "is a directory, not a regular file";
+        }
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            return ((FileSystemException) e).getReason(); // the path is in the message already
         }
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);

@@ -8,26 +8,34 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 import dev.pipeline.connectors.file.FileWriteResult;
 import dev.pipeline.connectors.file.WriteOptions;
 
 /**
- * One file being written by a sink: atomic (a temporary sibling moved over the target on
- * commit, deleted on abort) or appending. Blocking; synchronized so that an abort from a
- * cancelling thread never interleaves with a write.
+ * One file being written by a sink, in a directory held open ({@link OpenDirectory}): atomic (a
+ * temporary sibling, created new, renamed over the target on commit and deleted on abort, both
+ * relative to that directory) or appending (the target opened without following a link).
+ * Blocking; synchronized so that an abort from a cancelling thread never interleaves with a
+ * write. The owner of the directory closes it after {@link #commit()} or {@link #abort()}.
  */
 public final class TargetFile {
 
     private static final int BUFFER = 64 * 1024;
+    /** Most bytes in a file name on common file systems (ext4, XFS, btrfs, tmpfs, APFS, NTFS). */
+    private static final int MAX_NAME_BYTES = 255;
+    /** What a temporary name adds to the target's: {@code "." + name + "." + 16 hex digits + ".tmp"}. */
+    private static final int TEMP_EXTRA_BYTES = 22;
+    private static final Pattern TEMPORARY = Pattern.compile("\\..*\\.[0-9a-f]{16}\\.tmp", Pattern.DOTALL);
 
+    private final OpenDirectory dir;
+    private final String name;
+    private final String temp;
     private final Path target;
-    private final Path temp;
     private final WriteOptions options;
     private final FileChannel channel;
     private final Counting counting;
@@ -35,39 +43,69 @@ public final class TargetFile {
     private long items;
     private boolean closed;
 
-    private TargetFile(Path target, Path temp, WriteOptions options, FileChannel channel) {
-        this.target = target;
+    private TargetFile(OpenDirectory dir, String name, String temp, WriteOptions options, FileChannel channel) {
+        this.dir = dir;
+        this.name = name;
         this.temp = temp;
+        this.target = dir.path().resolve(name);
         this.options = options;
         this.channel = channel;
         this.counting = new Counting(Channels.newOutputStream(channel));
         this.writer = new BufferedWriter(new OutputStreamWriter(counting, options.charset().newEncoder()), BUFFER);
     }
 
-    /** Opens the temporary file (atomic) or the target (append). */
-    public static TargetFile open(Path target, WriteOptions options) {
-        Path abs = target.toAbsolutePath();
-        if (Files.isDirectory(abs)) {
-            throw IoErrors.write(abs, new IOException("is a directory"));
-        }
-        Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw IoErrors.write(abs, new java.nio.file.NoSuchFileException(dir.toString(), null, "directory does not exist"));
-        }
+    /**
+     * Opens the temporary file (atomic) or the target (append) for {@code name} in {@code dir}.
+     *
+     * @param dir the directory, which stays open until this file is committed or aborted
+     * @param name the target's name there, one path component
+     * @param options the options
+     * @return the open file
+     * @throws OpenDirectory.Refused when the target is a directory, or (append) a link, not a
+     *         regular file or a file with several hard links
+     * @throws IOException when the file cannot be created or opened
+     */
+    public static TargetFile open(OpenDirectory dir, String name, WriteOptions options) throws IOException {
         if (options.isAppend()) {
-            try {
-                return new TargetFile(abs, null, options, FileChannel.open(abs, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE, StandardOpenOption.APPEND));
-            } catch (IOException e) {
-                throw IoErrors.write(abs, e);
+            return new TargetFile(dir, name, null, options, dir.openAppend(name));
+        }
+        dir.requireReplaceable(name);
+        String temp = temporaryName(name);
+        return new TargetFile(dir, name, temp, options, dir.createNew(temp));
+    }
+
+    /**
+     * The name of a temporary file for {@code name}: hidden, random, and no longer than
+     * {@value #MAX_NAME_BYTES} bytes in UTF-8 (a long target name is shortened in it).
+     */
+    static String temporaryName(String name) {
+        String kept = name;
+        int budget = MAX_NAME_BYTES - TEMP_EXTRA_BYTES;
+        if (kept.getBytes(StandardCharsets.UTF_8).length > budget) {
+            int end = 0;
+            int bytes = 0;
+            while (end < kept.length()) {
+                int cp = kept.codePointAt(end);
+                int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+                if (bytes + size > budget) {
+                    break;
+                }
+                bytes += size;
+                end += Character.charCount(cp);
             }
+            kept = kept.substring(0, end);
         }
-        Path temp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            return new TargetFile(abs, temp, options, FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-        } catch (IOException e) {
-            throw IoErrors.write(temp, e);
-        }
+        return "." + kept + "." + String.format("%016x", ThreadLocalRandom.current().nextLong()) + ".tmp";
+    }
+
+    /**
+     * Whether {@code name} has the shape of a sink's temporary file ({@code .<name>.<16 hex>.tmp}).
+     *
+     * @param name a file name
+     * @return true when it does
+     */
+    public static boolean isTemporaryName(String name) {
+        return TEMPORARY.matcher(name).matches();
     }
 
     /** The target path. */
@@ -138,7 +176,7 @@ public final class TargetFile {
         }
         if (temp != null) {
             try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                dir.move(temp, dir, name);
             } catch (IOException e) {
                 deleteTemp();
                 throw IoErrors.write(target, e);
@@ -171,9 +209,9 @@ public final class TargetFile {
     private void deleteTemp() {
         if (temp != null) {
             try {
-                Files.deleteIfExists(temp);
+                dir.delete(temp);
             } catch (IOException e) {
-                throw IoErrors.write(temp, e);
+                throw IoErrors.write(dir.path().resolve(temp), e);
             }
         }
     }

@@ -19,18 +19,33 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
  */
 abstract class Framer<T> {
 
-    /** One decoded item, or the raw text of a line that did not decode. */
+    /**
+     * One decoded item, or the raw text of a line that did not decode, or (last) the failure
+     * that stopped reading the body.
+     */
     static final class Frame<T> {
         final long number;
         final T value;
         final String raw;
         final Exception error;
+        /** Why the body could not be read on after the frames before this one; else null. */
+        final Throwable failure;
 
         Frame(long number, T value, String raw, Exception error) {
+            this(number, value, raw, error, null);
+        }
+
+        private Frame(long number, T value, String raw, Exception error, Throwable failure) {
             this.number = number;
             this.value = value;
             this.raw = raw;
             this.error = error;
+            this.failure = failure;
+        }
+
+        /** The last frame of a body that could not be read to its end. */
+        static <T> Frame<T> failed(Throwable failure) {
+            return new Frame<>(-1, null, null, null, failure);
         }
     }
 

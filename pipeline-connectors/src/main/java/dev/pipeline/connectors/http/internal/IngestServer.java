@@ -32,6 +32,12 @@ import reactor.netty.http.server.HttpServerResponse;
  * arrives and puts each item into a bounded {@link AsyncQueue}; the pipeline's source takes from
  * that queue. A request reads its body only as fast as the queue takes items, so a slow pipeline
  * slows the client down (TCP backpressure) instead of filling memory.
+ *
+ * <p>Every answer to a POST says how many of its items were taken ({@link Taken}), and the
+ * count is exact: an item is counted as accepted if and only if it is in the queue. Each item
+ * goes in with {@link AsyncQueue#offer(Object, java.time.Duration, reactor.core.scheduler.Scheduler)},
+ * whose answer cannot disagree with the queue, and nothing cancels an offer in flight except
+ * the request itself going away.
  */
 public final class IngestServer<T> {
 
@@ -151,74 +157,92 @@ public final class IngestServer<T> {
         return MessageDigest.isEqual(given, expectedAuth); // constant time for equal lengths
     }
 
+    /**
+     * What one request has handed over so far: items in the queue, and malformed items handed
+     * to the error policy. Items are taken one at a time, in body order, so these are always
+     * the first {@code accepted + rejected} items of the body. Updated by one item at a time
+     * (concatMap), read once the request ends.
+     */
+    private static final class Taken {
+        long accepted;
+        long rejected;
+    }
+
     private Publisher<Void> ingest(HttpServerRequest req, HttpServerResponse res) {
         requests.incrementAndGet();
         inFlight.incrementAndGet();
-        Mono<Long> work = Mono.defer(() -> {
-            if (closing) {
-                throw new Reply(503, "the server is stopping; retry against another instance or later");
-            }
-            if (!authorized(req)) {
-                res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-                throw new Reply(401, "missing or wrong bearer token (send Authorization: Bearer <token>)");
-            }
-            String ct = req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-            String lower = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
-            Framer<T> framer;
-            if (lower.contains("ndjson") || lower.contains("jsonl") || lower.startsWith("text/plain")) {
-                framer = Framer.ndjson(reader, options.maxLineSize());
-            } else if (lower.startsWith("application/json")) {
-                framer = Framer.jsonArray(mapper, reader, options.maxLineSize());
-            } else {
-                throw new Reply(415, "Content-Type '" + ct + "' is not supported; send application/x-ndjson "
-                        + "(one JSON item per line) or application/json (a JSON array)");
-            }
-            long declared = req.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
-            if (declared > options.maxBodySize()) {
-                throw new Reply(413, "the body of " + declared + " bytes exceeds the limit of "
-                        + options.maxBodySize() + " bytes; split it into smaller requests");
-            }
-            long[] bytes = {0};
-            long[] count = {0};
-            return req.receive().asByteArray()
-                    .doOnNext(chunk -> {
-                        bytes[0] += chunk.length;
-                        if (bytes[0] > options.maxBodySize()) {
-                            throw new Reply(413, "the body exceeds the limit of " + options.maxBodySize()
-                                    + " bytes; split it into smaller requests");
-                        }
-                    })
-                    .concatMapIterable(framer::feed, 1)
-                    .concatWith(Flux.defer(() -> Flux.fromIterable(framer.finish())))
-                    .concatMap(frame -> accept(frame, count), 1)
-                    .then(Mono.fromCallable(() -> count[0]))
-                    .onErrorMap(e -> !(e instanceof Reply), e -> reply(e, count[0]))
-                    .onErrorMap(Reply.class, e -> new Reply(e.status, e.getMessage() + withCount(count[0])));
-        });
-        return work
-                .flatMap(n -> json(res, 200, mapper.createObjectNode().put("accepted", n)).then())
-                .onErrorResume(Reply.class, e -> {
+        Taken taken = new Taken();
+        return Mono.defer(() -> read(req, res, taken))
+                .onErrorMap(e -> !(e instanceof Reply), this::reply)
+                .then(Mono.defer(() -> json(res, 200, counts(taken))))
+                .onErrorResume(Reply.class, r -> {
                     refused.incrementAndGet();
-                    if (e.status == 503) {
+                    if (r.status == 503) {
                         res.header(HttpHeaderNames.RETRY_AFTER, String.valueOf(options.retryAfter().toSeconds()));
                     }
-                    ObjectNode body = mapper.createObjectNode().put("error", e.getMessage());
-                    return json(res, e.status, body).then();
+                    return json(res, r.status, counts(taken).put("error", r.getMessage() + withCount(taken)));
                 })
                 .doFinally(s -> leave(-1));
     }
 
-    private static String withCount(long n) {
-        return " (" + n + " items of this request were accepted before it)";
+    /** Checks the request, then takes its items one at a time; fails with the answer to give. */
+    private Mono<Void> read(HttpServerRequest req, HttpServerResponse res, Taken taken) {
+        if (closing) {
+            throw new Reply(503, "the server is stopping; retry against another instance or later");
+        }
+        if (!authorized(req)) {
+            res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            throw new Reply(401, "missing or wrong bearer token (send Authorization: Bearer <token>)");
+        }
+        String ct = req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        String lower = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
+        Framer<T> framer;
+        if (lower.contains("ndjson") || lower.contains("jsonl") || lower.startsWith("text/plain")) {
+            framer = Framer.ndjson(reader, options.maxLineSize());
+        } else if (lower.startsWith("application/json")) {
+            framer = Framer.jsonArray(mapper, reader, options.maxLineSize());
+        } else {
+            throw new Reply(415, "Content-Type '" + ct + "' is not supported; send application/x-ndjson "
+                    + "(one JSON item per line) or application/json (a JSON array)");
+        }
+        long declared = req.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+        if (declared > options.maxBodySize()) {
+            throw new Reply(413, "the body of " + declared + " bytes exceeds the limit of "
+                    + options.maxBodySize() + " bytes; split it into smaller requests");
+        }
+        long[] bytes = {0};
+        return req.receive().asByteArray()
+                .doOnNext(chunk -> {
+                    bytes[0] += chunk.length;
+                    if (bytes[0] > options.maxBodySize()) {
+                        throw new Reply(413, "the body exceeds the limit of " + options.maxBodySize()
+                                + " bytes; split it into smaller requests");
+                    }
+                })
+                .concatMapIterable(framer::feed, 1)
+                .concatWith(Flux.defer(() -> Flux.fromIterable(framer.finish())))
+                // a read error (a limit, a broken body, a lost connection) becomes the last frame, so
+                // it waits for the item being put instead of cancelling it: a put cancelled at the
+                // moment it is admitted would leave an item in the queue that the answer leaves out
+                .onErrorResume(e -> Mono.just(Framer.Frame.failed(e)))
+                .concatMap(frame -> accept(frame, taken), 1)
+                .then();
     }
 
-    private Reply reply(Throwable e, long count) {
+    /** The counts every answer to a POST carries. */
+    private ObjectNode counts(Taken taken) {
+        return mapper.createObjectNode().put("accepted", taken.accepted).put("rejected", taken.rejected);
+    }
+
+    private static String withCount(Taken taken) {
+        return " (" + taken.accepted + " items of this request were accepted before it"
+                + (taken.rejected == 0 ? "" : ", and " + taken.rejected + " malformed ones handed to the error policy")
+                + "; send the rest again, from item " + (taken.accepted + taken.rejected + 1) + ")";
+    }
+
+    private Reply reply(Throwable e) {
         if (e instanceof Framer.FramingException) {
             return new Reply(((Framer.FramingException) e).status, e.getMessage());
-        }
-        if (e instanceof TimeoutException) {
-            return new Reply(503, "the pipeline is not keeping up: its queue of " + options.queueCapacity()
-                    + " items stayed full for " + options.queueTimeout() + "; retry later");
         }
         if (e instanceof dev.pipeline.core.aio.QueueShutDownException) {
             return new Reply(503, "the server is stopping; retry later");
@@ -226,23 +250,31 @@ public final class IngestServer<T> {
         return new Reply(500, "ingest failed: " + e);
     }
 
-    private Mono<Void> accept(Framer.Frame<T> frame, long[] count) {
+    private Mono<Void> accept(Framer.Frame<T> frame, Taken taken) {
+        if (frame.failure != null) {
+            return Mono.error(frame.failure);
+        }
         if (frame.error != null) {
             String where = "line " + frame.number + ": " + (frame.error instanceof com.fasterxml.jackson.core.JsonProcessingException
                     ? ((com.fasterxml.jackson.core.JsonProcessingException) frame.error).getOriginalMessage()
                     : frame.error.getMessage());
             if (options.malformed() == HttpIngestOptions.Malformed.ERROR_POLICY) {
                 return ctx.reject(frame.raw, new IllegalArgumentException(name + ": " + where, frame.error), 1)
-                        .onErrorMap(e -> new Reply(400, where + " (rejected by the error policy of source '" + name + "')"))
-                        .then(Mono.empty());
+                        .doOnSuccess(v -> taken.rejected++)
+                        .onErrorMap(e -> new Reply(400, where + " (rejected by the error policy of source '" + name + "')"));
             }
             return Mono.error(new Reply(400, where));
         }
-        return queue.put(frame.value)
-                .timeout(options.queueTimeout(), Schedulers.parallel())
-                .doOnSuccess(v -> {
-                    count[0]++;
+        // offer, not put(..).timeout(..): its answer is exact, so the count is exactly what is queued
+        return queue.offer(frame.value, options.queueTimeout(), Schedulers.parallel())
+                .flatMap(admitted -> {
+                    if (!admitted) {
+                        return Mono.error(new Reply(503, "the pipeline is not keeping up: its queue of "
+                                + options.queueCapacity() + " items stayed full for " + options.queueTimeout() + "; retry later"));
+                    }
+                    taken.accepted++;
                     accepted.incrementAndGet();
+                    return Mono.empty();
                 });
     }
 

@@ -6,8 +6,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * A write-once outcome (value, failure or cancellation) with any number of awaiters: the state
- * behind {@code AsyncFuture} and {@code Task}. Awaiters that cancel only leave; the outcome is
- * unaffected.
+ * behind {@code AsyncFuture} and {@code Task}. Awaiters of {@link #mono()} that cancel only
+ * leave; awaiters of an {@link #owningMono owning Mono} also run its hook (a task's
+ * {@code join()} cancels the task).
  *
  * <p>The transition methods return the chain of awaiters to signal, so a caller can do
  * something between deciding the outcome and waking the awaiters (a task group records a
@@ -36,6 +37,26 @@ public final class OutcomeCell<T> implements WaiterOwner<T> {
     /** A cold Mono of the outcome; cancelling it only stops this awaiter waiting. */
     public Mono<T> mono() {
         return mono;
+    }
+
+    /**
+     * A cold Mono of the outcome whose awaiter, cancelled while the outcome is still pending,
+     * also runs {@code onAwaiterCancelled} (outside this cell's lock). An awaiter cancelled after
+     * the outcome was decided runs nothing: the hook can only act on a pending cell.
+     */
+    public Mono<T> owningMono(Runnable onAwaiterCancelled) {
+        return new WaiterMono<>(this::await, new WaiterOwner<T>() {
+            @Override
+            public void remove(Waiter<T> waiter) {
+                OutcomeCell.this.remove(waiter);
+                onAwaiterCancelled.run();
+            }
+
+            @Override
+            public void relinquish(T v) {
+                // cancelled after the outcome was decided: nothing to pass on, nothing to cancel
+            }
+        });
     }
 
     public int state() {

@@ -3,12 +3,18 @@ package dev.pipeline.core.aio.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import dev.pipeline.core.aio.QueueShutDownException;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The state behind {@code AsyncQueue}: items, waiting takers, waiting putters and joiners,
@@ -22,6 +28,11 @@ import reactor.core.publisher.Mono;
 public final class QueueCore<T> {
 
     private static final Object DONE = new Object();
+    /**
+     * The failure a timed put is granted when its time runs out before it is admitted; turned
+     * into {@code false} by {@link #offer(Object, long, Scheduler)}, never seen outside.
+     */
+    private static final Throwable EXPIRED = new Expired();
     private static final VarHandle UNFINISHED;
 
     static {
@@ -68,7 +79,22 @@ public final class QueueCore<T> {
     }
 
     public Mono<Void> put(T item) {
-        return new PutMono(item);
+        return new PutMono(item, -1, null, null);
+    }
+
+    /**
+     * A put that waits at most {@code nanos} for room: true once admitted, false if the time ran
+     * out first. Admission and expiry are both grants of the same waiter under this lock (see
+     * {@link #expire}), so exactly one of them happens: false means the item is not in.
+     */
+    public Mono<Boolean> offer(T item, long nanos, Scheduler scheduler) {
+        return Mono.defer(() -> {
+            Disposable.Swap timer = Disposables.swap();
+            return new PutMono(item, nanos, scheduler, timer)
+                    .doFinally(s -> timer.dispose())
+                    .thenReturn(Boolean.TRUE)
+                    .onErrorReturn(e -> e == EXPIRED, Boolean.FALSE);
+        });
     }
 
     public Flux<T> asFlux() {
@@ -107,6 +133,36 @@ public final class QueueCore<T> {
         if (taker != null) {
             taker.signal();
         }
+    }
+
+    /** Starts the clock of a timed put that was lined up; past it, the put expires. */
+    private void limit(MonoWaiter<Void> w, long nanos, Scheduler scheduler, Disposable.Swap timer) {
+        if (nanos == 0) {
+            expire(w, EXPIRED);
+            return;
+        }
+        try {
+            timer.update(scheduler.schedule(() -> expire(w, EXPIRED), nanos, TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException e) {
+            expire(w, Operators.onRejectedExecution(e, w.actual.currentContext()));
+        }
+    }
+
+    /**
+     * Takes a timed put out of line with {@code why}, unless it was admitted, failed or
+     * cancelled first: the waiter's one grant decides, so an item is never both admitted and
+     * reported expired. Only a waiter still waiting may be failed: {@code tryFail} writes the
+     * error before its CAS, and an admitted waiter's deliverer (outside this lock) would read it.
+     */
+    private void expire(MonoWaiter<Void> w, Throwable why) {
+        synchronized (this) {
+            if (!w.isWaiting() || !w.tryFail(why)) {
+                return;
+            }
+            putters.remove(w);
+            w.attachment = null;
+        }
+        w.signal();
     }
 
     /** put_nowait: true if added, false if full. */
@@ -530,11 +586,27 @@ public final class QueueCore<T> {
         }
     }
 
+    /** See {@link #EXPIRED}: no stack trace, no suppressed exceptions, shared by every put. */
+    private static final class Expired extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Expired() {
+            super("a timed put expired before it was admitted", null, false, false);
+        }
+    }
+
+    /** A put; with {@code nanos >= 0} a timed one, expiring that long after it is lined up. */
     private final class PutMono extends Mono<Void> {
         private final T item;
+        private final long nanos;
+        private final Scheduler scheduler;
+        private final Disposable.Swap timer;
 
-        PutMono(T item) {
+        PutMono(T item, long nanos, Scheduler scheduler, Disposable.Swap timer) {
             this.item = item;
+            this.nanos = nanos;
+            this.scheduler = scheduler;
+            this.timer = timer;
         }
 
         @Override
@@ -542,6 +614,9 @@ public final class QueueCore<T> {
             MonoWaiter<Void> w = new MonoWaiter<>(actual, putterOwner);
             actual.onSubscribe(w);
             registerPut(w, item);
+            if (nanos >= 0 && w.isWaiting()) {
+                limit(w, nanos, scheduler, timer);
+            }
         }
     }
 }

@@ -17,6 +17,10 @@ import reactor.util.context.Context;
  * {@link OutcomeCell}. A {@link Listener} (a task group) hears about the outcome before the
  * awaiters are woken.
  *
+ * <p>Two ways to await it: {@link #join()} owns the task, as {@code await task} does in asyncio
+ * (an awaiter cancelled while the task runs cancels it), and {@link #shielded()} does not
+ * ({@code await asyncio.shield(task)}: a cancelled awaiter only leaves).
+ *
  * @param <T> the value type
  */
 public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
@@ -42,6 +46,7 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
     }
 
     private final OutcomeCell<T> cell;
+    private final Mono<T> join;
     private final Listener listener;
     private final Context context;
     private volatile Subscription upstream;
@@ -62,6 +67,7 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
     public TaskImpl(Listener listener, String cancelledMessage, Context context) {
         this.listener = listener;
         this.cell = new OutcomeCell<>(cancelledMessage);
+        this.join = cell.owningMono(this::cancel);
         this.context = context;
     }
 
@@ -123,6 +129,11 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     @Override
     public Mono<T> join() {
+        return join;
+    }
+
+    /** Awaits the outcome without owning the task: a cancelled awaiter only leaves. */
+    public Mono<T> shielded() {
         return cell.mono();
     }
 

@@ -73,6 +73,25 @@ public final class WaiterList<T> {
     }
 
     /**
+     * Unlinks every waiter already cancelled whose owner has not removed it yet (its
+     * {@link WaiterOwner#remove} will find nothing); O(size).
+     *
+     * @return how many were unlinked
+     */
+    public int removeCancelled() {
+        int removed = 0;
+        for (Waiter<T> w = head; w != null; ) {
+            Waiter<T> n = w.next;
+            if (w.isCancelled()) {
+                remove(w);
+                removed++;
+            }
+            w = n;
+        }
+        return removed;
+    }
+
+    /**
      * Grants {@code value} to the oldest waiter still waiting, unlinking it and any cancelled
      * waiters in front of it.
      *
