@@ -139,7 +139,9 @@ public final class HttpOptions {
     /**
      * How often a failed request is retried, and the backoff between attempts: the n-th retry
      * waits {@code minBackoff * 2^(n-1)}, at most {@code maxBackoff}, with jitter, and at least
-     * the server's {@code Retry-After}. Defaults to 3 retries, 100 ms, 10 s.
+     * the server's {@code Retry-After}. Defaults to 3 retries, 100 ms, 10 s. For a
+     * {@linkplain HttpSinks sink}, an attempt in which the server said it took items uses no
+     * retry: the retries count the attempts in a row that took nothing.
      *
      * @param maxRetries retries after the first attempt, {@code >= 0} (0: no retries)
      * @param minBackoff the first backoff, {@code > 0}

@@ -1,23 +1,15 @@
 package dev.pipeline.connectors.http;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pipeline.connectors.http.internal.HttpCall;
-import dev.pipeline.connectors.http.internal.HttpRetry;
+import dev.pipeline.connectors.http.internal.BatchPost;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.internal.Require;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Sinks that POST items to an HTTP endpoint in batches, as a JSON array or NDJSON per request,
  * with the same retry rule as {@link HttpStages}. The sink's result is the number of items the
- * server accepted (answered 2xx).
+ * server accepted.
  *
  * <pre>{@code
  * Sink<Order, Long> upload = HttpSinks.post("upload", URI.create("http://127.0.0.1:8080/orders"),
@@ -25,9 +17,28 @@ import reactor.core.scheduler.Schedulers;
  *     .onError(ErrorPolicy.deadLetter(failed));
  * }</pre>
  *
- * <p>A batch that still fails after its retries rejects each of its items through the sink's
- * error policy (fail-fast: the run fails; skip or dead-letter: the items are counted so and the
- * run goes on). <b>Thread</b>: items are encoded on the thread that delivers the batch.
+ * <p><b>What the server took.</b> An answer, 2xx or an error, whose body is a JSON object with
+ * an integer {@code accepted} (and optionally {@code rejected}) field, as every answer of
+ * {@link HttpSources#server} to a POST is, says that the server took the first
+ * {@code accepted + rejected} items of the request: the first {@code accepted} count as stored,
+ * the next {@code rejected} go to the sink's error policy with an
+ * {@link HttpItemRejectedException} (URL, status, the item's position in the request), and a
+ * retry sends only the rest, so such a server never gets an item twice. An error answer without
+ * counts (or with counts that do not fit the request) took nothing: a retry sends the rest
+ * again whole. A 2xx without counts took everything; a 2xx whose counts leave items out ends the
+ * request as well, and those items go to the policy with an {@code HttpItemRejectedException},
+ * never sent again.
+ *
+ * <p><b>Retries</b> count the attempts in a row in which the server took nothing: a batch
+ * fails after {@code 1 + retries} of them, while an attempt that took items uses no retry (a
+ * busy server that takes a batch bit by bit through 503s gets it all). Each attempt goes
+ * through the sink's {@link dev.pipeline.core.Sink#circuitBreaker circuit breaker}, which counts
+ * every error answer as a failure, even one that took items. When a batch fails (its retries
+ * used up, a 4xx, the breaker open), only its items the server has not taken go to the error
+ * policy, with the last error and the number of attempts that carried them (fail-fast: the run
+ * fails; skip or dead-letter: the items are counted so and the run goes on). Every item is
+ * counted once, as stored or rejected. <b>Thread</b>: items are encoded once each, on the
+ * thread that delivers the batch; an item that cannot be encoded goes to the policy alone.
  * <b>On cancel</b> the request in flight is cancelled and its connection closed.
  */
 public final class HttpSinks {
@@ -64,48 +75,12 @@ public final class HttpSinks {
      * @param uri the endpoint
      * @param options batching, format, concurrency, timeouts, retries
      * @param <T> the item type (encoded with Jackson)
-     * @return the sink; its result is the number of items accepted
+     * @return the sink; its result is the number of items the server accepted
      */
     public static <T> Sink<T, Long> post(String name, URI uri, HttpOptions options) {
         Require.nonNull(uri, "uri");
         Require.nonNull(options, "options");
-        HttpCall call = new HttpCall(Require.nonBlank(name, "name"), options);
-        ObjectMapper mapper = options.objectMapper();
-        String contentType = options.format() == Format.NDJSON ? "application/x-ndjson" : "application/json";
-        return Sink.create(name, (Flux<T> items, dev.pipeline.core.StageContext ctx) -> {
-            AtomicLong accepted = new AtomicLong();
-            return items.bufferTimeout(options.batchSize(), options.batchWait(), Schedulers.parallel(), true)
-                    .flatMap(batch -> {
-                        int[] attempts = {0};
-                        return Mono.fromCallable(() -> encode(batch, mapper, options.format()))
-                                .flatMap(body -> Mono.defer(() -> {
-                                    attempts[0]++;
-                                    // each attempt through the sink's circuit breaker, if it has one: a
-                                    // refused attempt (CircuitOpenException) is not retried
-                                    return ctx.guard(call.send("POST", uri, contentType, body)
-                                            .timeout(options.responseTimeout(), Schedulers.parallel()));
-                                }).retryWhen(HttpRetry.of(options)))
-                                .then(Mono.fromRunnable(() -> {
-                                    accepted.addAndGet(batch.size());
-                                    ctx.completed(batch.size());
-                                }))
-                                .onErrorResume(e -> Flux.fromIterable(batch)
-                                        .concatMap(item -> ctx.reject(item, e, Math.max(1, attempts[0])))
-                                        .then());
-                    }, options.concurrency(), 1)
-                    .then(Mono.fromCallable(accepted::get));
-        });
-    }
-
-    private static byte[] encode(List<?> batch, ObjectMapper mapper, Format format) throws java.io.IOException {
-        if (format == Format.JSON_ARRAY) {
-            return mapper.writeValueAsBytes(batch);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 64);
-        for (Object item : batch) {
-            out.write(mapper.writeValueAsBytes(item));
-            out.write('\n');
-        }
-        return out.toByteArray();
+        BatchPost<T> post = new BatchPost<>(Require.nonBlank(name, "name"), uri, options);
+        return Sink.create(name, post::run);
     }
 }

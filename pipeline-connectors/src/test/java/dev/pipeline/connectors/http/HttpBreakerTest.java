@@ -78,4 +78,26 @@ class HttpBreakerTest {
             assertThat(report.balances()).isTrue();
         }
     }
+
+    @Test
+    void anAnswerThatTookPartOfTheBatchIsStillAFailureAndAnOpenBreakerRefusesOnlyTheRest() {
+        try (ScriptedServer server = new ScriptedServer()) {
+            server.then(Answer.json(503, "{\"accepted\":30,\"rejected\":0}"), Answer.json(503, "{\"accepted\":30,\"rejected\":0}"));
+            List<DeadLetter<?>> letters = new CopyOnWriteArrayList<>();
+            PipelineReport<Long> report = Pipeline.from(Source.fromIterable("n", IntStream.range(0, 100).boxed().toList()))
+                    .to(HttpSinks.<Integer>post("post", server.uri("/ingest"), HttpOptions.defaults().withBatch(100, Duration.ofSeconds(1))
+                                    .withConcurrency(1).withRetries(5, Duration.ofMillis(1), Duration.ofMillis(1)))
+                            .circuitBreaker(Breaker.consecutiveFailures("ingest", 2, Duration.ofMinutes(1)))
+                            .onError(ErrorPolicy.deadLetter(Sink.forEach("failed", letters::add))))
+                    .run().block(WAIT);
+
+            assertThat(server.requests).as("two 503s open it; the third attempt is refused, not sent").hasValue(2);
+            assertThat(report.result()).contains(60L);
+            assertThat(letters).extracting(l -> (Integer) l.item()).isEqualTo(IntStream.range(60, 100).boxed().toList());
+            assertThat(letters).allSatisfy(l -> assertThat(l.error()).isInstanceOf(CircuitOpenException.class));
+            assertThat(report.breakers().get(0).shortCircuited()).isEqualTo(1);
+            assertThat(report.stage("post").emitted()).isEqualTo(60);
+            assertThat(report.balances()).isTrue();
+        }
+    }
 }

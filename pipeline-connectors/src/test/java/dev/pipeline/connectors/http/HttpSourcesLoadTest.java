@@ -2,35 +2,26 @@ package dev.pipeline.connectors.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pipeline.core.Pipeline;
-import dev.pipeline.core.PipelineReport;
-import dev.pipeline.core.RunningPipeline;
-import dev.pipeline.core.Sink;
-import dev.pipeline.core.Source;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Many clients post to one ingest server whose pipeline pauses now and then (5 ms every 1,000
- * records, longer than the queue's 2 ms timeout), so requests meet a full queue and are answered
- * 503; each client then resends at once exactly what the answer says was not taken. Every record
+ * Many clients post to one ingest server whose pipeline pauses now and then ({@link PausingIngest}:
+ * 5 ms every 1,000 records, longer than the queue's 2 ms timeout), so requests meet a full queue
+ * and are answered 503; each client then resends at once exactly what the answer says was not taken. Every record
  * must be stored exactly once, in each of 20 runs of 32 clients x 3,125 records.
  *
  * <p>When the server counted an item only after {@code put(item).timeout(..)} completed, a
@@ -46,14 +37,6 @@ class HttpSourcesLoadTest {
     static final int RECORDS_PER_CLIENT = 3_125;
     static final int BATCH = 200;
     static final int REPETITIONS = 20;
-    /** The pipeline pauses this long after every {@link #PAUSE_EVERY} records. */
-    static final Duration PAUSE = Duration.ofMillis(5);
-    static final int PAUSE_EVERY = 1_000;
-
-    /** An ingested record. */
-    public static final class Rec {
-        public int n;
-    }
 
     /** One client: posts its records in batches, resending from the first one not accepted. */
     static final class Client {
@@ -100,43 +83,17 @@ class HttpSourcesLoadTest {
 
     private static Run once(HttpClient http) {
         int total = CLIENTS * RECORDS_PER_CLIENT;
-        AtomicIntegerArray stored = new AtomicIntegerArray(total);
-        AtomicLong seen = new AtomicLong();
-        Sinks.Empty<Void> stop = Sinks.empty();
-        Sinks.One<InetSocketAddress> bound = Sinks.one();
-        Source<Rec> source = HttpSources.server("ingest", Rec.class, HttpIngestOptions.defaults()
-                .withQueue(64, Duration.ofMillis(2))
-                .withRetryAfter(Duration.ZERO)
-                .withStopSignal(stop.asMono(), Duration.ofSeconds(30))
-                .withOnBound(bound::tryEmitValue));
-        RunningPipeline<Long> run = Pipeline.from(source)
-                .to(Sink.of("store", (Flux<Rec> items) -> items
-                        .concatMap(r -> seen.incrementAndGet() % PAUSE_EVERY == 0 ? Mono.delay(PAUSE).thenReturn(r) : Mono.just(r), 1)
-                        .doOnNext(r -> stored.incrementAndGet(r.n))
-                        .count()))
-                .start();
+        PausingIngest ingest = new PausingIngest(total, WAIT);
         long started = System.nanoTime();
-        URI uri = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/ingest");
+        URI uri = ingest.base.resolve("/ingest");
         List<Client> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             clients.add(new Client(c * RECORDS_PER_CLIENT, RECORDS_PER_CLIENT));
         }
         Flux.fromIterable(clients).flatMap(c -> send(http, uri, c), CLIENTS).then().block(WAIT);
-        stop.tryEmitEmpty();
-        PipelineReport<Long> report = run.await().block(WAIT);
+        PausingIngest.Stored stored = ingest.finish(WAIT);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        long duplicated = 0;
-        long lost = 0;
-        for (int n = 0; n < total; n++) {
-            int times = stored.get(n);
-            if (times == 0) {
-                lost++;
-            } else if (times > 1) {
-                duplicated += times - 1;
-            }
-        }
-        assertThat(report.result()).as("records the pipeline stored").contains(total + duplicated - lost);
-        return new Run(total, duplicated, lost, clients.stream().mapToLong(c -> c.refused).sum(),
+        return new Run(total, stored.duplicated(), stored.lost(), clients.stream().mapToLong(c -> c.refused).sum(),
                 clients.stream().mapToLong(c -> c.requests).sum(), millis);
     }
 

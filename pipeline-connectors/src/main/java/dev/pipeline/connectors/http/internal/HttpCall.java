@@ -33,6 +33,12 @@ public final class HttpCall {
         O decode(String method, URI uri, String contentType, byte[] body) throws IOException;
     }
 
+    /** Sees every answer's status and whole body, 2xx or not, before a non-2xx becomes an error. */
+    @FunctionalInterface
+    public interface Answered {
+        void answered(int status, byte[] body);
+    }
+
     private final HttpClient client;
     private final HttpOptions options;
 
@@ -57,7 +63,7 @@ public final class HttpCall {
 
     /** A GET of {@code uri} (the fast path: no per-request configuration). */
     public <O> Mono<O> get(URI uri, Decoder<O> decoder) {
-        return receive(client.get().uri(uri), "GET", uri, decoder);
+        return receive(client.get().uri(uri), "GET", uri, decoder, null);
     }
 
     public <O> Mono<O> exchange(HttpRequest request, Decoder<O> decoder) {
@@ -76,26 +82,30 @@ public final class HttpCall {
         }
         HttpClient.RequestSender sender = c.request(HttpMethod.valueOf(request.method())).uri(request.uri());
         if (raw != null) {
-            return receive(sender.send((req, out) -> out.sendByteArray(Mono.just(raw))), request.method(), request.uri(), decoder);
+            return receive(sender.send((req, out) -> out.sendByteArray(Mono.just(raw))), request.method(), request.uri(), decoder, null);
         }
         if (hasJson) {
             ObjectMapper mapper = options.objectMapper();
             return Mono.fromCallable(() -> mapper.writeValueAsBytes(json))
                     .flatMap(bytes -> receive(sender.send((req, out) -> out.sendByteArray(Mono.just(bytes))),
-                            request.method(), request.uri(), decoder));
+                            request.method(), request.uri(), decoder, null));
         }
-        return receive(sender, request.method(), request.uri(), decoder);
+        return receive(sender, request.method(), request.uri(), decoder, null);
     }
 
-    /** Sends raw bytes with a content type (the sink's batches). */
-    public Mono<Void> send(String method, URI uri, String contentType, byte[] body) {
+    /**
+     * Sends raw bytes with a content type (the sink's batches); {@code answered} sees the
+     * answer's status and whole body, on the thread that received it, before the Mono signals.
+     */
+    public Mono<Void> send(String method, URI uri, String contentType, byte[] body, Answered answered) {
         HttpClient.ResponseReceiver<?> r = client.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, contentType))
                 .request(HttpMethod.valueOf(method)).uri(uri)
                 .send((req, out) -> out.sendByteArray(Mono.just(body)));
-        return receive(r, method, uri, (m, u, ct, b) -> Boolean.TRUE).then();
+        return receive(r, method, uri, (m, u, ct, b) -> Boolean.TRUE, answered).then();
     }
 
-    private <O> Mono<O> receive(HttpClient.ResponseReceiver<?> receiver, String method, URI uri, Decoder<O> decoder) {
+    private <O> Mono<O> receive(HttpClient.ResponseReceiver<?> receiver, String method, URI uri, Decoder<O> decoder,
+            Answered answered) {
         int max = options.maxResponseSize();
         return receiver.response((resp, content) -> {
             HttpHeaders headers = resp.responseHeaders();
@@ -104,7 +114,7 @@ public final class HttpCall {
                 return Mono.error(Body.tooLarge(method, uri, declared, max));
             }
             Body body = new Body(max, declared, method, uri);
-            return content.doOnNext(body::append).then(Mono.fromCallable(() -> finish(resp, body.bytes(), method, uri, decoder)));
+            return content.doOnNext(body::append).then(Mono.fromCallable(() -> finish(resp, body.bytes(), method, uri, decoder, answered)));
         }).singleOrEmpty(); // one value per exchange, or none
     }
 
@@ -120,9 +130,12 @@ public final class HttpCall {
         }
     }
 
-    private static <O> O finish(HttpClientResponse resp, byte[] body, String method, URI uri, Decoder<O> decoder)
-            throws IOException {
+    private static <O> O finish(HttpClientResponse resp, byte[] body, String method, URI uri, Decoder<O> decoder,
+            Answered answered) throws IOException {
         int status = resp.status().code();
+        if (answered != null) {
+            answered.answered(status, body);
+        }
         if (status < 200 || status >= 300) {
             int n = Math.min(body.length, HttpStatusException.BODY_PREFIX);
             throw new HttpStatusException(method, uri, status, new String(body, 0, n, StandardCharsets.UTF_8),

@@ -24,25 +24,33 @@ public final class HttpRetry {
 
     public static Retry of(HttpOptions o) {
         return Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable e = signal.failure();
-            long n = signal.totalRetries();
-            if (n >= o.maxRetries() || !retryable(e)) {
-                return Mono.error(e);
-            }
-            Duration delay = backoff(o, n);
-            if (e instanceof HttpStatusException) {
-                Duration asked = ((HttpStatusException) e).retryAfter().orElse(null);
-                if (asked != null) {
-                    if (asked.compareTo(o.maxRetryAfter()) > 0) {
-                        return Mono.error(e);
-                    }
-                    if (asked.compareTo(delay) > 0) {
-                        delay = asked;
-                    }
+            Duration delay = delay(o, signal.failure(), signal.totalRetries());
+            return delay == null ? Mono.error(signal.failure()) : Mono.delay(delay, Schedulers.parallel());
+        }, 0)); // no prefetch: the companion costs little on the success path
+    }
+
+    /**
+     * The rule itself: how long to wait before retrying after {@code e}, when {@code retries}
+     * retries were already made; null when {@code e} is not retried (not retryable, the retries
+     * used up, or a {@code Retry-After} longer than {@link HttpOptions#maxRetryAfter()}).
+     */
+    public static Duration delay(HttpOptions o, Throwable e, long retries) {
+        if (retries >= o.maxRetries() || !retryable(e)) {
+            return null;
+        }
+        Duration delay = backoff(o, retries);
+        if (e instanceof HttpStatusException) {
+            Duration asked = ((HttpStatusException) e).retryAfter().orElse(null);
+            if (asked != null) {
+                if (asked.compareTo(o.maxRetryAfter()) > 0) {
+                    return null;
+                }
+                if (asked.compareTo(delay) > 0) {
+                    delay = asked;
                 }
             }
-            return Mono.delay(delay, Schedulers.parallel());
-        }, 0)); // no prefetch: the companion costs little on the success path
+        }
+        return delay;
     }
 
     public static boolean retryable(Throwable e) {
