@@ -44,7 +44,7 @@ public final class Sink<T, R> {
         return (T) fn;
     }
 
-    private static SinkOptions named(String name) {
+    private static SinkOptions optionsNamed(String name) {
         return SinkOptions.named(Require.nonBlank(name, "name"));
     }
 
@@ -59,7 +59,7 @@ public final class Sink<T, R> {
      */
     public static <T> Sink<T, Void> forEach(String name, Consumer<? super T> consumer) {
         Require.nonNull(consumer, "consumer");
-        return new Sink<>(new ForEachSink(named(name), erase(consumer)));
+        return new Sink<>(new ForEachSink(optionsNamed(name), erase(consumer)));
     }
 
     /**
@@ -73,7 +73,7 @@ public final class Sink<T, R> {
      */
     public static <T> Sink<T, Void> forEachAsync(String name, Function<? super T, ? extends Mono<?>> action) {
         Require.nonNull(action, "action");
-        return new Sink<>(new ForEachAsyncSink(named(name), erase(action)));
+        return new Sink<>(new ForEachAsyncSink(optionsNamed(name), erase(action)));
     }
 
     /**
@@ -85,7 +85,7 @@ public final class Sink<T, R> {
      * @return the sink
      */
     public static <T> Sink<T, List<T>> collect(String name) {
-        return new Sink<>(new CollectSink(named(name)));
+        return new Sink<>(new CollectSink(optionsNamed(name)));
     }
 
     /**
@@ -114,7 +114,7 @@ public final class Sink<T, R> {
      */
     public static <T, R> Sink<T, R> of(String name, Function<? super Flux<T>, ? extends Mono<R>> consumer) {
         Require.nonNull(consumer, "consumer");
-        return new Sink<>(new CustomSink(named(name), erase(consumer)));
+        return new Sink<>(new CustomSink(optionsNamed(name), erase(consumer)));
     }
 
     /**
@@ -131,7 +131,7 @@ public final class Sink<T, R> {
      */
     public static <T, R> Sink<T, R> create(String name, BiFunction<? super Flux<T>, ? super StageContext, ? extends Mono<R>> consumer) {
         Require.nonNull(consumer, "consumer");
-        return new Sink<>(new ContextSink(named(name), erase(consumer)));
+        return new Sink<>(new ContextSink(optionsNamed(name), erase(consumer)));
     }
 
     /**
@@ -174,6 +174,17 @@ public final class Sink<T, R> {
     public Sink<T, R> circuitBreaker(Breaker breaker) {
         Require.nonNull(breaker, "breaker");
         return new Sink<>(def.with(Option.CIRCUIT_BREAKER, o -> o.withBreaker(breaker)));
+    }
+
+    /**
+     * A copy with another name, as {@link Stage#named} does for stages: a connector's sink is
+     * named after what it writes ({@code ndjson(rejected.ndjson)}, {@code insert}) until renamed.
+     *
+     * @param name the new name
+     * @return a renamed copy
+     */
+    public Sink<T, R> named(String name) {
+        return new Sink<>(def.withOptions(def.options().withName(Require.nonBlank(name, "name"))));
     }
 
     /**

@@ -149,6 +149,16 @@ public final class Source<T> {
     }
 
     /**
+     * A copy with another name, as {@link Stage#named} does for stages.
+     *
+     * @param name the new name
+     * @return a renamed copy
+     */
+    public Source<T> named(String name) {
+        return new Source<>(def.withName(Require.nonBlank(name, "name")));
+    }
+
+    /**
      * The source's name.
      *
      * @return the name

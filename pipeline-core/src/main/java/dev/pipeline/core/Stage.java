@@ -59,7 +59,7 @@ public final class Stage<I, O> {
         return (T) fn;
     }
 
-    private static StageOptions named(String name) {
+    private static StageOptions optionsNamed(String name) {
         return StageOptions.named(Require.nonBlank(name, "name"));
     }
 
@@ -79,7 +79,7 @@ public final class Stage<I, O> {
      */
     public static <I, O> Stage<I, O> map(String name, Function<? super I, ? extends O> fn) {
         Require.nonNull(fn, "fn");
-        return new Stage<>(new MapStage(named(name), erase(fn)));
+        return new Stage<>(new MapStage(optionsNamed(name), erase(fn)));
     }
 
     /**
@@ -92,7 +92,7 @@ public final class Stage<I, O> {
      */
     public static <T> Stage<T, T> filter(String name, Predicate<? super T> predicate) {
         Require.nonNull(predicate, "predicate");
-        return new Stage<>(new FilterStage(named(name), erase(predicate)));
+        return new Stage<>(new FilterStage(optionsNamed(name), erase(predicate)));
     }
 
     /**
@@ -111,7 +111,7 @@ public final class Stage<I, O> {
      */
     public static <I, O> Stage<I, O> mapAsync(String name, Function<? super I, ? extends Mono<? extends O>> fn) {
         Require.nonNull(fn, "fn");
-        return new Stage<>(new AsyncStage(named(name), erase(fn)));
+        return new Stage<>(new AsyncStage(optionsNamed(name), erase(fn)));
     }
 
     /**
@@ -127,7 +127,7 @@ public final class Stage<I, O> {
      */
     public static <I, O> Stage<I, O> flatMap(String name, Function<? super I, ? extends Publisher<? extends O>> fn) {
         Require.nonNull(fn, "fn");
-        return new Stage<>(new FlatMapStage(named(name), erase(fn)));
+        return new Stage<>(new FlatMapStage(optionsNamed(name), erase(fn)));
     }
 
     /**
@@ -143,7 +143,7 @@ public final class Stage<I, O> {
      */
     public static <I, O> Stage<I, O> blocking(String name, Function<? super I, ? extends O> fn) {
         Require.nonNull(fn, "fn");
-        return new Stage<>(new BlockingStage(named(name), erase(fn)));
+        return new Stage<>(new BlockingStage(optionsNamed(name), erase(fn)));
     }
 
     /**
@@ -163,7 +163,7 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <T> Stage<T, List<T>> batch(String name, int maxSize, Duration maxWait) {
-        return new Stage<>(new BatchStage(named(name), Require.positive(maxSize, "maxSize"),
+        return new Stage<>(new BatchStage(optionsNamed(name), Require.positive(maxSize, "maxSize"),
                 Require.positive(maxWait, "maxWait")));
     }
 
@@ -179,7 +179,7 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <T> Stage<T, T> throttle(String name, int permits, Duration per) {
-        return new Stage<>(new ThrottleStage(named(name), Require.positive(permits, "permits"),
+        return new Stage<>(new ThrottleStage(optionsNamed(name), Require.positive(permits, "permits"),
                 Require.positive(per, "per")));
     }
 
@@ -201,7 +201,7 @@ public final class Stage<I, O> {
             Function<? super I, ? extends Mono<? extends O>> fn) {
         Require.nonNull(fn, "fn");
         Require.nonNull(key, "key");
-        return new Stage<>(new PartitionedStage(named(name), erase(key), erase(fn)));
+        return new Stage<>(new PartitionedStage(optionsNamed(name), erase(key), erase(fn)));
     }
 
     /**
@@ -216,7 +216,7 @@ public final class Stage<I, O> {
      */
     public static <I, O> Stage<I, O> of(String name, Function<? super Flux<I>, ? extends Publisher<O>> operators) {
         Require.nonNull(operators, "operators");
-        return new Stage<>(new CustomStage(named(name), erase(operators)));
+        return new Stage<>(new CustomStage(optionsNamed(name), erase(operators)));
     }
 
     // ------------------------------------------------------------------ options
@@ -315,6 +315,18 @@ public final class Stage<I, O> {
     public Stage<I, O> circuitBreaker(Breaker breaker) {
         Require.nonNull(breaker, "breaker");
         return new Stage<>(def.with(Option.CIRCUIT_BREAKER, o -> o.withBreaker(breaker)));
+    }
+
+    /**
+     * A copy with another name: every source, stage and sink, whoever made it (a connector
+     * names its nodes after what they read or write), is renamed the same way. Names key the
+     * report and must be unique within a pipeline.
+     *
+     * @param name the new name
+     * @return a renamed copy
+     */
+    public Stage<I, O> named(String name) {
+        return new Stage<>(def.withOptions(def.options().withName(Require.nonBlank(name, "name"))));
     }
 
     /**

@@ -18,6 +18,10 @@ public record SinkOptions(String name, PolicyDef policy, int concurrency, Breake
         return new SinkOptions(name, PolicyDef.FAIL_FAST, 1, null);
     }
 
+    public SinkOptions withName(String name) {
+        return new SinkOptions(name, policy, concurrency, breaker);
+    }
+
     public SinkOptions withPolicy(PolicyDef policy) {
         return new SinkOptions(name, policy, concurrency, breaker);
     }

@@ -11,6 +11,10 @@ import org.reactivestreams.Publisher;
  */
 public record SourceDef(String name, Function<StageContext, Publisher<?>> factory, PolicyDef policy) {
 
+    public SourceDef withName(String name) {
+        return new SourceDef(name, factory, policy);
+    }
+
     public SourceDef withPolicy(PolicyDef policy) {
         return new SourceDef(name, factory, policy);
     }

@@ -25,6 +25,10 @@ public record StageOptions(String name, int concurrency, boolean ordered, Durati
         return new StageOptions(name, 1, true, null, null, PolicyDef.FAIL_FAST, null);
     }
 
+    public StageOptions withName(String name) {
+        return new StageOptions(name, concurrency, ordered, timeout, retry, policy, breaker);
+    }
+
     public StageOptions withConcurrency(int concurrency) {
         return new StageOptions(name, concurrency, ordered, timeout, retry, policy, breaker);
     }
