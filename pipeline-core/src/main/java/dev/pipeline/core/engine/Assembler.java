@@ -284,11 +284,9 @@ public final class Assembler {
         for (int i = 0; i < branches.size(); i++) {
             BranchDef b = branches.get(i);
             Cell outlet = node.newOutletCell(i);
-            Flux<Object> items = fan.kind() == FanOutDef.Kind.ROUTE ? Routes.take(shared, i, outlet)
-                    : shared.handle((item, sink) -> {
-                        outlet.emitted();
-                        sink.next(item);
-                    });
+            // the outlet is counted by an inline operator: the branch's side of the publish stays cheap
+            Flux<Object> items = fan.kind() == FanOutDef.Kind.ROUTE ? Routes.take(shared, i, outlet, ctx)
+                    : new InlineOperator(shared, null, outlet, new InlineOperator.Step[0]);
             String path = (branch.isEmpty() ? "" : branch + "/") + fan.name() + "/" + b.name();
             Flow out = steps(b.steps(), new Flow(List.of(items), List.of(new NodeAccount.Edge(node, i))), path);
             if (b.rejoins()) {

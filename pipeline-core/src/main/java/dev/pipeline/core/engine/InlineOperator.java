@@ -57,8 +57,12 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
         final RunContext ctx;
 
         Step(StageDef stage, Cell cell, RunContext ctx) {
-            this.name = stage.name();
-            this.policy = stage.options().policy();
+            this(stage.name(), stage.options().policy(), cell, ctx);
+        }
+
+        Step(String name, PolicyDef policy, Cell cell, RunContext ctx) {
+            this.name = name;
+            this.policy = policy;
             this.cell = cell;
             this.ctx = ctx;
         }
@@ -141,8 +145,16 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
     /**
      * Always a {@link Fuseable.ConditionalSubscriber} towards its source, whatever its
      * downstream: a dropped item then costs the source no {@code request(1)}.
+     *
+     * <p>Passes synchronous fusion through: when the source can be polled (a range, an
+     * iterable) and the downstream asks for {@code SYNC} (a fan-out's {@code publish}, a
+     * {@code concatMap}), the downstream polls this operator, which polls the source and runs
+     * the steps on each item, with no queue between them. It accepts even when the downstream
+     * marks a thread barrier: the steps then run on the thread that drains the downstream,
+     * which is one of the pipeline's threads; inline functions must not block, wherever they run.
      */
-    private static final class Inline implements Fuseable.ConditionalSubscriber<Object>, Subscription, Scannable {
+    private static final class Inline implements Fuseable.ConditionalSubscriber<Object>, Fuseable.QueueSubscription<Object>,
+            Scannable {
         final CoreSubscriber<? super Object> actual;
         final Fuseable.ConditionalSubscriber<? super Object> conditional;
         final String sourceName;
@@ -155,6 +167,8 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
         final Cell sampler;
         final Throwable[] failure = new Throwable[1];
         Subscription upstream;
+        /** The source as a queue, when it can be fused. */
+        Fuseable.QueueSubscription<Object> queue;
         boolean done;
 
         @SuppressWarnings("unchecked")
@@ -226,11 +240,64 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public void onSubscribe(Subscription s) {
             if (Operators.validate(upstream, s)) {
                 upstream = s;
+                if (s instanceof Fuseable.QueueSubscription) {
+                    queue = (Fuseable.QueueSubscription<Object>) s;
+                }
                 actual.onSubscribe(this);
             }
+        }
+
+        @Override
+        public int requestFusion(int requestedMode) {
+            if (queue != null && (requestedMode & Fuseable.SYNC) != 0 && queue.requestFusion(Fuseable.SYNC) == Fuseable.SYNC) {
+                return Fuseable.SYNC;
+            }
+            return Fuseable.NONE;
+        }
+
+        /** Fused: the next item that passes every step, or null once the source is drained. */
+        @Override
+        public Object poll() {
+            for (;;) {
+                Object t;
+                try {
+                    t = queue.poll();
+                } catch (Throwable e) {
+                    throw sourceName != null && !(e instanceof PipelineException)
+                            ? new PipelineException(sourceName, "the source failed: " + e, e) : Exceptions.propagate(e);
+                }
+                if (t == null) {
+                    return null;
+                }
+                Object v = apply(t);
+                if (v == FAIL) {
+                    Throwable e = failure[0];
+                    failure[0] = null;
+                    throw Exceptions.propagate(e);
+                }
+                if (v != DROP) {
+                    return v;
+                }
+            }
+        }
+
+        @Override
+        public int size() {
+            return queue.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return queue.isEmpty();
+        }
+
+        @Override
+        public void clear() {
+            queue.clear();
         }
 
         @Override
@@ -316,6 +383,9 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
             }
             if (key == Attr.RUN_STYLE) {
                 return Attr.RunStyle.SYNC;
+            }
+            if (key == Attr.PREFETCH) {
+                return 0;
             }
             return null;
         }

@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -43,20 +42,18 @@ final class Routes {
                 return Mono.just(routed);
             });
         }
-        return in.handle((item, sink) -> {
-            Object routed;
-            try {
-                routed = route(item, fan, index, otherwise, names);
-            } catch (Throwable e) {
-                Exceptions.throwIfJvmFatal(e);
-                Throwable signal = node.ctx.rejectNow(fan.name(), fan.policy(), node.copy, item, e, 1);
-                if (signal != null) {
-                    sink.error(signal);
+        // inline: one step of the fused path, so a polled source stays fused into the publish
+        InlineOperator.Step step = new InlineOperator.Step(fan.name(), fan.policy(), node.copy, node.ctx) {
+            @Override
+            Object step(Object item, Throwable[] failure) {
+                try {
+                    return route(item, fan, index, otherwise, names);
+                } catch (Throwable e) {
+                    return reject(item, e, failure);
                 }
-                return;
             }
-            sink.next(routed);
-        });
+        };
+        return new InlineOperator(in, null, null, new InlineOperator.Step[] {step});
     }
 
     private static Routed route(Object item, FanOutDef fan, Map<String, Integer> index, int otherwise, List<String> names) {
@@ -79,13 +76,18 @@ final class Routes {
     }
 
     /** Branch {@code branch}'s items out of the shared, tagged stream, counted in its outlet. */
-    static Flux<Object> take(Flux<Object> shared, int branch, Cell outlet) {
-        return shared.handle((tagged, sink) -> {
-            Routed r = (Routed) tagged;
-            if (r.branch == branch) {
+    static Flux<Object> take(Flux<Object> shared, int branch, Cell outlet, RunContext ctx) {
+        InlineOperator.Step take = new InlineOperator.Step("", PolicyDef.FAIL_FAST, outlet, ctx) {
+            @Override
+            Object step(Object tagged, Throwable[] failure) {
+                Routed r = (Routed) tagged;
+                if (r.branch != branch) {
+                    return InlineOperator.DROP;
+                }
                 outlet.emitted();
-                sink.next(r.item);
+                return r.item;
             }
-        });
+        };
+        return new InlineOperator(shared, null, null, new InlineOperator.Step[] {take});
     }
 }
