@@ -283,6 +283,10 @@ class HttpSourcesTest {
         assertThat(metrics.get("server").get("queueCapacity").asInt()).isEqualTo(256);
         assertThat(metrics.get("report").get("status").asText()).isEqualTo("RUNNING");
         assertThat(metrics.get("report").get("stages").findValuesAsText("name")).contains("ingest", "double", "out");
+        JsonNode doubled = metrics.get("report").get("stages").get(1);
+        assertThat(doubled.get("from").get(0).get("node").asText()).as("the graph: where each node's items come from")
+                .isEqualTo("ingest");
+        assertThat(doubled.get("branch").asText()).isEmpty();
         run.cancel().block(WAIT);
     }
 

@@ -301,13 +301,21 @@ public final class IngestServer<T> {
                     .put("status", report.status().name())
                     .put("durationMillis", report.duration().toMillis())
                     .put("cutOff", report.cutOff())
-                    .put("balances", report.balances());
+                    .put("balances", report.balances())
+                    .put("reconciles", report.reconciles());
             ArrayNode stages = r.putArray("stages");
             for (StageReport s : report.stages()) {
-                stages.addObject().put("name", s.name()).put("kind", s.kind()).put("received", s.received())
-                        .put("emitted", s.emitted()).put("filtered", s.filtered()).put("skipped", s.skipped())
+                ObjectNode stage = stages.addObject().put("name", s.name()).put("kind", s.kind()).put("branch", s.branch())
+                        .put("received", s.received()).put("emitted", s.emitted()).put("outputs", s.outputs())
+                        .put("filtered", s.filtered()).put("skipped", s.skipped())
                         .put("deadLettered", s.deadLettered()).put("failed", s.failed()).put("retried", s.retried())
                         .put("inFlight", s.inFlight()).put("maxQueueDepth", s.maxQueueDepth());
+                ArrayNode from = stage.putArray("from");
+                s.upstreams().forEach(in -> from.addObject().put("node", in.node()).put("branch", in.branch()));
+                if (!s.outlets().isEmpty()) {
+                    ObjectNode outlets = stage.putObject("outlets");
+                    s.outlets().forEach(outlets::put);
+                }
             }
         }
         return json(res, 200, root);
