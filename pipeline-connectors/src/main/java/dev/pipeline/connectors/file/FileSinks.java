@@ -12,7 +12,7 @@ import dev.pipeline.connectors.file.internal.IoErrors;
 import dev.pipeline.connectors.file.internal.OpenDirectory;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.StageContext;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

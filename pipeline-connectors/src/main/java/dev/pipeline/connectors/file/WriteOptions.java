@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipeline.connectors.file.internal.Json;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipeline.core.PipelineReport;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Mono;
 
 /**

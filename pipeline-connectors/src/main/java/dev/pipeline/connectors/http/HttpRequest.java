@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 
 /**
  * One HTTP request to make for an item in {@link HttpStages#request}: method, URL, headers and

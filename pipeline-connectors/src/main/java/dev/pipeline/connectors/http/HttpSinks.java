@@ -4,7 +4,7 @@ import java.net.URI;
 
 import dev.pipeline.connectors.http.internal.BatchPost;
 import dev.pipeline.core.Sink;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 
 /**
  * Sinks that POST items to an HTTP endpoint in batches, as a JSON array or NDJSON per request,

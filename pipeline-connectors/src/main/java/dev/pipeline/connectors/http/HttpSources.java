@@ -2,7 +2,7 @@ package dev.pipeline.connectors.http;
 
 import dev.pipeline.connectors.http.internal.IngestServer;
 import dev.pipeline.core.Source;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 
 /**
  * Sources that feed a pipeline from HTTP: an ingest endpoint on Reactor Netty, like an

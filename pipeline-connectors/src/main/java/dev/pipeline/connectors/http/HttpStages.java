@@ -6,7 +6,7 @@ import java.util.function.Function;
 import dev.pipeline.connectors.http.internal.HttpCall;
 import dev.pipeline.connectors.http.internal.HttpRetry;
 import dev.pipeline.core.Stage;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Mono;
 
 /**

@@ -2,7 +2,7 @@ package dev.pipeline.connectors.r2dbc;
 
 import java.time.Duration;
 
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 

@@ -1,6 +1,6 @@
 package dev.pipeline.connectors.r2dbc;
 
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 

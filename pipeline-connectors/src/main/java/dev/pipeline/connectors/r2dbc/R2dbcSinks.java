@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import dev.pipeline.connectors.r2dbc.internal.BatchInsert;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.StageContext;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.ConnectionFactory;

@@ -6,7 +6,7 @@ import java.util.function.Function;
 
 import dev.pipeline.connectors.r2dbc.internal.Binds;
 import dev.pipeline.core.Stage;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Row;
