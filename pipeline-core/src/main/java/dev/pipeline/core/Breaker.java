@@ -11,6 +11,7 @@ import dev.pipeline.core.internal.Require;
 import dev.pipeline.core.internal.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -46,7 +47,10 @@ public final class Breaker {
     }
 
     /**
-     * A resilience4j breaker as it is, with its own configuration and clock.
+     * A resilience4j breaker as it is, with its own configuration and clock. Give it a
+     * {@code LOCK_FREE} sliding window ({@code slidingWindowSynchronizationStrategy}):
+     * resilience4j's default, {@code SYNCHRONIZED}, takes a lock that parks a non-blocking
+     * thread when two calls end at once. The breakers the other factories build are lock-free.
      *
      * @param breaker the breaker
      * @return it, for {@link Stage#circuitBreaker}
@@ -99,7 +103,7 @@ public final class Breaker {
     /**
      * A breaker with resilience4j's {@code config} (failure rate, slow calls, sliding window,
      * open period, half-open probes, recorded and ignored exceptions), timed on Reactor's
-     * parallel scheduler.
+     * parallel scheduler, with a lock-free sliding window (calls end on non-blocking threads).
      *
      * @param name the breaker's name
      * @param config the configuration; its clock and timestamp function are replaced
@@ -123,6 +127,9 @@ public final class Breaker {
         Require.nonNull(config, "config");
         SchedulerClock time = new SchedulerClock(clock);
         return new Breaker(CircuitBreaker.of(name, CircuitBreakerConfig.from(config)
+                // resilience4j's default window takes a lock, which parks a non-blocking thread
+                // when two calls end at once; the lock-free one never blocks
+                .slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE)
                 .clock(time)
                 .currentTimestampFunction(c -> time.nanos(), TimeUnit.NANOSECONDS)
                 .build()));

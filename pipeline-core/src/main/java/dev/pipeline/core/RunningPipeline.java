@@ -1,7 +1,9 @@
 package dev.pipeline.core;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -32,6 +34,38 @@ public interface RunningPipeline<R> {
      *     sees it): only a run from {@link Pipeline#start()} can be stopped gracefully
      */
     Mono<PipelineReport<R>> stop(Duration grace);
+
+    /**
+     * Stops this run gracefully when the JVM shuts down (SIGTERM, Ctrl-C, {@code System.exit},
+     * the end of {@code main}): registers a JVM shutdown hook that calls {@link #stop(Duration)
+     * stop(grace)}, waits for the final report and hands it to {@code onStopped} before the JVM
+     * exits. The hook unregisters itself when the run ends on its own, so no hook outlives its
+     * run; the returned {@link Disposable} unregisters it sooner.
+     *
+     * <pre>{@code
+     * RunningPipeline<Void> run = pipeline.start();
+     * run.stopOnShutdown(Duration.ofSeconds(10), report -> log.info("stopped on shutdown:\n{}", report));
+     * PipelineReport<Void> report = run.await().block();   // ends on its own: the hook is gone
+     * }</pre>
+     *
+     * <p>The hook waits at most {@code grace} plus 5 seconds (the stop cancels what is left
+     * when the grace ends, so the report comes by then); if it has not come, the hook cancels
+     * the run and the JVM exits. It runs on its own thread, which may block; keep
+     * {@code onStopped} short, as the JVM waits for it. The JVM runs shutdown hooks on SIGTERM
+     * and SIGINT but not on SIGKILL ({@code kill -9}) or a crash. Resources that a cancel
+     * releases asynchronously (for example the temporary file of a file sink, deleted on the
+     * sink's scheduler) may not be released before the JVM halts when the grace runs out: give
+     * a grace that lets the items in flight finish.
+     *
+     * @param grace how long in-flight items may take once the JVM shuts down, {@code >= 0}
+     * @param onStopped receives the final report on shutdown (status {@link PipelineStatus#STOPPED},
+     *     or how the run ended if it ended at that moment); exceptions it throws are logged
+     * @return a Disposable that unregisters the hook (disposed once the run has ended)
+     * @throws IllegalStateException for the handle of a {@link Pipeline#run()}, as for
+     *     {@link #stop(Duration)}, or when the JVM is already shutting down
+     * @see #stop(Duration)
+     */
+    Disposable stopOnShutdown(Duration grace, Consumer<? super PipelineReport<R>> onStopped);
 
     /**
      * Cancels the run now: every stage, buffer and sink is cancelled and releases what it

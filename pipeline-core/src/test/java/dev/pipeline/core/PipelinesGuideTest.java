@@ -815,7 +815,7 @@ class PipelinesGuideTest {
         }
 
         @Test
-        void stopNeedsARunStartedWithStart() {
+        void stopAndStopOnShutdownNeedARunStartedWithStart() {
             AtomicReference<RunningPipeline<?>> seen = new AtomicReference<>();
             Pipeline.from(Source.fromIterable("n", List.of(1))).to(Sink.collect("out"))
                     .withListener(new PipelineListener() {
@@ -828,6 +828,9 @@ class PipelinesGuideTest {
             assertThatThrownBy(() -> seen.get().stop(Duration.ZERO))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("stop() needs a run started with Pipeline.start()");
+            assertThatThrownBy(() -> seen.get().stopOnShutdown(Duration.ZERO, report -> { }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("stopOnShutdown() needs a run started with Pipeline.start()");
         }
 
         @Test

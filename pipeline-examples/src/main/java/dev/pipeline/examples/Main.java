@@ -18,14 +18,18 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Runs the command line and exits with its code. */
+    /** Runs the command line and exits with its code ({@link FatalErrors#EXIT_CODE} on a fatal JVM error). */
     public static void main(String[] args) {
+        FatalErrors.install();
         System.exit(commandLine().execute(args));
     }
 
     /** The command line, for running in-process (tests set its out and err). */
     public static CommandLine commandLine() {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (FatalErrors.isFatal(e)) {
+                FatalErrors.fatal(Thread.currentThread(), e); // out of memory, say, as the cause of a failure: no return
+            }
             // a one-line reason, not a stack trace; PIPELINE_DEBUG=1 shows the trace
             cmd.getErr().println("error: " + cmd.getCommandName() + ": " + reason(e));
             if (System.getenv("PIPELINE_DEBUG") != null) {

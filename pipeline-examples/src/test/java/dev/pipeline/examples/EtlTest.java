@@ -10,10 +10,12 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipeline.connectors.testing.Services;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The ETL job end to end, in-process, on embedded H2 and the embedded demo API. */
 class EtlTest {
@@ -90,9 +92,9 @@ class EtlTest {
         assertThat(run.code()).as(run.err()).isZero();
         List<String> progress = run.lines().stream().filter(l -> l.startsWith("[etl]")).toList();
         assertThat(progress).isNotEmpty();
-        // the last line is the final state
+        // the last line is the final state; enrich and store know their totals: what validate passed on
         assertThat(progress.get(progress.size() - 1)).contains("fetch 10/10 pages").contains("validate 500/500 records")
-                .containsPattern("store \\d+ rows");
+                .containsPattern("enrich (\\d+)/\\1 records, store \\1/\\1 rows");
     }
 
     @Test
@@ -125,5 +127,77 @@ class EtlTest {
         Cli.Run run = Cli.run("run", "etl", "--progress", "fancy");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--progress", "AUTO, BAR, LOG, NONE");
+    }
+
+    /** Errors say in words what is wrong, and with which option. */
+    @Nested
+    class Breaker {
+
+        @Test
+        void aDeadApiFailsTheRunWithinSecondsNamingTheBreaker() {
+            Cli.Run run = Cli.run("run", "etl", "--records", "5000", "--page-size", "50", "--error-rate", "1",
+                    "--latency-ms", "0", "--progress", "none", "--out", out.resolve("dead").toString());
+            assertThat(run.code()).isEqualTo(1);
+            // the first refused call fails the run: no page waits through its 8 retries with backoff
+            assertThat(run.err().strip()).startsWith("error: etl: PipelineException: stage 'fetch' failed on item ")
+                    .contains("CircuitOpenException: circuit breaker 'demo-api' is OPEN since ");
+        }
+
+        @Test
+        void aNegativeBreakerIsRefusedByName() {
+            Cli.Run run = Cli.run("run", "etl", "--breaker", "-1", "--progress", "none", "--out", out.resolve("never").toString());
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err().strip()).isEqualTo("error: etl: --breaker must be at least 0 (0: no breaker), was -1");
+        }
+    }
+
+    @Nested
+    class Messages {
+
+        @Test
+        void aCountBelowOneNamesTheOneOptionThatIsWrong() {
+            for (String option : List.of("--records", "--page-size", "--concurrency", "--batch-size")) {
+                Cli.Run run = Cli.run("run", "etl", option, "0", "--progress", "none", "--out", out.resolve("never").toString());
+                assertThat(run.code()).as(option).isEqualTo(1);
+                assertThat(run.err().strip()).isEqualTo("error: etl: " + option + " must be at least 1, was 0");
+            }
+        }
+
+        @Test
+        void anOutThatIsAFileIsSaidInWords() throws IOException {
+            Path file = Files.writeString(out.resolve("etl-output.txt"), "not a directory");
+            Cli.Run run = Cli.run("run", "etl", "--records", "10", "--progress", "none", "--out", file.toString());
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err().strip()).isEqualTo("error: etl: --out " + file + " is a file, not a directory; give a directory");
+            assertThat(Files.readString(file)).isEqualTo("not a directory");
+        }
+
+        @Test
+        void anOutUnderAFileIsSaidInWords() throws IOException {
+            Path file = Files.writeString(out.resolve("plain"), "");
+            Cli.Run run = Cli.run("run", "etl", "--records", "10", "--progress", "none", "--out", file.resolve("x").toString());
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err().strip()).isEqualTo("error: etl: --out " + file.resolve("x") + " cannot be created: " + file
+                    + " is a file, not a directory; give a directory");
+        }
+
+        @Test
+        void anOutTheFileSystemRefusesIsSaidInWords() {
+            assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
+            Cli.Run run = Cli.run("run", "etl", "--records", "10", "--progress", "none", "--out", "/proc/x");
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err().strip()).isEqualTo("error: etl: --out /proc/x cannot be created: /proc refuses new directories "
+                    + "(no such file or directory); give a directory elsewhere");
+        }
+
+        @Test
+        void anUnreachableDatabaseLeavesNoOutputDirectoryBehind() {
+            Path fresh = out.resolve("fresh");
+            Cli.Run run = Cli.run("run", "etl", "--records", "100", "--progress", "none",
+                    "--db", "r2dbc:postgresql://etl@127.0.0.1:1/nowhere", "--out", fresh.toString());
+            assertThat(run.code()).isEqualTo(1);
+            assertThat(run.err()).startsWith("error: etl: ").contains("127.0.0.1:1");
+            assertThat(fresh).as("checked first, created only once the database answered").doesNotExist();
+        }
     }
 }

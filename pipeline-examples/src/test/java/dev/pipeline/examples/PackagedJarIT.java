@@ -1,12 +1,15 @@
 package dev.pipeline.examples;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,5 +64,31 @@ class PackagedJarIT {
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out().lines().filter(l -> l.startsWith("error: ")).toList()).hasSize(1);
         assertThat(bad.out()).doesNotContain("\tat ").doesNotContain(":pw@");
+    }
+
+    @Test
+    void sigtermStopsTheJarsEtlGracefullyWithItsReportAndExitCode143() throws Exception {
+        assertThat(JAR).exists();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process etl = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString(), "run", "etl", "--records", "1000000",
+                "--progress", "log", "--progress-every", "100ms").directory(dir.toFile()).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(etl.getInputStream(), StandardCharsets.UTF_8))) {
+            List<String> lines = new ArrayList<>();
+            for (String line = out.readLine(); line != null && !line.matches("\\[etl].* store [1-9]\\d*/\\d+ rows.*");
+                    line = out.readLine()) {
+                lines.add(line);
+            }
+            etl.toHandle().destroy();                           // SIGTERM, keeping our end of its output open
+            assertThat(etl.waitFor(1, TimeUnit.MINUTES)).as("exited within a minute").isTrue();
+            out.lines().forEach(lines::add);
+            String printed = String.join("\n", lines);
+            assertThat(etl.exitValue()).as(printed).isEqualTo(143);
+            assertThat(printed).contains("Pipeline 'etl' STOPPED").contains("Stopped by SIGTERM").contains("(balanced)");
+            try (Stream<Path> files = Files.list(dir.resolve("etl-output"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("rejected.ndjson");
+            }
+        } finally {
+            etl.destroyForcibly();
+        }
     }
 }

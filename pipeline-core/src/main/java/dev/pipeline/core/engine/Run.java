@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import dev.pipeline.core.PipelineException;
 import dev.pipeline.core.PipelineListener;
@@ -131,12 +132,16 @@ public final class Run<R> implements RunningPipeline<R> {
                 ctx.breakerReports(), ended ? ctx.results() : java.util.Map.of());
     }
 
+    private void requireStoppable(String method) {
+        if (!ctx.stoppable) {
+            throw new IllegalStateException(method + " needs a run started with Pipeline.start()");
+        }
+    }
+
     @Override
     public Mono<PipelineReport<R>> stop(Duration grace) {
         Require.nonNegative(grace, "grace");
-        if (!ctx.stoppable) {
-            throw new IllegalStateException("stop() needs a run started with Pipeline.start()");
-        }
+        requireStoppable("stop()");
         if (!finished.get()) {
             stopRequested = true;
             ctx.requestStop();
@@ -146,6 +151,19 @@ public final class Run<R> implements RunningPipeline<R> {
             }
         }
         return done.mono();
+    }
+
+    @Override
+    public Disposable stopOnShutdown(Duration grace, Consumer<? super PipelineReport<R>> onStopped) {
+        return stopOnShutdown(grace, onStopped, ShutdownStop.RUNTIME);
+    }
+
+    /** {@link #stopOnShutdown(Duration, Consumer)} with the hooks kept elsewhere (tests). */
+    ShutdownStop<R> stopOnShutdown(Duration grace, Consumer<? super PipelineReport<R>> onStopped, ShutdownStop.Hooks hooks) {
+        Require.nonNegative(grace, "grace");
+        Require.nonNull(onStopped, "onStopped");
+        requireStoppable("stopOnShutdown()");
+        return ShutdownStop.register(this, pipeline.name, grace, onStopped, done.mono(), hooks);
     }
 
     @Override

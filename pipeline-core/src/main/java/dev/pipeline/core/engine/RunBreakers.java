@@ -90,8 +90,7 @@ public final class RunBreakers {
             return Mono.defer(() -> {
                 if (!breaker.tryAcquirePermission()) {
                     refused.incrementAndGet();
-                    return Mono.error(new CircuitOpenException(breaker.getName(), breaker.getState().name(),
-                            watch.openSince, CallNotPermittedException.createCallNotPermittedException(breaker)));
+                    return Mono.error(watch.refused(breaker));
                 }
                 long start = breaker.getCurrentTimestamp();
                 AtomicBoolean settled = new AtomicBoolean();
@@ -166,6 +165,8 @@ public final class RunBreakers {
         final List<Guard> recorders = new CopyOnWriteArrayList<>();
         private final java.time.Clock clock;
         volatile Instant openSince;
+        /** Whether the last state change this watch heard left the breaker refusing calls (open or half-open). */
+        private volatile boolean open;
 
         private Watch(java.time.Clock clock) {
             this.clock = clock;
@@ -179,11 +180,28 @@ public final class RunBreakers {
             });
         }
 
+        /**
+         * The error for a call the breaker refused. A breaker refuses calls from the moment it
+         * starts opening, before it reports its new state and its event: a refusal the watch has
+         * not heard an opening for is one that is opening now.
+         */
+        CircuitOpenException refused(CircuitBreaker breaker) {
+            CircuitBreaker.State state = breaker.getState();
+            boolean opening = !open || state == CircuitBreaker.State.CLOSED;
+            Instant since = opening ? clock.instant() : openSince;
+            String name = state == CircuitBreaker.State.CLOSED ? CircuitBreaker.State.OPEN.name() : state.name();
+            return new CircuitOpenException(breaker.getName(), name, since,
+                    CallNotPermittedException.createCallNotPermittedException(breaker));
+        }
+
         @Override
         public void consumeEvent(CircuitBreakerOnStateTransitionEvent event) {
             CircuitBreaker.State to = event.getStateTransition().getToState();
             if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
                 openSince = clock.instant();
+                open = true;
+            } else if (to != CircuitBreaker.State.HALF_OPEN) {
+                open = false;
             }
             String from = event.getStateTransition().getFromState().name();
             for (Guard g : recorders) {

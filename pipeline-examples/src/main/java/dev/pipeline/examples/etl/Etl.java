@@ -4,16 +4,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import dev.pipeline.connectors.file.FileSinks;
 import dev.pipeline.connectors.file.FileWriteResult;
+import dev.pipeline.connectors.file.WriteOptions;
 import dev.pipeline.connectors.http.HttpOptions;
 import dev.pipeline.connectors.http.HttpStages;
 import dev.pipeline.connectors.http.demo.DemoApiServer;
@@ -22,15 +23,19 @@ import dev.pipeline.connectors.r2dbc.InsertResult;
 import dev.pipeline.connectors.r2dbc.R2dbc;
 import dev.pipeline.connectors.r2dbc.R2dbcSinks;
 import dev.pipeline.connectors.r2dbc.R2dbcSources;
+import dev.pipeline.core.Breaker;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.PipelineStatus;
 import dev.pipeline.core.RunningPipeline;
 import dev.pipeline.core.Source;
 import dev.pipeline.core.Stage;
-import dev.pipeline.core.StageReport;
 import dev.pipeline.core.aio.Tasks;
+import dev.pipeline.examples.FatalErrors;
+import dev.pipeline.examples.Signals;
 import dev.pipeline.examples.Story;
+import dev.pipeline.examples.etl.ProgressLines.Line;
 import dev.pipeline.examples.etl.Records.Enriched;
 import dev.pipeline.examples.etl.Records.Page;
 import io.r2dbc.pool.ConnectionPool;
@@ -38,7 +43,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The main job. The demo API (embedded, on 127.0.0.1) serves pages of customer records; the
@@ -98,128 +108,249 @@ public final class Etl implements Callable<Integer> {
             description = "auto (bars on a terminal, log lines otherwise), bar, log or none (default ${DEFAULT-VALUE})")
     Progress.Mode progress;
 
-    /** What a finished job found, for tests. */
-    record Outcome(long served, long invalidAtSource, long fromSource, long stored, long deadLettered, long skipped,
-            long rowsInDatabase, Path rejected, Path summary, PipelineReport<InsertResult> report) {
+    @Option(names = "--breaker", paramLabel = "N", defaultValue = "10",
+            description = "open the API's circuit breaker after N failed calls in a row (retries count): the run then fails "
+                    + "at once, naming the breaker, instead of retrying every page; 0: no breaker (default ${DEFAULT-VALUE})")
+    int breaker;
 
-        /** What the pipeline took in equals what it accounted for. */
-        boolean balances() {
-            return fromSource == stored + deadLettered + skipped;
-        }
+    @Option(names = "--breaker-open", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "how long the breaker stays open before it lets one probe call through (default ${DEFAULT-VALUE})")
+    Duration breakerOpen;
 
-        /** It balances, it took in everything the API served, the database holds what was stored, and every invalid record was refused. */
-        boolean reconciles() {
-            return balances() && fromSource == served && rowsInDatabase == stored && deadLettered + skipped == invalidAtSource;
-        }
-    }
+    @Option(names = "--grace", defaultValue = "10s", converter = DurationConverter.class,
+            description = "on Ctrl-C or SIGTERM, how long the items in flight may take to finish (default ${DEFAULT-VALUE})")
+    Duration grace;
 
     @Override
     public Integer call() throws IOException {
-        Outcome outcome = run(spec.commandLine().getOut());
-        if (!outcome.reconciles()) {
-            spec.commandLine().getErr().printf("error: etl: the accounting does not reconcile: the API served %d records "
-                    + "(%d invalid); the pipeline took %d = %d stored + %d dead-lettered + %d skipped; the database holds %d%n",
-                    outcome.served(), outcome.invalidAtSource(), outcome.fromSource(), outcome.stored(), outcome.deadLettered(),
-                    outcome.skipped(), outcome.rowsInDatabase());
-            spec.commandLine().getErr().flush();
-            return NOT_RECONCILED;
+        // a stop that hangs still ends: after the grace, the report and the cleanup have had half a minute
+        try (Signals signals = Signals.install(grace.plusSeconds(30))) {
+            Ending end = run(spec.commandLine().getOut(), signals);
+            if (signals.first() != null) {
+                return signals.exitCode();
+            }
+            Accounting a = end.accounting();
+            if (!a.reconciles(end.rowsInDatabase())) {
+                spec.commandLine().getErr().printf("error: etl: the accounting does not reconcile: the API served %d records "
+                        + "(%d invalid); the pipeline took %d = %d stored + %d dead-lettered + %d skipped + %d cut off; "
+                        + "the database holds %d%n", a.served(), a.invalidAtSource(), a.fromSource(), a.stored(), a.deadLettered(),
+                        a.skipped(), a.cutOff(), end.rowsInDatabase());
+                spec.commandLine().getErr().flush();
+                return NOT_RECONCILED;
+            }
+            return 0;
         }
-        return 0;
+    }
+
+    /** How the job ended: its accounting (null if stopped before the pipeline started) and the rows read back (-1 if not). */
+    record Ending(Accounting accounting, long rowsInDatabase) {
     }
 
     @SuppressWarnings("try") // the progress display is closed, not referenced
-    Outcome run(PrintWriter console) throws IOException {
-        if (records < 1 || pageSize < 1 || concurrency < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("--records, --page-size, --concurrency and --batch-size must be at least 1");
-        }
+    Ending run(PrintWriter console, Signals signals) throws IOException {
+        atLeastOne("--records", records);
+        atLeastOne("--page-size", pageSize);
+        atLeastOne("--concurrency", concurrency);
+        atLeastOne("--batch-size", batchSize);
         if (pageSize > 1000) {
             throw new IllegalArgumentException("--page-size is at most 1000 (the demo API's limit), was " + pageSize);
         }
         if (progressEvery.isZero() || progressEvery.isNegative()) {
             throw new IllegalArgumentException("--progress-every must be positive, was " + progressEvery);
         }
-        Files.createDirectories(out);
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("--grace must not be negative, was " + grace);
+        }
+        if (breaker < 0) {
+            throw new IllegalArgumentException("--breaker must be at least 0 (0: no breaker), was " + breaker);
+        }
+        if (breaker > 0 && (breakerOpen.isZero() || breakerOpen.isNegative())) {
+            throw new IllegalArgumentException("--breaker-open must be positive, was " + breakerOpen);
+        }
+        OutputDirectory.check("--out", out);
         Path rejected = out.resolve("rejected.ndjson");
         Path summary = out.resolve("summary.csv");
-        try (Story story = new Story(console, 1.0);
+        AtomicReference<RunningPipeline<?>> current = new AtomicReference<>();
+        // the file sinks write, and delete their temporary files when cancelled, on this one thread: closing it
+        // waits for those deletions, so that no temporary file survives an abort
+        try (Closing<Scheduler> files = new Closing<>(Schedulers.newBoundedElastic(1, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE,
+                        "etl-files"), s -> drain(s, Duration.ofSeconds(5)));
+                FatalErrors.Scope onFatal = FatalErrors.during("etl", fatalHint(), () -> {
+                    RunningPipeline<?> r = current.get();
+                    if (r != null) {
+                        r.cancel();
+                        drain(files.it(), Duration.ofSeconds(2));
+                    }
+                });
+                Story story = new Story(console, 1.0);
                 DemoApiServer api = DemoApiServer.builder().seed(seed).totalRecords(records).invalidFraction(invalidFraction)
                         .errorRate(errorRate).retryAfter(Duration.ofMillis(50)).latency(Duration.ofMillis(latencyMs)).start();
                 Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose)) {
             int pages = (int) ((records + pageSize - 1) / pageSize);
             story.say("etl: %d records in %d pages from %s -> %s", records, pages, api.baseUri(), R2dbc.redact(db));
-            Tasks.run(R2dbc.executeScript(pool.it(), "etl/schema.sql"));
+            await(R2dbc.executeScript(pool.it(), "etl/schema.sql").takeUntilOther(signals.stopped()));
+            if (signals.first() != null) {
+                story.say("etl: stopped by %s before the pipeline started; nothing was stored", signals.first());
+                return new Ending(null, -1);
+            }
+            OutputDirectory.create("--out", out); // only now: a job that cannot start leaves nothing behind
+            WriteOptions onFilesThread = WriteOptions.defaults().scheduler(files.it());
 
+            // tag::pipeline[]
             Pipeline<InsertResult> job = Pipeline
                     .from(Source.fromIterable("pages", () -> IntStream.rangeClosed(1, pages).boxed().iterator()))
-                    .then(HttpStages.get("fetch", (Integer page) -> uri(api.baseUri(), page), Page.class,
-                            HttpOptions.defaults().withConcurrency(concurrency).withRetries(8, Duration.ofMillis(20),
-                                    Duration.ofSeconds(1)).withMaxRetryAfter(Duration.ofSeconds(2))))
+                    .then(fetch(api.baseUri()))
                     .then(Stage.flatMap("records", (Page page) -> Flux.fromIterable(page.records())))
                     .then(Stage.map("validate", Records::validate)
-                            .onError(ErrorPolicy.deadLetter(FileSinks.ndjson(rejected))))
+                            .onError(ErrorPolicy.deadLetter(FileSinks.ndjson(rejected, onFilesThread))))
                     .then(Stage.map("enrich", Records::enrich))
                     .buffer("to-db", 4 * batchSize)
                     .to(R2dbcSinks.upsert(pool.it(), "etl_customers", List.of("id"), Records.COLUMNS,
                             (Enriched e) -> Records.row(e),
                             InsertOptions.defaults().batchSize(batchSize).concurrency(2).name("store")))
                     .named("etl");
+            // end::pipeline[]
 
             RunningPipeline<InsertResult> running = job.start();
+            current.set(running);
             PipelineReport<InsertResult> report;
+            Disposable.Composite onSignals = Disposables.composite();
             try (Progress shown = Progress.show(progress, Story.isTerminal(), running,
-                    List.of(new Progress.Line("fetch", "fetch   ", "pages", pages),
-                            new Progress.Line("records", "records ", "pages", pages),
-                            new Progress.Line("validate", "validate", "records", records),
-                            new Progress.Line("enrich", "enrich  ", "records", -1),
-                            new Progress.Line("store", "store   ", "rows", -1)),
+                    List.of(new Line("fetch", "fetch", "pages", pages, null),
+                            new Line("records", "records", "pages", pages, null),
+                            new Line("validate", "validate", "records", records, null),
+                            new Line("enrich", "enrich", "records", -1, null),
+                            new Line("store", "store", "rows", -1, "to-db")),
                     "to-db", story, progressEvery)) {
-                report = Tasks.run(running.await());
+                // tag::signals[]
+                onSignals.addAll(List.of(
+                        signals.stopped().subscribe(signal -> {
+                            shown.note(signal + ": stopping; up to " + seconds(grace) + " for what is in flight ("
+                                    + signal + " again aborts)");
+                            running.stop(grace);
+                        }),
+                        signals.aborted().subscribe(signal -> {
+                            shown.note(signal + " again: aborting; what is in flight is cut off");
+                            running.cancel();
+                        })));
+                // end::signals[]
+                report = await(running.await());
             } catch (RuntimeException e) {
                 // nothing keeps running once the job has failed; that failure is the one to report
                 running.cancel().subscribe(null, ignored -> { });
                 throw e;
+            } finally {
+                onSignals.dispose();
             }
             story.say("");
             story.say("%s", report);
+            Accounting accounting = Accounting.of(report, records, api.invalidRecords(), pages);
+            if (signals.first() != null) {
+                return stopped(story, signals, accounting, pool.it(), api, rejected);
+            }
 
-            FileWriteResult written = Tasks.run(Pipeline
+            PipelineReport<FileWriteResult> written = await(Pipeline
                     .from(R2dbcSources.query(pool.it(), "SELECT region, tier, COUNT(*) AS customers, SUM(amount_eur) AS total_eur "
                             + "FROM etl_customers GROUP BY region, tier ORDER BY region, tier", List.of(),
                             row -> List.<Object>of(row.get("region", String.class), row.get("tier", String.class),
                                     row.get("customers", Long.class), row.get("total_eur", BigDecimal.class))))
-                    .to(FileSinks.csv(summary, List.of("region", "tier", "customers", "total_eur"), (List<Object> r) -> r))
-                    .named("summary").run()).result().orElseThrow();
-            long inDb = Tasks.run(R2dbcSources.query(pool.it(), "SELECT COUNT(*) AS n FROM etl_customers", List.of(),
-                    row -> row.get("n", Long.class)).flux().single());
-
-            Outcome outcome = outcome(report, records, api.invalidRecords(), inDb, rejected, summary);
+                    .to(FileSinks.csv(summary, List.of("region", "tier", "customers", "total_eur"), (List<Object> r) -> r,
+                            onFilesThread))
+                    .named("summary").run().takeUntilOther(signals.aborted()));
+            long inDb = rowsInDatabase(pool.it(), signals);
             story.say("");
-            story.say("Accounting: %d records from the API = %d stored + %d dead-lettered + %d skipped  %s",
-                    outcome.fromSource(), outcome.stored(), outcome.deadLettered(), outcome.skipped(),
-                    outcome.balances() ? "(reconciled)" : "(DOES NOT RECONCILE)");
-            story.say("Database:   %d rows in etl_customers %s", inDb, inDb == outcome.stored() ? "(= stored)" : "(!= stored " + outcome.stored() + ")");
+            story.say("%s", accounting.completedLine());
+            story.say("%s", accounting.databaseLine(inDb));
             story.say("API:        served %d records, %d of them invalid %s; %d requests, %d answered with an error or fault and retried",
-                    outcome.served(), outcome.invalidAtSource(),
-                    outcome.deadLettered() + outcome.skipped() == outcome.invalidAtSource() ? "(= refused)" : "(!= refused)",
+                    accounting.served(), accounting.invalidAtSource(),
+                    accounting.deadLettered() + accounting.skipped() == accounting.invalidAtSource() ? "(= refused)" : "(!= refused)",
                     api.requests(), api.faults());
-            story.say("Outputs:    %s (%d rejected records with reasons)", rejected.toAbsolutePath(), outcome.deadLettered());
-            story.say("            %s (%d rows)", summary.toAbsolutePath(), written.items());
+            story.say("Outputs:    %s (%d rejected records with reasons)", rejected.toAbsolutePath(), accounting.deadLettered());
+            if (written != null) {
+                story.say("            %s (%d rows)", summary.toAbsolutePath(), written.result().orElseThrow().items());
+            } else {
+                story.say("            summary.csv not written: the job was aborted");
+            }
             story.say("Done in %.2f s.", story.elapsed());
-            return outcome;
+            return new Ending(accounting, inDb);
         }
     }
 
-    private static Outcome outcome(PipelineReport<InsertResult> report, long served, long invalid, long inDb, Path rejected,
-            Path summary) {
-        long fromSource = report.stage("records").outputs();
-        long deadLettered = 0;
-        long skipped = 0;
-        for (StageReport stage : report.stages()) {
-            deadLettered += stage.deadLettered();
-            skipped += stage.skipped();
+    /** The end of a job stopped by a signal: how, the accounting with what was cut off, and what was not written. */
+    private Ending stopped(Story story, Signals signals, Accounting accounting, ConnectionPool pool, DemoApiServer api,
+            Path rejected) {
+        PipelineReport<InsertResult> report = accounting.report();
+        String how = report.status() == PipelineStatus.COMPLETED
+                ? String.format("Stopped by %s, which came as the run completed after %.2f s", signals.first(), seconds(report))
+                : signals.isAborted()
+                ? String.format("Aborted by a second %s after %.2f s: what was in flight was cut off", signals.first(),
+                        seconds(report))
+                : String.format("Stopped by %s after %.2f s: %s", signals.first(), seconds(report), accounting.committed()
+                        ? "what was in flight finished within the " + seconds(grace) + " grace"
+                        : "the " + seconds(grace) + " grace ran out, and what was still in flight was cut off");
+        // after an abort the database is not asked again: it may be what the user gave up waiting for
+        long inDb = signals.isAborted() ? -1 : rowsInDatabase(pool, signals);
+        story.say("");
+        story.say("%s", how);
+        accounting.stoppedLines().forEach(line -> story.say("%s", line));
+        story.say("%s", accounting.databaseLine(inDb));
+        story.say("API:        %d requests, %d answered with an error or fault and retried", api.requests(), api.faults());
+        story.say("Outputs:    %s", accounting.committed()
+                ? rejected.toAbsolutePath() + " (" + accounting.deadLettered() + " rejected records with reasons)"
+                : "rejected.ndjson not written: the job was " + (signals.isAborted() ? "aborted" : "cut off")
+                        + " before it committed its " + accounting.deadLettered() + " dead letters");
+        story.say("            summary.csv not written: the job was %s", signals.isAborted() ? "aborted" : "stopped");
+        return new Ending(accounting, inDb);
+    }
+
+    /**
+     * {@link Tasks#run}, where the job waits: a fatal JVM error that reaches it (out of memory,
+     * as the cause of a failure) ends the program here, before the resources are closed, which
+     * could hang with the heap full.
+     */
+    private static <T> T await(Mono<T> step) {
+        try {
+            return Tasks.run(step);
+        } catch (RuntimeException | Error e) {
+            if (FatalErrors.isFatal(e)) {
+                FatalErrors.fatal(Thread.currentThread(), e);
+            }
+            throw e;
         }
-        long stored = report.result().map(InsertResult::rows).orElse(0L);
-        return new Outcome(served, invalid, fromSource, stored, deadLettered, skipped, inDb, rejected, summary, report);
+    }
+
+    /** What to tell a user whose job ran out of memory. */
+    private String fatalHint() {
+        return db.startsWith("r2dbc:h2:mem:")
+                ? "the in-memory database holds every row: for big runs give --db a file-based H2 URL "
+                        + "(r2dbc:h2:file:///./etl-db/etl) or PostgreSQL, or the JVM more heap (-Xmx)"
+                : "give the JVM more heap (-Xmx)";
+    }
+
+    /** The rows in etl_customers, or -1 if a second signal aborted the query. */
+    private static long rowsInDatabase(ConnectionPool pool, Signals signals) {
+        Long n = await(R2dbcSources.query(pool, "SELECT COUNT(*) AS n FROM etl_customers", List.of(),
+                row -> row.get("n", Long.class)).flux().single().takeUntilOther(signals.aborted()));
+        return n == null ? -1 : n;
+    }
+
+    /** Waits (up to {@code limit}) for what the files thread was given, such as a cancelled sink's deletion of its temporary file. */
+    private static void drain(Scheduler files, Duration limit) {
+        files.disposeGracefully().timeout(limit).onErrorResume(e -> Mono.fromRunnable(files::dispose)).block();
+    }
+
+    private static double seconds(PipelineReport<?> report) {
+        return report.duration().toNanos() / 1e9;
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%s s", BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString());
+    }
+
+    private static void atLeastOne(String option, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, was " + value);
+        }
     }
 
     /** An AutoCloseable for a resource that has a different close method. */
@@ -228,6 +359,18 @@ public final class Etl implements Callable<Integer> {
         public void close() {
             closer.accept(it);
         }
+    }
+
+    /**
+     * The fetch stage: retries with backoff, and, unless {@code --breaker 0}, a circuit breaker
+     * that opens after that many failed calls in a row. With the API down the run then fails in
+     * a fraction of a second, naming the breaker, instead of retrying every page.
+     */
+    private Stage<Integer, Page> fetch(URI api) {
+        Stage<Integer, Page> fetch = HttpStages.get("fetch", (Integer page) -> uri(api, page), Page.class,
+                HttpOptions.defaults().withConcurrency(concurrency).withRetries(8, Duration.ofMillis(20),
+                        Duration.ofSeconds(1)).withMaxRetryAfter(Duration.ofSeconds(2)));
+        return breaker == 0 ? fetch : fetch.circuitBreaker(Breaker.consecutiveFailures("demo-api", breaker, breakerOpen));
     }
 
     private URI uri(URI base, int page) {

@@ -3,68 +3,69 @@ package dev.pipeline.examples.etl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.RunningPipeline;
-import dev.pipeline.core.StageReport;
 import dev.pipeline.examples.Story;
+import dev.pipeline.examples.etl.ProgressLines.Line;
+import dev.pipeline.examples.etl.ProgressLines.Row;
+import me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarRenderer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Shows a run's progress while it goes on: on a terminal, one live bar per stage (me.tongfei
- * progressbar: count, total where known, items/s); otherwise a plain log line every period.
- * Reads the run's live reports on boundedElastic, never on the pipeline's threads; the last
- * update is the run's final report, and {@link #close()} waits for it.
+ * Shows a run's progress while it goes on: on a terminal, one live bar per stage and a status
+ * line under them (me.tongfei progressbar draws them; {@link ProgressLines} says what each line
+ * holds, fitted to the terminal's width); otherwise a plain log line every period. Reads the
+ * run's live reports on boundedElastic, never on the pipeline's threads; the last update is the
+ * run's final report, and {@link #close()} waits for it.
  */
 final class Progress implements AutoCloseable {
 
     /** How progress is shown. */
     enum Mode { AUTO, BAR, LOG, NONE }
 
-    /** A stage to show: its name in the report, a label, its unit and total (or -1). */
-    record Line(String stage, String label, String unit, long total) {
-    }
-
+    private final Mode mode;
+    private final ProgressLines lines;
+    private final Story out;
     private final List<ProgressBar> bars = new ArrayList<>();
+    private final TerminalWidth width;
     private final Mono<Void> updates;
+    private volatile List<Row> latest;
+    private volatile String note;
+    private volatile Duration elapsed = Duration.ZERO;
 
-    private Progress(Mode mode, RunningPipeline<?> run, List<Line> lines, String queue, Story out, Duration every) {
+    private Progress(Mode mode, RunningPipeline<?> run, List<Line> shown, String queue, Story out, Duration every) {
+        this.mode = mode;
+        this.lines = new ProgressLines(shown);
+        this.out = out;
+        this.width = mode == Mode.BAR ? TerminalWidth.open() : null;
         if (mode == Mode.BAR) {
-            for (Line line : lines) {
-                bars.add(new ProgressBarBuilder().setTaskName(line.label()).setInitialMax(line.total())
-                        .setUnit(" " + line.unit(), 1).showSpeed().setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                        .setUpdateIntervalMillis(100).continuousUpdate().build());
+            PipelineReport<?> first = run.report();
+            latest = lines.rows(first);
+            elapsed = first.duration();
+            for (int i = 0; i < shown.size(); i++) {
+                int index = i;
+                bars.add(bar(shown.get(i).label(), (state, columns) -> lines.render(latest.get(index), columns)));
             }
+            bars.add(bar("status", (state, columns) -> ProgressLines.fit(status(), columns)));
             updates = watch(run.progress(Duration.ofMillis(100)), report -> {
-                for (int i = 0; i < lines.size(); i++) {
-                    StageReport stage = report.stage(lines.get(i).stage());
-                    bars.get(i).stepTo(count(stage));
-                    bars.get(i).setExtraMessage(extra(report, stage, queue));
-                }
+                latest = lines.rows(report);
+                elapsed = report.duration();
             });
         } else if (mode == Mode.LOG) {
-            long start = System.nanoTime();
             updates = watch(run.progress(every), report -> {
-                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[etl] %5.1f s:", (System.nanoTime() - start) / 1e9));
-                for (Line line : lines) {
-                    StageReport stage = report.stage(line.stage());
-                    sb.append(' ').append(line.label().strip()).append(' ').append(count(stage));
-                    if (line.total() >= 0) {
-                        sb.append('/').append(line.total());
-                    }
-                    sb.append(' ').append(line.unit());
-                    if (stage.deadLettered() + stage.skipped() > 0) {
-                        sb.append(" (").append(stage.deadLettered() + stage.skipped()).append(" rejected)");
-                    }
-                    sb.append(',');
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[etl] %5.1f s:", seconds(report.duration())));
+                for (Row row : lines.rows(report)) {
+                    sb.append(' ').append(ProgressLines.plain(row)).append(',');
                 }
                 sb.append(" queue ").append(report.stage(queue).inFlight());
                 out.say("%s", sb);
@@ -72,6 +73,28 @@ final class Progress implements AutoCloseable {
         } else {
             updates = Mono.empty();
         }
+    }
+
+    private ProgressBar bar(String name, ProgressBarRenderer renderer) {
+        // a consumer of our own, so that the width comes from our terminal (see TerminalWidth), less a column of margin
+        ProgressBarConsumer console = new InteractiveConsoleProgressBarConsumer(System.err) {
+            @Override
+            public int getMaxRenderedLength() {
+                return width.columns() - 1;
+            }
+        };
+        return new ProgressBarBuilder().setTaskName(name).setRenderer(renderer).setConsumer(console)
+                .setUpdateIntervalMillis(100).continuousUpdate().build();
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    /** The status line: a note, or the run's time so far (frozen at its end, as in the report). */
+    private String status() {
+        String n = note;
+        return n != null ? n : String.format(Locale.ROOT, "elapsed %.1f s", seconds(elapsed));
     }
 
     /** Shows every report on boundedElastic from now on; the Mono completes after the final one. */
@@ -91,17 +114,16 @@ final class Progress implements AutoCloseable {
         return new Progress(chosen, run, lines, queue, out, every);
     }
 
-    private static long count(StageReport stage) {
-        return stage.received() - stage.inFlight();
+    /** Says something while the run goes on: on the status line under the bars, else as a line of its own. */
+    void note(String text) {
+        if (mode == Mode.BAR) {
+            note = text;
+        } else {
+            out.say("etl: %s", text);
+        }
     }
 
-    private static String extra(PipelineReport<?> report, StageReport stage, String queue) {
-        long rejected = stage.deadLettered() + stage.skipped();
-        String q = " queue " + report.stage(queue).inFlight();
-        return rejected > 0 ? " " + rejected + " rejected," + q : q;
-    }
-
-    /** Waits (up to 5 seconds) until the final report is shown, then closes the bars. */
+    /** Waits (up to 5 seconds) until the final report is shown, then closes the bars (drawn once more, final). */
     @Override
     public void close() {
         try {
@@ -110,6 +132,9 @@ final class Progress implements AutoCloseable {
             // the display is best effort; the report that follows tells the outcome
         } finally {
             bars.forEach(ProgressBar::close);
+            if (width != null) {
+                width.close();
+            }
         }
     }
 }
