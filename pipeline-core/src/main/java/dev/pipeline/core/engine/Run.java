@@ -163,7 +163,7 @@ public final class Run<R> implements RunningPipeline<R> {
         Require.nonNegative(grace, "grace");
         Require.nonNull(onStopped, "onStopped");
         requireStoppable("stopOnShutdown()");
-        return ShutdownStop.register(this, pipeline.name, grace, onStopped, done.mono(), hooks);
+        return ShutdownStop.register(this, name, grace, onStopped, done.mono(), hooks);
     }
 
     @Override
