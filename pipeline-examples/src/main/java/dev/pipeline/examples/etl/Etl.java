@@ -367,10 +367,12 @@ public final class Etl implements Callable<Integer> {
      * a fraction of a second, naming the breaker, instead of retrying every page.
      */
     private Stage<Integer, Page> fetch(URI api) {
+        // tag::fetch[]
         Stage<Integer, Page> fetch = HttpStages.get("fetch", (Integer page) -> uri(api, page), Page.class,
                 HttpOptions.defaults().withConcurrency(concurrency).withRetries(8, Duration.ofMillis(20),
                         Duration.ofSeconds(1)).withMaxRetryAfter(Duration.ofSeconds(2)));
         return breaker == 0 ? fetch : fetch.circuitBreaker(Breaker.consecutiveFailures("demo-api", breaker, breakerOpen));
+        // end::fetch[]
     }
 
     private URI uri(URI base, int page) {
