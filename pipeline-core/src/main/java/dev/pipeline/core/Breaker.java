@@ -12,6 +12,7 @@ import dev.pipeline.core.internal.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.TransitionCheckResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -92,12 +93,20 @@ public final class Breaker {
     public static Breaker consecutiveFailures(String name, int failures, Duration openFor) {
         Require.positive(failures, "failures");
         Require.positive(openFor, "openFor");
-        return of(name, CircuitBreakerConfig.custom()
-                .slidingWindow(failures, failures, SlidingWindowType.COUNT_BASED)
+        CircuitBreakerConfig.Builder config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(100f)
                 .waitDurationInOpenState(openFor)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .build());
+                .permittedNumberOfCallsInHalfOpenState(1);
+        if (failures == 1) {
+            // resilience4j's lock-free window of one call fails (NullPointerException, resilience4j
+            // issue 2334): a window of two that never fills, and every failure opens the breaker
+            config.slidingWindow(2, 2, SlidingWindowType.COUNT_BASED)
+                    .transitionOnResult(result -> result.isRight() ? TransitionCheckResult.transitionToOpenAndWaitFor(openFor)
+                            : TransitionCheckResult.noTransition());
+        } else {
+            config.slidingWindow(failures, failures, SlidingWindowType.COUNT_BASED);
+        }
+        return of(name, config.build());
     }
 
     /**
@@ -129,7 +138,9 @@ public final class Breaker {
         return new Breaker(CircuitBreaker.of(name, CircuitBreakerConfig.from(config)
                 // resilience4j's default window takes a lock, which parks a non-blocking thread
                 // when two calls end at once; the lock-free one never blocks
-                .slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE)
+                .slidingWindowSynchronizationStrategy(config.getSlidingWindowSize() == 1
+                        // the lock-free window of one call fails (resilience4j issue 2334): keep the caller's
+                        ? config.getSlidingWindowSynchronizationStrategy() : SlidingWindowSynchronizationStrategy.LOCK_FREE)
                 .clock(time)
                 .currentTimestampFunction(c -> time.nanos(), TimeUnit.NANOSECONDS)
                 .build()));

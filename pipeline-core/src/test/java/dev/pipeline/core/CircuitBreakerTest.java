@@ -309,6 +309,21 @@ class CircuitBreakerTest {
         }
 
         @Test
+        void aBreakerOfOneFailureOpensOnTheFirstFailureAfterSuccesses() {
+            // resilience4j's lock-free window of one call fails (its issue 2334): Breaker avoids it
+            List<DeadLetter<?>> letters = new ArrayList<>();
+            PipelineReport<Void> report = runVirtually(Pipeline.from(Source.fromIterable("n", List.of(1, 2, 3, 4, 5)))
+                    .then(Stage.mapAsync("call", (Integer n) -> n == 3 ? Mono.<Integer>error(new IllegalStateException("three"))
+                            : Mono.just(n)).circuitBreaker(Breaker.consecutiveFailures("one", 1, Duration.ofMinutes(1)))
+                            .onError(collectInto(letters)))
+                    .to(Sink.forEach("out", n -> { })));
+
+            assertThat(report.stage("call").emitted()).isEqualTo(2);
+            assertThat(letters).extracting(l -> l.error().getClass().getSimpleName())
+                    .containsExactly("IllegalStateException", "CircuitOpenException", "CircuitOpenException");
+        }
+
+        @Test
         void consecutiveFailuresChecksItsArguments() {
             assertThatThrownBy(() -> Breaker.consecutiveFailures("b", 0, Duration.ofSeconds(1)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("failures must be > 0, was 0");
