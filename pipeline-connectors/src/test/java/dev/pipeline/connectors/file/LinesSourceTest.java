@@ -105,7 +105,7 @@ class LinesSourceTest implements FileSourceContract<String> {
     @Test
     void aLineOverTheLimitFailsNamingFileAndLine() {
         Path file = write("huge.txt", "ok\n" + "y".repeat(5000) + "\n");
-        StepVerifier.create(FileSources.lines(file, ReadOptions.defaults().bufferSize(16).maxLineBytes(1024)).flux())
+        StepVerifier.create(FileSources.lines(file, ReadOptions.defaults().bufferSize(16).maxLineSize(1024)).flux())
                 .expectNext("ok")
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MalformedRecordException.class)
                         .hasMessageStartingWith("huge.txt:2: line longer than 1024 bytes"))
