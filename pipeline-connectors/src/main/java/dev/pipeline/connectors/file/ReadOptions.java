@@ -89,7 +89,8 @@ public final class ReadOptions {
 
     /**
      * The read buffer size in bytes. Defaults to {@value #DEFAULT_BUFFER_SIZE}. The buffer
-     * grows, up to {@link #maxLineSize(int) maxLineSize}, for a line longer than it.
+     * grows, up to {@link #maxLineSize(int) maxLineSize}, for a line longer than it, and is
+     * never bigger than {@code maxLineSize}, so the limit holds whatever the two values.
      *
      * @param bytes the size, {@code > 0}
      * @return a copy with that size

@@ -53,7 +53,8 @@ public final class LineReader implements AutoCloseable {
         this.maxLineSize = options.maxLineSize();
         CodingErrorAction action = report ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
         this.decoder = charset.newDecoder().onMalformedInput(action).onUnmappableCharacter(action);
-        this.bytes = new byte[options.bufferSize()];
+        // no bigger than the limit: a line that ends inside the buffer is never measured against it
+        this.bytes = new byte[Math.min(options.bufferSize(), maxLineSize)];
         this.buffer = ByteBuffer.wrap(bytes);
     }
 
