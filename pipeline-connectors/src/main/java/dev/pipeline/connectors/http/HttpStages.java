@@ -22,11 +22,12 @@ import reactor.core.publisher.Mono;
  * }</pre>
  *
  * <p>Every request: a pooled connection (the pool holds {@link HttpOptions#concurrency(int)
- * concurrency} connections), a connect timeout, and a per-attempt {@link
- * HttpOptions#responseTimeout(java.time.Duration) response timeout}. A non-2xx answer fails the attempt with an
- * {@link HttpStatusException}; connection errors, timeouts, 429 and 5xx are retried with backoff
- * and jitter (at least {@code Retry-After}), other failures are not. After the last attempt the
- * item goes to the stage's error policy; the report counts the retries.
+ * concurrency} connections), a connect timeout, and a per-attempt
+ * {@link HttpOptions#responseTimeout(java.time.Duration) response timeout}. A non-2xx answer
+ * fails the attempt with an {@link HttpStatusException}; connection errors, timeouts, 429 and
+ * 5xx are retried with backoff and jitter (at least {@code Retry-After}), other failures are
+ * not. After the last attempt the item goes to the stage's error policy; the report counts the
+ * retries.
  *
  * <p><b>Emits when</b> the response body has arrived and decoded, in input order.
  * <b>Errors when</b> an item fails and the policy is fail-fast. <b>On cancel</b> the requests in

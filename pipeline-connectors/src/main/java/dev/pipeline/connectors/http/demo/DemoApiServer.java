@@ -47,8 +47,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *       {@code {"page":N,"size":M,"totalPages":P,"totalRecords":R,"records":[...]}}, each record
  *       {@code {"id":1,"name":"Ada Lovelace","email":"ada.lovelace1@example.com","country":"DE",
  *       "amount":123.45,"createdAt":"2024-03-01T10:00:00Z"}}. A page past the end has no
- *       records. A {@linkplain DemoApiOptions#invalidFraction(double) fraction} of records is invalid: email
- *       missing or blank, amount negative, or country {@code "XX"}
+ *       records. A {@linkplain DemoApiOptions#invalidFraction(double) fraction} of records is
+ *       invalid: email missing or blank, amount negative, or country {@code "XX"}
  *       ({@linkplain #COUNTRIES valid codes}).</li>
  *   <li>{@code GET /items/{id}}: about 100 bytes of JSON,
  *       {@code {"id":7,"name":"item-7","price":19.99,"currency":"EUR","stock":42,...}}.</li>
