@@ -62,4 +62,18 @@ public final class Require {
         }
         return value;
     }
+
+    public static double fraction(double value, String name) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(name + " must be between 0 and 1, was " + value);
+        }
+        return value;
+    }
+
+    public static int port(int value, String name) {
+        if (value < 0 || value > 65535) {
+            throw new IllegalArgumentException(name + " must be between 0 and 65535, was " + value);
+        }
+        return value;
+    }
 }

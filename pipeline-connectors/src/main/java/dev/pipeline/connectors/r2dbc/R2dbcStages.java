@@ -92,7 +92,8 @@ public final class R2dbcStages {
                     .collectList()
                     .<O>map(rows -> {
                         if (rows.size() > max) {
-                            throw new IllegalStateException("lookup '" + name + "' returned more than " + max
+                            // the stage's failure names the stage, renamed or not
+                            throw new IllegalStateException("the lookup returned more than " + max
                                     + " rows for one item; narrow the query or raise QueryOptions.maxRows");
                         }
                         return combine.apply(item, rows);

@@ -17,6 +17,7 @@ import dev.pipeline.connectors.file.FileWriteResult;
 import dev.pipeline.connectors.file.WriteOptions;
 import dev.pipeline.connectors.http.HttpOptions;
 import dev.pipeline.connectors.http.HttpStages;
+import dev.pipeline.connectors.http.demo.DemoApiOptions;
 import dev.pipeline.connectors.http.demo.DemoApiServer;
 import dev.pipeline.connectors.r2dbc.InsertOptions;
 import dev.pipeline.connectors.r2dbc.InsertResult;
@@ -194,8 +195,9 @@ public final class Etl implements Callable<Integer> {
                     OutputDirectory.deleteTemporaries(out, OUTPUTS);
                 });
                 Story story = new Story(console, 1.0);
-                DemoApiServer api = DemoApiServer.builder().seed(seed).totalRecords(records).invalidFraction(invalidFraction)
-                        .errorRate(errorRate).retryAfter(Duration.ofMillis(50)).latency(Duration.ofMillis(latencyMs)).start();
+                DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults().seed(seed).totalRecords(records)
+                        .invalidFraction(invalidFraction).errorRate(errorRate).retryAfter(Duration.ofMillis(50))
+                        .latency(Duration.ofMillis(latencyMs)));
                 Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose)) {
             int pages = (int) ((records + pageSize - 1) / pageSize);
             story.say("etl: %d records in %d pages from %s -> %s", records, pages, api.baseUri(), R2dbc.redact(db));
@@ -380,7 +382,7 @@ public final class Etl implements Callable<Integer> {
                 .buffer("to-db", 4 * batchSize)
                 .to(R2dbcSinks.upsert(db, "etl_customers", List.of("id"), Records.COLUMNS,
                         (Enriched e) -> Records.row(e),
-                        InsertOptions.defaults().batchSize(batchSize).concurrency(2).name("store")))
+                        InsertOptions.defaults().batchSize(batchSize).concurrency(2)).named("store"))
                 .named("etl");
         // end::pipeline[]
     }
@@ -393,8 +395,8 @@ public final class Etl implements Callable<Integer> {
     private Stage<Integer, Page> fetch(URI api) {
         // tag::fetch[]
         Stage<Integer, Page> fetch = HttpStages.get("fetch", (Integer page) -> uri(api, page), Page.class,
-                HttpOptions.defaults().withConcurrency(concurrency).withRetries(8, Duration.ofMillis(20),
-                        Duration.ofSeconds(1)).withMaxRetryAfter(Duration.ofSeconds(2)));
+                HttpOptions.defaults().concurrency(concurrency).retries(8, Duration.ofMillis(20), Duration.ofSeconds(1))
+                        .maxRetryAfter(Duration.ofSeconds(2)));
         return breaker == 0 ? fetch : fetch.circuitBreaker(Breaker.consecutiveFailures("demo-api", breaker, breakerOpen));
         // end::fetch[]
     }
