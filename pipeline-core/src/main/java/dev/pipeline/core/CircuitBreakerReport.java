@@ -10,9 +10,18 @@ import java.util.Locale;
  * run started), and how many calls it refused, each of them an item that failed fast and went
  * to its stage's {@link ErrorPolicy} with a {@link CircuitOpenException}.
  *
+ * @param name the breaker's name
+ * @param nodes the stages and sinks of this pipeline that call through it
+ * @param state its state when the report was taken: CLOSED, OPEN, HALF_OPEN, ...
+ * @param transitions the state changes this run saw, oldest first; after the first 64 only
+ *     {@code transitionCount} grows
+ * @param transitionCount how many state changes this run saw, kept or not
+ * @param shortCircuited calls it refused during this run (items failed fast with a
+ *     {@link CircuitOpenException})
  * @see PipelineReport#breakers()
  */
-public final class CircuitBreakerReport {
+public record CircuitBreakerReport(String name, List<String> nodes, String state, List<Transition> transitions,
+        long transitionCount, long shortCircuited) {
 
     /**
      * One state change.
@@ -28,56 +37,19 @@ public final class CircuitBreakerReport {
         }
     }
 
-    private final String name;
-    private final List<String> nodes;
-    private final String state;
-    private final List<Transition> transitions;
-    private final long transitionCount;
-    private final long shortCircuited;
-
-    CircuitBreakerReport(String name, List<String> nodes, String state, List<Transition> transitions,
-            long transitionCount, long shortCircuited) {
-        this.name = name;
-        this.nodes = List.copyOf(nodes);
-        this.state = state;
-        this.transitions = List.copyOf(transitions);
-        this.transitionCount = transitionCount;
-        this.shortCircuited = shortCircuited;
-    }
-
-    /** @return the breaker's name */
-    public String name() {
-        return name;
-    }
-
-    /** @return the stages and sinks of this pipeline that call through it */
-    public List<String> nodes() {
-        return nodes;
-    }
-
-    /** @return its state when the report was taken: CLOSED, OPEN, HALF_OPEN, ... */
-    public String state() {
-        return state;
-    }
-
     /**
-     * The state changes this run saw, oldest first; after the first 64
-     * only the count grows ({@link #transitionCount()}).
+     * A report; the lists are copied, so that it never changes.
      *
-     * @return the transitions kept
+     * @param name the breaker's name
+     * @param nodes the stages and sinks that call through it
+     * @param state its state
+     * @param transitions the state changes kept
+     * @param transitionCount all state changes seen
+     * @param shortCircuited calls it refused
      */
-    public List<Transition> transitions() {
-        return transitions;
-    }
-
-    /** @return how many state changes this run saw, kept or not */
-    public long transitionCount() {
-        return transitionCount;
-    }
-
-    /** @return calls it refused during this run (items failed fast with a {@link CircuitOpenException}) */
-    public long shortCircuited() {
-        return shortCircuited;
+    public CircuitBreakerReport {
+        nodes = List.copyOf(nodes);
+        transitions = List.copyOf(transitions);
     }
 
     @Override

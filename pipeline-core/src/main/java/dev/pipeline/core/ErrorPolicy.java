@@ -1,5 +1,6 @@
 package dev.pipeline.core;
 
+import dev.pipeline.core.engine.PolicyDef;
 import dev.pipeline.core.internal.Require;
 
 /**
@@ -25,22 +26,17 @@ import dev.pipeline.core.internal.Require;
  */
 public final class ErrorPolicy {
 
-    enum Kind { FAIL_FAST, SKIP, DEAD_LETTER }
-
-    private static final ErrorPolicy FAIL_FAST = new ErrorPolicy(Kind.FAIL_FAST, null, 0);
-    private static final ErrorPolicy SKIP = new ErrorPolicy(Kind.SKIP, null, 0);
+    private static final ErrorPolicy FAIL_FAST = new ErrorPolicy(PolicyDef.FAIL_FAST);
+    private static final ErrorPolicy SKIP = new ErrorPolicy(PolicyDef.SKIP);
 
     /** Default capacity of the hand-off to a dead-letter sink. */
     public static final int DEFAULT_DEAD_LETTER_BUFFER = 256;
 
-    final Kind kind;
-    final Sink<DeadLetter<?>, ?> deadLetters;
-    final int bufferCapacity;
+    /** What the engine applies. */
+    final PolicyDef def;
 
-    private ErrorPolicy(Kind kind, Sink<DeadLetter<?>, ?> deadLetters, int bufferCapacity) {
-        this.kind = kind;
-        this.deadLetters = deadLetters;
-        this.bufferCapacity = bufferCapacity;
+    private ErrorPolicy(PolicyDef def) {
+        this.def = def;
     }
 
     /**
@@ -81,15 +77,12 @@ public final class ErrorPolicy {
      * @return a dead-letter policy
      */
     public static ErrorPolicy deadLetter(Sink<DeadLetter<?>, ?> sink, int bufferCapacity) {
-        return new ErrorPolicy(Kind.DEAD_LETTER, Require.nonNull(sink, "sink"), Require.positive(bufferCapacity, "bufferCapacity"));
+        Require.nonNull(sink, "sink");
+        return new ErrorPolicy(new PolicyDef(PolicyDef.Kind.DEAD_LETTER, sink.def, Require.positive(bufferCapacity, "bufferCapacity")));
     }
 
     @Override
     public String toString() {
-        switch (kind) {
-            case SKIP: return "skip";
-            case DEAD_LETTER: return "deadLetter(" + deadLetters.name() + ")";
-            default: return "failFast";
-        }
+        return def.toString();
     }
 }

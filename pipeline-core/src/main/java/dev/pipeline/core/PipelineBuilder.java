@@ -3,14 +3,25 @@ package dev.pipeline.core;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
+import dev.pipeline.core.engine.Assembler;
+import dev.pipeline.core.engine.BranchDef;
+import dev.pipeline.core.engine.Chain;
+import dev.pipeline.core.engine.FanOutDef;
+import dev.pipeline.core.engine.GraphDef;
+import dev.pipeline.core.engine.RunContext;
+import dev.pipeline.core.engine.Step;
 import dev.pipeline.core.internal.Require;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Describes a pipeline step by step, from its {@link Source} to its {@link Sink}. Immutable:
- * each call returns a new builder, so a prefix can be shared.
+ * Describes a pipeline step by step, from its {@link Source} (or a {@link Pipeline#merge merge}
+ * of several) to its {@link Sink}, possibly through fan-outs into named {@link Branch branches}.
+ * Immutable: each call returns a new builder, so a prefix can be shared.
  *
  * <pre>{@code
  * Pipeline<Void> p = Pipeline.from(urls)
@@ -21,16 +32,33 @@ import reactor.core.publisher.Flux;
  *         .to(store);
  * }</pre>
  *
+ * <p>A fan-out sends items into branches: {@link #broadcast} gives every item to each branch,
+ * {@link #route} each item to one. A branch ends in a sink of its own ({@link Branch#to}) or
+ * rejoins ({@link Branch#of}): what follows the fan-out gets the items of every rejoining
+ * branch. When every branch ends in a sink, {@link #end()} finishes the pipeline.
+ *
  * @param <T> the type of the items at this point
  */
 public final class PipelineBuilder<T> {
 
-    private final Source<?> source;
-    private final List<Object> steps;
+    /** The chain so far; its head is null in a branch (its items come from the fan-out). */
+    final Chain chain;
+    /** For a branch's builder, where it is ("branch 'audit' of 'copy'"); null otherwise. */
+    private final String branch;
 
-    PipelineBuilder(Source<?> source, List<Object> steps) {
-        this.source = source;
-        this.steps = List.copyOf(steps);
+    PipelineBuilder(Chain chain, String branch) {
+        this.chain = chain;
+        this.branch = branch;
+    }
+
+    /** The builder a branch's chain starts from. */
+    static <T> PipelineBuilder<T> branch(String where) {
+        return new PipelineBuilder<>(new Chain(null, List.of()), where);
+    }
+
+    private <O> PipelineBuilder<O> then(Step step) {
+        requireOpen(step.names().get(0));
+        return new PipelineBuilder<>(chain.then(step), branch);
     }
 
     /**
@@ -42,9 +70,7 @@ public final class PipelineBuilder<T> {
      */
     public <O> PipelineBuilder<O> then(Stage<? super T, ? extends O> stage) {
         Require.nonNull(stage, "stage");
-        List<Object> next = new ArrayList<>(steps);
-        next.add(stage);
-        return new PipelineBuilder<>(source, next);
+        return then(new Step.StageStep(stage.def));
     }
 
     /**
@@ -60,14 +86,12 @@ public final class PipelineBuilder<T> {
      * @return a builder continuing after the buffer
      */
     public PipelineBuilder<T> buffer(String name, int capacity) {
-        List<Object> next = new ArrayList<>(steps);
-        next.add(new Assembly.Buffer(Require.nonBlank(name, "name"), Require.positive(capacity, "capacity"), 1));
-        return new PipelineBuilder<>(source, next);
+        return then(new Step.BufferStep(Require.nonBlank(name, "name"), Require.positive(capacity, "capacity"), 1));
     }
 
     /**
-     * How many consumers take from the buffer just added: the stages up to the next buffer or
-     * the sink run in that many parallel copies, whose outputs are merged (order across
+     * How many consumers take from the buffer just added: the stages up to the next buffer,
+     * fan-out or sink run in that many parallel copies, whose outputs are merged (order across
      * workers is not kept). Defaults to 1.
      *
      * @param workers the number of consumers, {@code > 0}
@@ -76,13 +100,103 @@ public final class PipelineBuilder<T> {
      */
     public PipelineBuilder<T> workers(int workers) {
         Require.positive(workers, "workers");
-        if (steps.isEmpty() || !(steps.get(steps.size() - 1) instanceof Assembly.Buffer)) {
+        if (!(chain.last() instanceof Step.BufferStep b)) {
             throw new IllegalStateException("workers(" + workers + ") must directly follow buffer(name, capacity)");
         }
-        List<Object> next = new ArrayList<>(steps);
-        Assembly.Buffer b = (Assembly.Buffer) next.remove(next.size() - 1);
-        next.add(new Assembly.Buffer(b.name(), b.capacity(), workers));
-        return new PipelineBuilder<>(source, next);
+        return new PipelineBuilder<>(chain.replaceLast(b.withWorkers(workers)), branch);
+    }
+
+    /**
+     * Sends every item to each branch (Pekko's {@code Broadcast}, Camel's multicast). It moves
+     * at the pace of the slowest branch: it holds up to {@value FanOutDef#PREFETCH} items for the
+     * branches that have not taken them yet, and waits when that is full (a
+     * {@link #buffer buffer} at the start of a branch lets it fall further behind). The report
+     * counts, per branch, what the broadcast passed to it; an item is emitted once every branch
+     * has it.
+     *
+     * <pre>{@code
+     * PipelineBuilder<Customer> valid = Pipeline.from(customers).then(validate)
+     *         .broadcast("copy",
+     *                 Branch.to("audit", FileSinks.ndjson(Path.of("audit.ndjson"))),
+     *                 Branch.of("main", (PipelineBuilder<Customer> b) -> b));
+     * }</pre>
+     *
+     * @param name the broadcast's name in the report
+     * @param branches the branches, at least one, with names unique within it
+     * @param <O> the items of the branches that rejoin
+     * @return a builder after the fan-out: the merged items of the rejoining branches
+     * @throws IllegalArgumentException when a name repeats or a branch's chain is not built from the builder it is given
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, into an immutable list
+    public final <O> PipelineBuilder<O> broadcast(String name, Branch<T, ? extends O>... branches) {
+        return fanOut(FanOutDef.broadcast(Require.nonBlank(name, "name")), List.of(Require.nonNull(branches, "branches")));
+    }
+
+    /**
+     * Sends each item to exactly one branch: the one {@code selector} names (Pekko's
+     * {@code Partition}, Camel's choice). An item whose name no branch has fails the run,
+     * naming the route, the item and the branches; see {@link #route(Route, Branch[])} for a
+     * default branch or another policy. Like a broadcast, it moves at the pace of its slowest
+     * branch (a {@link #buffer buffer} at the start of a branch decouples it).
+     *
+     * <pre>{@code
+     * Pipeline<Void> p = Pipeline.from(orders)
+     *         .route("by-country", (Order o) -> o.country(),
+     *                 Branch.to("de", germany),
+     *                 Branch.to("fr", france))
+     *         .end();
+     * }</pre>
+     *
+     * @param name the route's name in the report
+     * @param selector the name of an item's branch
+     * @param branches the branches, at least one, with names unique within it
+     * @param <O> the items of the branches that rejoin
+     * @return a builder after the fan-out: the merged items of the rejoining branches
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, into an immutable list
+    public final <O> PipelineBuilder<O> route(String name, Function<? super T, String> selector,
+            Branch<T, ? extends O>... branches) {
+        return fanOut(Route.by(name, selector).def, List.of(Require.nonNull(branches, "branches")));
+    }
+
+    /**
+     * Sends each item to exactly one branch, as {@link Route} describes: its selector, its
+     * default branch and its policy for items no branch takes.
+     *
+     * @param route the route
+     * @param branches the branches, at least one, with names unique within it
+     * @param <O> the items of the branches that rejoin
+     * @return a builder after the fan-out: the merged items of the rejoining branches
+     * @throws IllegalArgumentException when the route's default branch is not one of them
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, into an immutable list
+    public final <O> PipelineBuilder<O> route(Route<? super T> route, Branch<T, ? extends O>... branches) {
+        Require.nonNull(route, "route");
+        return fanOut(route.def, List.of(Require.nonNull(branches, "branches")));
+    }
+
+    private <O> PipelineBuilder<O> fanOut(FanOutDef fan, List<Branch<T, ? extends O>> branches) {
+        if (branches.isEmpty()) {
+            throw new IllegalArgumentException(fan.label() + " '" + fan.name() + "' needs at least one branch");
+        }
+        Set<String> names = new HashSet<>();
+        List<BranchDef> defs = new ArrayList<>();
+        for (Branch<T, ? extends O> b : branches) {
+            Require.nonNull(b, "branch");
+            if (!names.add(b.name())) {
+                throw new IllegalArgumentException(fan.label() + " '" + fan.name() + "' has two branches named '"
+                        + b.name() + "'; each branch of a fan-out needs its own name");
+            }
+            defs.add(b.build(fan.name()));
+        }
+        if (fan.otherwise() != null && !names.contains(fan.otherwise())) {
+            throw new IllegalArgumentException("route '" + fan.name() + "' sends the rest to branch '" + fan.otherwise()
+                    + "', which it does not have; its branches are " + defs.stream().map(BranchDef::name).toList());
+        }
+        return then(new Step.FanOutStep(fan, defs));
     }
 
     /**
@@ -92,80 +206,86 @@ public final class PipelineBuilder<T> {
      * @param <R> the result type
      * @return the pipeline
      * @throws IllegalArgumentException if two parts share a name
+     * @throws IllegalStateException inside a branch (end a branch with {@link Branch#to}), or
+     *     when every branch of the last fan-out already ends in a sink (use {@link #end()})
      */
     public <R> Pipeline<R> to(Sink<? super T, R> sink) {
         Require.nonNull(sink, "sink");
-        checkNames(sink.name);
-        checkDeadLetterSinks(sink);
-        return new Pipeline<>("pipeline", source, steps, sink, List.of());
+        requireMainLine("to(sink)");
+        requireOpen(sink.name());
+        return new Pipeline<>("pipeline", new GraphDef(chain, sink.def).validate(), List.of());
+    }
+
+    /**
+     * Ends a pipeline whose every branch ends in a sink of its own: the run's result is empty,
+     * and each sink's result is in the report ({@link PipelineReport#result(String)}).
+     *
+     * @return the pipeline
+     * @throws IllegalStateException if items still flow here (a branch rejoins, or there is no
+     *     fan-out): give those items a sink with {@link #to}
+     */
+    public Pipeline<Void> end() {
+        requireMainLine("end()");
+        if (chain.open()) {
+            Map<String, List<String>> rejoining = GraphDef.rejoining(chain);
+            throw new IllegalStateException(rejoining.isEmpty()
+                    ? "end() finishes a pipeline whose every branch ends in a sink; this one has no fan-out: "
+                            + "give it a sink with to(sink)"
+                    : "end() finishes a pipeline whose every branch ends in a sink, but " + describe(rejoining)
+                            + " rejoin and would reach nothing: give them a sink with to(sink), or end them with "
+                            + "Branch.to(name, sink)");
+        }
+        return new Pipeline<>("pipeline", new GraphDef(chain, null).validate(), List.of());
+    }
+
+    private static String describe(Map<String, List<String>> rejoining) {
+        List<String> parts = new ArrayList<>();
+        rejoining.forEach((fan, names) -> parts.add("branch(es) " + names + " of '" + fan + "'"));
+        return String.join(" and ", parts);
     }
 
     /**
      * The items as they would reach a sink, as a cold Flux (each subscription is a run without
-     * a report): to test a chain of stages with {@code StepVerifier}.
+     * a report), with the sinks at the ends of branches running: to test a chain of stages
+     * with {@code StepVerifier}.
      *
      * @return the items
      * @throws IllegalArgumentException if two parts share a name
      */
     @SuppressWarnings("unchecked")
     public Flux<T> toFlux() {
-        checkNames(null);
-        return (Flux<T>) Flux.defer(() -> Assembly.flux(source, steps,
-                new RunContext("pipeline", reactor.core.scheduler.Schedulers.parallel(), List.of(), false)));
+        requireMainLine("toFlux()");
+        requireOpen("toFlux()");
+        GraphDef graph = new GraphDef(chain, null).validate();
+        return (Flux<T>) Flux.defer(() -> Assembler.flux(graph.chain(),
+                new RunContext("pipeline", Schedulers.parallel(), List.of(), false)));
     }
 
-    /** A dead-letter sink's own failures cannot be dead-lettered: reject that when the pipeline is built. */
-    private void checkDeadLetterSinks(Sink<?, ?> sink) {
-        List<ErrorPolicy> policies = new ArrayList<>();
-        policies.add(source.policy);
-        policies.add(sink.policy);
-        for (Object step : steps) {
-            if (step instanceof Stage) {
-                policies.add(((Stage<?, ?>) step).policy);
-            }
-        }
-        for (ErrorPolicy p : policies) {
-            if (p.deadLetters != null && p.deadLetters.policy.deadLetters != null) {
-                throw new IllegalArgumentException("dead-letter sink '" + p.deadLetters.name
-                        + "' has a dead-letter policy itself; give it failFast() or skip()");
-            }
+    private void requireMainLine(String call) {
+        if (branch != null) {
+            throw new IllegalStateException(call + " cannot be used inside " + branch
+                    + ": a branch ends with Branch.to(name, chain, sink) or rejoins with Branch.of(name, chain)");
         }
     }
 
-    private void checkNames(String sinkName) {
-        Set<String> names = new HashSet<>();
-        List<String> all = new ArrayList<>();
-        all.add(source.name);
-        for (Object step : steps) {
-            all.add(step instanceof Stage ? ((Stage<?, ?>) step).name : ((Assembly.Buffer) step).name());
-        }
-        if (sinkName != null) {
-            all.add(sinkName);
-        }
-        for (String n : all) {
-            if (!names.add(n)) {
-                throw new IllegalArgumentException("the name '" + n + "' is used twice in this pipeline; every source, "
-                        + "stage, buffer and sink needs its own name (they key the report)");
-            }
+    private void requireOpen(String next) {
+        if (!chain.open()) {
+            throw new IllegalStateException("every branch of '" + lastFanOut() + "' ends in a sink, so nothing flows on to '"
+                    + next + "'; finish the pipeline with end(), or let a branch rejoin with Branch.of(name, chain)");
         }
     }
 
-    static String describe(List<Object> steps) {
-        StringBuilder sb = new StringBuilder();
-        for (Object step : steps) {
-            if (step instanceof Stage) {
-                sb.append(((Stage<?, ?>) step).name);
-            } else {
-                Assembly.Buffer b = (Assembly.Buffer) step;
-                sb.append('[').append(b.name()).append(" x").append(b.workers()).append(']');
+    private String lastFanOut() {
+        for (int i = chain.steps().size() - 1; i >= 0; i--) {
+            if (chain.steps().get(i) instanceof Step.FanOutStep f) {
+                return f.fanOut().name();
             }
-            sb.append(" -> ");
         }
-        return sb.toString();
+        return "?";
     }
 
     @Override
     public String toString() {
-        return "PipelineBuilder[" + source.name + " -> " + describe(steps) + "...]";
+        return "PipelineBuilder[" + String.join(" -> ", GraphDef.names(chain, null)) + " -> ...]";
     }
 }

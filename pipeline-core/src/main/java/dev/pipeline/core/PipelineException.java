@@ -2,6 +2,7 @@ package dev.pipeline.core;
 
 import java.util.Optional;
 
+import dev.pipeline.core.internal.Access;
 import dev.pipeline.core.internal.Items;
 
 /**
@@ -17,6 +18,10 @@ public class PipelineException extends RuntimeException {
     private final transient Object item;
     private final int attempts;
     private transient volatile PipelineReport<?> report;
+
+    static {
+        Access.register(PipelineException::attachReport);
+    }
 
     /**
      * A failure of {@code stage} on {@code item}.
@@ -101,7 +106,7 @@ public class PipelineException extends RuntimeException {
         return Optional.ofNullable(report);
     }
 
-    void attachReport(PipelineReport<?> finalReport) {
+    private void attachReport(PipelineReport<?> finalReport) {
         if (report == null) {
             report = finalReport;
         }

@@ -6,6 +6,14 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.pipeline.core.aio.AsyncQueue;
+import dev.pipeline.core.engine.CollectSink;
+import dev.pipeline.core.engine.ContextSink;
+import dev.pipeline.core.engine.CustomSink;
+import dev.pipeline.core.engine.ForEachAsyncSink;
+import dev.pipeline.core.engine.ForEachSink;
+import dev.pipeline.core.engine.Option;
+import dev.pipeline.core.engine.SinkDef;
+import dev.pipeline.core.engine.SinkOptions;
 import dev.pipeline.core.internal.Require;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -24,27 +32,20 @@ import reactor.core.publisher.Mono;
  */
 public final class Sink<T, R> {
 
-    enum Kind { FOR_EACH, FOR_EACH_ASYNC, COLLECT, CUSTOM, CONTEXT }
+    /** The sink's kind and options; what the engine runs. */
+    final SinkDef def;
 
-    final String name;
-    final Kind kind;
-    final Object fn;
-    final ErrorPolicy policy;
-    final int concurrency;
-    /** The circuit breaker it calls through, or null. */
-    final Breaker breaker;
-
-    private Sink(String name, Kind kind, Object fn, ErrorPolicy policy, int concurrency) {
-        this(name, kind, fn, policy, concurrency, null);
+    private Sink(SinkDef def) {
+        this.def = def;
     }
 
-    private Sink(String name, Kind kind, Object fn, ErrorPolicy policy, int concurrency, Breaker breaker) {
-        this.name = Require.nonBlank(name, "name");
-        this.kind = kind;
-        this.fn = fn;
-        this.policy = policy;
-        this.concurrency = concurrency;
-        this.breaker = breaker;
+    @SuppressWarnings("unchecked")
+    private static <T> T erase(Object fn) {
+        return (T) fn;
+    }
+
+    private static SinkOptions optionsNamed(String name) {
+        return SinkOptions.named(Require.nonBlank(name, "name"));
     }
 
     /**
@@ -57,7 +58,8 @@ public final class Sink<T, R> {
      * @return the sink
      */
     public static <T> Sink<T, Void> forEach(String name, Consumer<? super T> consumer) {
-        return new Sink<>(name, Kind.FOR_EACH, Require.nonNull(consumer, "consumer"), ErrorPolicy.failFast(), 1);
+        Require.nonNull(consumer, "consumer");
+        return new Sink<>(new ForEachSink(optionsNamed(name), erase(consumer)));
     }
 
     /**
@@ -70,7 +72,8 @@ public final class Sink<T, R> {
      * @return the sink
      */
     public static <T> Sink<T, Void> forEachAsync(String name, Function<? super T, ? extends Mono<?>> action) {
-        return new Sink<>(name, Kind.FOR_EACH_ASYNC, Require.nonNull(action, "action"), ErrorPolicy.failFast(), 1);
+        Require.nonNull(action, "action");
+        return new Sink<>(new ForEachAsyncSink(optionsNamed(name), erase(action)));
     }
 
     /**
@@ -82,7 +85,7 @@ public final class Sink<T, R> {
      * @return the sink
      */
     public static <T> Sink<T, List<T>> collect(String name) {
-        return new Sink<>(name, Kind.COLLECT, null, ErrorPolicy.failFast(), 1);
+        return new Sink<>(new CollectSink(optionsNamed(name)));
     }
 
     /**
@@ -110,7 +113,8 @@ public final class Sink<T, R> {
      * @return the sink
      */
     public static <T, R> Sink<T, R> of(String name, Function<? super Flux<T>, ? extends Mono<R>> consumer) {
-        return new Sink<>(name, Kind.CUSTOM, Require.nonNull(consumer, "consumer"), ErrorPolicy.failFast(), 1);
+        Require.nonNull(consumer, "consumer");
+        return new Sink<>(new CustomSink(optionsNamed(name), erase(consumer)));
     }
 
     /**
@@ -126,7 +130,8 @@ public final class Sink<T, R> {
      * @return the sink
      */
     public static <T, R> Sink<T, R> create(String name, BiFunction<? super Flux<T>, ? super StageContext, ? extends Mono<R>> consumer) {
-        return new Sink<>(name, Kind.CONTEXT, Require.nonNull(consumer, "consumer"), ErrorPolicy.failFast(), 1);
+        Require.nonNull(consumer, "consumer");
+        return new Sink<>(new ContextSink(optionsNamed(name), erase(consumer)));
     }
 
     /**
@@ -140,11 +145,7 @@ public final class Sink<T, R> {
      */
     public Sink<T, R> onError(ErrorPolicy policy) {
         Require.nonNull(policy, "policy");
-        if (kind != Kind.FOR_EACH && kind != Kind.FOR_EACH_ASYNC && kind != Kind.CONTEXT) {
-            throw new IllegalStateException("onError() does not apply to sink '" + name
-                    + "': it has no single item to blame; only forEach, forEachAsync and create sinks do");
-        }
-        return new Sink<>(name, kind, fn, policy, concurrency, breaker);
+        return new Sink<>(def.with(Option.ON_ERROR, o -> o.withPolicy(policy.def)));
     }
 
     /**
@@ -156,10 +157,7 @@ public final class Sink<T, R> {
      */
     public Sink<T, R> concurrency(int concurrency) {
         Require.positive(concurrency, "concurrency");
-        if (kind != Kind.FOR_EACH_ASYNC) {
-            throw new IllegalStateException("concurrency() applies to Sink.forEachAsync, not to sink '" + name + "'");
-        }
-        return new Sink<>(name, kind, fn, policy, concurrency, breaker);
+        return new Sink<>(def.with(Option.CONCURRENCY, o -> o.withConcurrency(concurrency)));
     }
 
     /**
@@ -175,11 +173,18 @@ public final class Sink<T, R> {
      */
     public Sink<T, R> circuitBreaker(Breaker breaker) {
         Require.nonNull(breaker, "breaker");
-        if (kind != Kind.FOR_EACH_ASYNC && kind != Kind.CONTEXT) {
-            throw new IllegalStateException("circuitBreaker() applies to Sink.forEachAsync and Sink.create, not to sink '"
-                    + name + "'");
-        }
-        return new Sink<>(name, kind, fn, policy, concurrency, breaker);
+        return new Sink<>(def.with(Option.CIRCUIT_BREAKER, o -> o.withBreaker(breaker)));
+    }
+
+    /**
+     * A copy with another name, as {@link Stage#named} does for stages: a connector's sink is
+     * named after what it writes ({@code ndjson(rejected.ndjson)}, {@code insert}) until renamed.
+     *
+     * @param name the new name
+     * @return a renamed copy
+     */
+    public Sink<T, R> named(String name) {
+        return new Sink<>(def.withOptions(def.options().withName(Require.nonBlank(name, "name"))));
     }
 
     /**
@@ -188,11 +193,11 @@ public final class Sink<T, R> {
      * @return the name
      */
     public String name() {
-        return name;
+        return def.name();
     }
 
     @Override
     public String toString() {
-        return "Sink[" + name + "]";
+        return "Sink[" + def.name() + "]";
     }
 }

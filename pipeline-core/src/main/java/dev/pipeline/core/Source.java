@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.pipeline.core.aio.AsyncQueue;
+import dev.pipeline.core.engine.SourceDef;
 import dev.pipeline.core.internal.Require;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -25,14 +26,20 @@ import reactor.core.publisher.SynchronousSink;
  */
 public final class Source<T> {
 
-    final String name;
-    final Function<StageContext, Publisher<? extends T>> factory;
-    final ErrorPolicy policy;
+    /** The source's name, factory and policy; what the engine runs. */
+    final SourceDef def;
 
     private Source(String name, Function<StageContext, Publisher<? extends T>> factory, ErrorPolicy policy) {
-        this.name = Require.nonBlank(name, "name");
-        this.factory = factory;
-        this.policy = policy;
+        this(new SourceDef(Require.nonBlank(name, "name"), erase(factory), policy.def));
+    }
+
+    private Source(SourceDef def) {
+        this.def = def;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<StageContext, Publisher<?>> erase(Function<StageContext, ? extends Publisher<?>> factory) {
+        return (Function<StageContext, Publisher<?>>) factory;
     }
 
     /**
@@ -138,7 +145,17 @@ public final class Source<T> {
      * @return a copy with that policy
      */
     public Source<T> onError(ErrorPolicy policy) {
-        return new Source<>(name, factory, Require.nonNull(policy, "policy"));
+        return new Source<>(def.withPolicy(Require.nonNull(policy, "policy").def));
+    }
+
+    /**
+     * A copy with another name, as {@link Stage#named} does for stages.
+     *
+     * @param name the new name
+     * @return a renamed copy
+     */
+    public Source<T> named(String name) {
+        return new Source<>(def.withName(Require.nonBlank(name, "name")));
     }
 
     /**
@@ -147,7 +164,7 @@ public final class Source<T> {
      * @return the name
      */
     public String name() {
-        return name;
+        return def.name();
     }
 
     /**
@@ -155,8 +172,10 @@ public final class Source<T> {
      *
      * @return the items
      */
+    @SuppressWarnings("unchecked")
     public Flux<T> flux() {
-        return Flux.defer(() -> Flux.from(factory.apply(new StageContext() {
+        String name = def.name();
+        return Flux.defer(() -> Flux.from((Publisher<T>) def.factory().apply(new StageContext() {
             @Override
             public String name() {
                 return name;
@@ -175,6 +194,6 @@ public final class Source<T> {
 
     @Override
     public String toString() {
-        return "Source[" + name + "]";
+        return "Source[" + def.name() + "]";
     }
 }

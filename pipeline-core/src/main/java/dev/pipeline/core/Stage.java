@@ -2,9 +2,23 @@ package dev.pipeline.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import dev.pipeline.core.engine.AsyncStage;
+import dev.pipeline.core.engine.BatchStage;
+import dev.pipeline.core.engine.BlockingStage;
+import dev.pipeline.core.engine.CustomStage;
+import dev.pipeline.core.engine.FilterStage;
+import dev.pipeline.core.engine.FlatMapStage;
+import dev.pipeline.core.engine.MapStage;
+import dev.pipeline.core.engine.Option;
+import dev.pipeline.core.engine.PartitionedStage;
+import dev.pipeline.core.engine.PolicyDef;
+import dev.pipeline.core.engine.StageDef;
+import dev.pipeline.core.engine.StageOptions;
+import dev.pipeline.core.engine.ThrottleStage;
 import dev.pipeline.core.internal.Require;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -33,56 +47,20 @@ import reactor.util.retry.Retry;
  */
 public final class Stage<I, O> {
 
-    enum Kind {
-        MAP("map"), FILTER("filter"), MAP_ASYNC("mapAsync"), FLAT_MAP("flatMap"), BLOCKING("blocking"),
-        BATCH("batch"), THROTTLE("throttle"), PARTITIONED("partitioned"), CUSTOM("custom");
+    /** The stage's kind and options; what the engine runs. */
+    final StageDef def;
 
-        final String label;
-
-        Kind(String label) {
-            this.label = label;
-        }
+    private Stage(StageDef def) {
+        this.def = def;
     }
-
-    final String name;
-    final Kind kind;
-    final Function<Object, Object> fn;
-    /** A filter's predicate, called directly (its own call site keeps the inline path inlinable). */
-    final Predicate<Object> test;
-    final Function<Object, Object> key;
-    final int size;
-    final Duration window;
-    final int concurrency;
-    final boolean ordered;
-    final Duration timeout;
-    final Retry retry;
-    final ErrorPolicy policy;
-    /** The circuit breaker it calls through, or null. */
-    final Breaker breaker;
 
     @SuppressWarnings("unchecked")
-    private Stage(String name, Kind kind, Function<?, ?> fn, Predicate<?> test, Function<?, ?> key, int size,
-            Duration window) {
-        this(Require.nonBlank(name, "name"), kind, (Function<Object, Object>) fn, (Predicate<Object>) test,
-                (Function<Object, Object>) key, size, window, 1, true, null, null, ErrorPolicy.failFast(), null);
+    private static <T> T erase(Object fn) {
+        return (T) fn;
     }
 
-    private Stage(String name, Kind kind, Function<Object, Object> fn, Predicate<Object> test,
-            Function<Object, Object> key, int size, Duration window, int concurrency, boolean ordered,
-            Duration timeout, Retry retry, ErrorPolicy policy, Breaker breaker) {
-        this.name = name;
-        this.kind = kind;
-        this.fn = fn;
-        this.test = test;
-        this.key = key;
-        this.size = size;
-        this.window = window;
-        this.concurrency = concurrency;
-        this.ordered = ordered;
-        this.timeout = timeout;
-        this.retry = retry;
-        this.policy = policy;
-        this.breaker = breaker;
+    private static StageOptions optionsNamed(String name) {
+        return StageOptions.named(Require.nonBlank(name, "name"));
     }
 
     // ------------------------------------------------------------------ factories
@@ -100,7 +78,8 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <I, O> Stage<I, O> map(String name, Function<? super I, ? extends O> fn) {
-        return new Stage<>(name, Kind.MAP, Require.nonNull(fn, "fn"), null, null, 0, null);
+        Require.nonNull(fn, "fn");
+        return new Stage<>(new MapStage(optionsNamed(name), erase(fn)));
     }
 
     /**
@@ -112,7 +91,8 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <T> Stage<T, T> filter(String name, Predicate<? super T> predicate) {
-        return new Stage<>(name, Kind.FILTER, null, Require.nonNull(predicate, "predicate"), null, 0, null);
+        Require.nonNull(predicate, "predicate");
+        return new Stage<>(new FilterStage(optionsNamed(name), erase(predicate)));
     }
 
     /**
@@ -130,7 +110,8 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <I, O> Stage<I, O> mapAsync(String name, Function<? super I, ? extends Mono<? extends O>> fn) {
-        return new Stage<>(name, Kind.MAP_ASYNC, Require.nonNull(fn, "fn"), null, null, 0, null);
+        Require.nonNull(fn, "fn");
+        return new Stage<>(new AsyncStage(optionsNamed(name), erase(fn)));
     }
 
     /**
@@ -145,7 +126,8 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <I, O> Stage<I, O> flatMap(String name, Function<? super I, ? extends Publisher<? extends O>> fn) {
-        return new Stage<>(name, Kind.FLAT_MAP, Require.nonNull(fn, "fn"), null, null, 0, null);
+        Require.nonNull(fn, "fn");
+        return new Stage<>(new FlatMapStage(optionsNamed(name), erase(fn)));
     }
 
     /**
@@ -160,7 +142,8 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <I, O> Stage<I, O> blocking(String name, Function<? super I, ? extends O> fn) {
-        return new Stage<>(name, Kind.BLOCKING, Require.nonNull(fn, "fn"), null, null, 0, null);
+        Require.nonNull(fn, "fn");
+        return new Stage<>(new BlockingStage(optionsNamed(name), erase(fn)));
     }
 
     /**
@@ -180,8 +163,8 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <T> Stage<T, List<T>> batch(String name, int maxSize, Duration maxWait) {
-        return new Stage<>(name, Kind.BATCH, null, null, null, Require.positive(maxSize, "maxSize"),
-                Require.positive(maxWait, "maxWait"));
+        return new Stage<>(new BatchStage(optionsNamed(name), Require.positive(maxSize, "maxSize"),
+                Require.positive(maxWait, "maxWait")));
     }
 
     /**
@@ -196,8 +179,8 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <T> Stage<T, T> throttle(String name, int permits, Duration per) {
-        return new Stage<>(name, Kind.THROTTLE, null, null, null, Require.positive(permits, "permits"),
-                Require.positive(per, "per"));
+        return new Stage<>(new ThrottleStage(optionsNamed(name), Require.positive(permits, "permits"),
+                Require.positive(per, "per")));
     }
 
     /**
@@ -216,7 +199,9 @@ public final class Stage<I, O> {
      */
     public static <I, K, O> Stage<I, O> mapAsyncPartitioned(String name, Function<? super I, ? extends K> key,
             Function<? super I, ? extends Mono<? extends O>> fn) {
-        return new Stage<>(name, Kind.PARTITIONED, Require.nonNull(fn, "fn"), null, Require.nonNull(key, "key"), 0, null);
+        Require.nonNull(fn, "fn");
+        Require.nonNull(key, "key");
+        return new Stage<>(new PartitionedStage(optionsNamed(name), erase(key), erase(fn)));
     }
 
     /**
@@ -230,7 +215,8 @@ public final class Stage<I, O> {
      * @return the stage
      */
     public static <I, O> Stage<I, O> of(String name, Function<? super Flux<I>, ? extends Publisher<O>> operators) {
-        return new Stage<>(name, Kind.CUSTOM, Require.nonNull(operators, "operators"), null, null, 0, null);
+        Require.nonNull(operators, "operators");
+        return new Stage<>(new CustomStage(optionsNamed(name), erase(operators)));
     }
 
     // ------------------------------------------------------------------ options
@@ -245,8 +231,7 @@ public final class Stage<I, O> {
      */
     public Stage<I, O> concurrency(int concurrency) {
         Require.positive(concurrency, "concurrency");
-        requireKind("concurrency()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
+        return new Stage<>(def.with(Option.CONCURRENCY, o -> o.withConcurrency(concurrency)));
     }
 
     /**
@@ -259,8 +244,7 @@ public final class Stage<I, O> {
      * @throws IllegalStateException for other kinds of stage
      */
     public Stage<I, O> ordered(boolean ordered) {
-        requireKind("ordered()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
+        return new Stage<>(def.with(Option.ORDERED, o -> o.withOrdered(ordered)));
     }
 
     /**
@@ -276,8 +260,7 @@ public final class Stage<I, O> {
      */
     public Stage<I, O> timeout(Duration timeout) {
         Require.positive(timeout, "timeout");
-        requireKind("timeout()", Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
+        return new Stage<>(def.with(Option.TIMEOUT, o -> o.withTimeout(timeout)));
     }
 
     /**
@@ -291,8 +274,7 @@ public final class Stage<I, O> {
      */
     public Stage<I, O> retry(Retry retry) {
         Require.nonNull(retry, "retry");
-        requireKind("retry()", Kind.MAP, Kind.FILTER, Kind.MAP_ASYNC, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
+        return new Stage<>(def.with(Option.RETRY, o -> o.withRetry(retry)));
     }
 
     /**
@@ -305,8 +287,7 @@ public final class Stage<I, O> {
      */
     public Stage<I, O> onError(ErrorPolicy policy) {
         Require.nonNull(policy, "policy");
-        requireKind("onError()", Kind.MAP, Kind.FILTER, Kind.MAP_ASYNC, Kind.FLAT_MAP, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
+        return new Stage<>(def.with(Option.ON_ERROR, o -> o.withPolicy(policy.def)));
     }
 
     /**
@@ -333,8 +314,19 @@ public final class Stage<I, O> {
      */
     public Stage<I, O> circuitBreaker(Breaker breaker) {
         Require.nonNull(breaker, "breaker");
-        requireKind("circuitBreaker()", Kind.MAP, Kind.FILTER, Kind.MAP_ASYNC, Kind.BLOCKING, Kind.PARTITIONED);
-        return new Stage<>(name, kind, fn, test, key, size, window, concurrency, ordered, timeout, retry, policy, breaker);
+        return new Stage<>(def.with(Option.CIRCUIT_BREAKER, o -> o.withBreaker(breaker)));
+    }
+
+    /**
+     * A copy with another name: every source, stage and sink, whoever made it (a connector
+     * names its nodes after what they read or write), is renamed the same way. Names key the
+     * report and must be unique within a pipeline.
+     *
+     * @param name the new name
+     * @return a renamed copy
+     */
+    public Stage<I, O> named(String name) {
+        return new Stage<>(def.withOptions(def.options().withName(Require.nonBlank(name, "name"))));
     }
 
     /**
@@ -343,27 +335,39 @@ public final class Stage<I, O> {
      * @return the name
      */
     public String name() {
-        return name;
+        return def.name();
     }
 
-    /** Whether a synchronous stage can run inline (no retry, breaker or dead letters). */
-    boolean inline() {
-        return (kind == Kind.MAP || kind == Kind.FILTER) && retry == null && breaker == null
-                && policy.kind != ErrorPolicy.Kind.DEAD_LETTER;
-    }
-
-    private void requireKind(String option, Kind... allowed) {
-        for (Kind k : allowed) {
-            if (k == kind) {
-                return;
-            }
-        }
-        throw new IllegalStateException(option + " does not apply to " + kind.label + " stage '" + name + "'");
+    /**
+     * Pairs each result with the item it was made from: the stage emits
+     * {@code combine(item, result)} instead of {@code result}, so an enrichment (a price
+     * looked up over HTTP, a row from a lookup query) keeps the item it enriches. The
+     * stage's retries, timeout, circuit breaker and error policy stay its own: a failed
+     * lookup goes to the policy with the original item, its real cause and its true attempt
+     * count. An empty result stays empty (the item is filtered). {@code combine} runs on the
+     * thread that delivered the result; if it throws, the item fails like any other.
+     *
+     * <pre>{@code
+     * Stage<Order, Priced> price = HttpStages.get("price", (Order o) -> prices.resolve("/" + o.sku()), Price.class)
+     *         .withInput((order, p) -> new Priced(order, p.amount()))
+     *         .onError(ErrorPolicy.deadLetter(unpriced));
+     * }</pre>
+     *
+     * @param combine makes the output from the item and the stage's result
+     * @param <R> the output type
+     * @return a copy that emits the pairs
+     * @throws IllegalStateException for stages that do not emit one result per item (filter,
+     *     flatMap, batch, throttle, custom)
+     */
+    public <R> Stage<I, R> withInput(BiFunction<? super I, ? super O, ? extends R> combine) {
+        Require.nonNull(combine, "combine");
+        return new Stage<>(def.withInput(erase(combine)));
     }
 
     @Override
     public String toString() {
-        return "Stage[" + name + " (" + kind.label + ")" + (concurrency > 1 ? ", concurrency=" + concurrency : "")
-                + (policy.kind != ErrorPolicy.Kind.FAIL_FAST ? ", onError=" + policy : "") + "]";
+        StageOptions o = def.options();
+        return "Stage[" + o.name() + " (" + def.label() + ")" + (o.concurrency() > 1 ? ", concurrency=" + o.concurrency() : "")
+                + (o.policy().kind() != PolicyDef.Kind.FAIL_FAST ? ", onError=" + o.policy() : "") + "]";
     }
 }

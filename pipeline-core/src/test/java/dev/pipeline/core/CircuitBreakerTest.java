@@ -212,21 +212,6 @@ class CircuitBreakerTest {
         }
 
         @Test
-        void aRunStopsWatchingItsBreakersWhenItEnds() {
-            Breaker api = Breaker.consecutiveFailures("api", 2, Duration.ofMinutes(1));
-            Pipeline<Void> p = Pipeline.from(Source.fromIterable("n", List.of(1, 2)))
-                    .then(Stage.mapAsync("call", (Integer n) -> Mono.just(n)).circuitBreaker(api))
-                    .to(Sink.forEach("out", n -> { }));
-            for (int i = 0; i < 3; i++) {
-                p.run().block(WAIT);
-                StepVerifier.create(Pipeline.from(Source.fromIterable("n", List.of(1)))
-                        .then(Stage.mapAsync("call", (Integer n) -> Mono.just(n)).circuitBreaker(api)).toFlux())
-                        .expectNext(1).verifyComplete();
-            }
-            assertThat(RunBreakers.Watch.of(api.resilience4j()).recorders).isEmpty();
-        }
-
-        @Test
         void everyCallIsAccountedForUnderConcurrency() {
             int items = 5_000;
             AtomicLong calls = new AtomicLong();

@@ -74,4 +74,18 @@ class SourceAndSinkTest {
         assertThatThrownBy(() -> Sink.forEach("f", (Integer n) -> { }).concurrency(2))
                 .isInstanceOf(IllegalStateException.class).hasMessage("concurrency() applies to Sink.forEachAsync, not to sink 'f'");
     }
+
+    @org.junit.jupiter.api.Test
+    void everyNodeIsRenamedTheSameWayAndKeepsItsOptions() {
+        Source<Integer> numbers = Source.fromIterable("n", java.util.List.of(1, 2, 3)).named("numbers");
+        Stage<Integer, Integer> twice = Stage.mapAsync("m", (Integer n) -> reactor.core.publisher.Mono.just(n * 2))
+                .concurrency(3).named("twice");
+        Sink<Integer, java.util.List<Integer>> all = Sink.<Integer>collect("c").named("all");
+        PipelineReport<java.util.List<Integer>> report = Pipeline.from(numbers).then(twice).to(all).run()
+                .block(java.time.Duration.ofSeconds(10));
+        assertThat(report.stages()).extracting(StageReport::name).containsExactly("numbers", "twice", "all");
+        assertThat(report.result()).contains(java.util.List.of(2, 4, 6));
+        assertThat(twice.toString()).contains("concurrency=3");
+        assertThatThrownBy(() -> twice.named(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

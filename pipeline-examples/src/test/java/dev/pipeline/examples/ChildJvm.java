@@ -114,7 +114,11 @@ final class ChildJvm implements AutoCloseable {
     /** Waits (bounded) for the process to exit and for the rest of its output, and returns its exit code. */
     int waitFor(Duration limit) throws InterruptedException {
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("the process did not exit within " + limit + "; it printed:\n" + out());
+            for (Optional<String> next = arriving.poll(); next != null && next.isPresent(); next = arriving.poll()) {
+                lines.add(next.get());
+            }
+            throw new AssertionError("the process did not exit within " + limit + "; it printed:\n" + out()
+                    + "\nand on standard error:\n" + err());
         }
         while (!ended) {
             Optional<String> next = arriving.poll(10, TimeUnit.SECONDS);

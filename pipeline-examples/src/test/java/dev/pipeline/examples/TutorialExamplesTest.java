@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pipeline.connectors.http.demo.DemoApiOptions;
+import dev.pipeline.connectors.http.demo.DemoApiServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -245,7 +247,7 @@ class TutorialExamplesTest {
 
     @Test
     void httpFetchTakesAUrlTemplate() {
-        try (var api = dev.pipeline.connectors.http.demo.DemoApiServer.builder().errorRate(0.2).start()) {
+        try (var api = DemoApiServer.start(DemoApiOptions.defaults().errorRate(0.2))) {
             Cli.Run run = Cli.run("run", "http-fetch", "--url", api.baseUri().resolve("/items/") + "{id}", "--count", "25");
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out()).contains("fetched 25 JSON documents");

@@ -12,7 +12,7 @@ import dev.pipeline.connectors.file.internal.IoErrors;
 import dev.pipeline.connectors.file.internal.OpenDirectory;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.StageContext;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * <p><b>Atomic by default:</b> a sink writes a temporary file in the target's directory and
  * moves it over the target ({@code ATOMIC_MOVE}) when the run succeeds. After a failure or a
  * cancel the temporary file is deleted: no partial target file exists, and an existing target
- * is left as it was. {@link WriteOptions#append()} appends instead, with a flush policy.
+ * is left as it was. {@link WriteOptions#append(boolean) WriteOptions.append(true)} appends instead, with a flush policy.
  * Writes run on {@link WriteOptions#scheduler()} (boundedElastic by default).
  *
  * <p>The run's result is a {@link FileWriteResult}: the path, the items and the bytes written.

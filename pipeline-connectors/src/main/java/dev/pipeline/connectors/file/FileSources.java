@@ -11,7 +11,7 @@ import dev.pipeline.connectors.file.internal.LineReader;
 import dev.pipeline.connectors.file.internal.Rejected;
 import dev.pipeline.core.Source;
 import dev.pipeline.core.StageContext;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

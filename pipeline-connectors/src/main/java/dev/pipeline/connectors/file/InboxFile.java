@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 import dev.pipeline.connectors.file.internal.IoErrors;
 import dev.pipeline.connectors.file.internal.OpenDirectory;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 

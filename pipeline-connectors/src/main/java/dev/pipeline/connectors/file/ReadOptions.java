@@ -2,16 +2,19 @@ package dev.pipeline.connectors.file;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipeline.connectors.file.internal.Json;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Fields;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Options for the file sources. Immutable: each option method returns a changed copy, so one
- * configured instance can serve many sources.
+ * configured instance can serve many sources; each option's value is read back by the method
+ * of the same name without arguments.
  *
  * <pre>{@code
  * ReadOptions latin1 = ReadOptions.defaults()
@@ -25,31 +28,35 @@ public final class ReadOptions {
     /** Default read buffer, in bytes. */
     public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
     /** Default longest line accepted, in bytes. */
-    public static final int DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_LINE_SIZE = 16 * 1024 * 1024;
 
-    private static final ReadOptions DEFAULTS = new ReadOptions(StandardCharsets.UTF_8, Malformed.REPORT,
-            DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES, null, null);
+    private static final ReadOptions DEFAULTS = new ReadOptions(new Values());
 
-    private final Charset charset;
-    private final Malformed malformed;
-    private final int bufferSize;
-    private final int maxLineBytes;
-    private final Scheduler scheduler;
-    private final ObjectMapper mapper;
+    /** The options' values; the field initializers are the defaults. */
+    private static final class Values extends Fields<Values> {
+        Charset charset = StandardCharsets.UTF_8;
+        Malformed malformed = Malformed.REPORT;
+        int bufferSize = DEFAULT_BUFFER_SIZE;
+        int maxLineSize = DEFAULT_MAX_LINE_SIZE;
+        /** Null: {@link Schedulers#boundedElastic()}, looked up at use. */
+        Scheduler scheduler;
+        /** Null: the connectors' mapper. */
+        ObjectMapper mapper;
+    }
 
-    private ReadOptions(Charset charset, Malformed malformed, int bufferSize, int maxLineBytes, Scheduler scheduler,
-            ObjectMapper mapper) {
-        this.charset = charset;
-        this.malformed = malformed;
-        this.bufferSize = bufferSize;
-        this.maxLineBytes = maxLineBytes;
-        this.scheduler = scheduler;
-        this.mapper = mapper;
+    private final Values v;
+
+    private ReadOptions(Values v) {
+        this.v = v;
+    }
+
+    private ReadOptions with(Consumer<Values> change) {
+        return new ReadOptions(v.with(change));
     }
 
     /**
-     * The defaults: UTF-8, {@link Malformed#REPORT}, 64 KiB buffer, lines up to 16 MiB,
-     * boundedElastic, the connectors' Jackson mapper.
+     * The defaults, as listed on each option: UTF-8, {@link Malformed#REPORT}, 64 KiB buffer,
+     * lines up to 16 MiB, boundedElastic, the connectors' Jackson mapper.
      *
      * @return the default options
      */
@@ -65,7 +72,8 @@ public final class ReadOptions {
      * @return a copy with that charset
      */
     public ReadOptions charset(Charset charset) {
-        return new ReadOptions(Require.nonNull(charset, "charset"), malformed, bufferSize, maxLineBytes, scheduler, mapper);
+        Require.nonNull(charset, "charset");
+        return with(o -> o.charset = charset);
     }
 
     /**
@@ -75,17 +83,21 @@ public final class ReadOptions {
      * @return a copy with that choice
      */
     public ReadOptions onMalformed(Malformed malformed) {
-        return new ReadOptions(charset, Require.nonNull(malformed, "malformed"), bufferSize, maxLineBytes, scheduler, mapper);
+        Require.nonNull(malformed, "malformed");
+        return with(o -> o.malformed = malformed);
     }
 
     /**
-     * The read buffer size in bytes. Defaults to {@value #DEFAULT_BUFFER_SIZE}.
+     * The read buffer size in bytes. Defaults to {@value #DEFAULT_BUFFER_SIZE}. The buffer
+     * grows, up to {@link #maxLineSize(int) maxLineSize}, for a line longer than it, and is
+     * never bigger than {@code maxLineSize}, so the limit holds whatever the two values.
      *
      * @param bytes the size, {@code > 0}
      * @return a copy with that size
      */
     public ReadOptions bufferSize(int bytes) {
-        return new ReadOptions(charset, malformed, Require.positive(bytes, "bufferSize"), maxLineBytes, scheduler, mapper);
+        Require.positive(bytes, "bufferSize");
+        return with(o -> o.bufferSize = bytes);
     }
 
     /**
@@ -95,8 +107,9 @@ public final class ReadOptions {
      * @param bytes the limit, {@code > 0}
      * @return a copy with that limit
      */
-    public ReadOptions maxLineBytes(int bytes) {
-        return new ReadOptions(charset, malformed, bufferSize, Require.positive(bytes, "maxLineBytes"), scheduler, mapper);
+    public ReadOptions maxLineSize(int bytes) {
+        Require.positive(bytes, "maxLineSize");
+        return with(o -> o.maxLineSize = bytes);
     }
 
     /**
@@ -106,7 +119,8 @@ public final class ReadOptions {
      * @return a copy with that scheduler
      */
     public ReadOptions scheduler(Scheduler scheduler) {
-        return new ReadOptions(charset, malformed, bufferSize, maxLineBytes, Require.nonNull(scheduler, "scheduler"), mapper);
+        Require.nonNull(scheduler, "scheduler");
+        return with(o -> o.scheduler = scheduler);
     }
 
     /**
@@ -117,7 +131,8 @@ public final class ReadOptions {
      * @return a copy with that mapper
      */
     public ReadOptions mapper(ObjectMapper mapper) {
-        return new ReadOptions(charset, malformed, bufferSize, maxLineBytes, scheduler, Require.nonNull(mapper, "mapper"));
+        Require.nonNull(mapper, "mapper");
+        return with(o -> o.mapper = mapper);
     }
 
     /**
@@ -126,7 +141,7 @@ public final class ReadOptions {
      * @return the charset
      */
     public Charset charset() {
-        return charset;
+        return v.charset;
     }
 
     /**
@@ -135,7 +150,7 @@ public final class ReadOptions {
      * @return report or replace
      */
     public Malformed onMalformed() {
-        return malformed;
+        return v.malformed;
     }
 
     /**
@@ -144,7 +159,7 @@ public final class ReadOptions {
      * @return the size
      */
     public int bufferSize() {
-        return bufferSize;
+        return v.bufferSize;
     }
 
     /**
@@ -152,8 +167,8 @@ public final class ReadOptions {
      *
      * @return the limit
      */
-    public int maxLineBytes() {
-        return maxLineBytes;
+    public int maxLineSize() {
+        return v.maxLineSize;
     }
 
     /**
@@ -162,7 +177,7 @@ public final class ReadOptions {
      * @return the scheduler
      */
     public Scheduler scheduler() {
-        return scheduler == null ? Schedulers.boundedElastic() : scheduler;
+        return v.scheduler == null ? Schedulers.boundedElastic() : v.scheduler;
     }
 
     /**
@@ -171,11 +186,12 @@ public final class ReadOptions {
      * @return the mapper
      */
     public ObjectMapper mapper() {
-        return mapper == null ? Json.mapper() : mapper;
+        return v.mapper == null ? Json.mapper() : v.mapper;
     }
 
     @Override
     public String toString() {
-        return "ReadOptions[charset=" + charset + ", onMalformed=" + malformed + ", bufferSize=" + bufferSize + "]";
+        return "ReadOptions[charset=" + v.charset + ", onMalformed=" + v.malformed + ", bufferSize=" + v.bufferSize
+                + ", maxLineSize=" + v.maxLineSize + "]";
     }
 }

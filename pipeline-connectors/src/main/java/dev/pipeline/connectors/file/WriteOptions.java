@@ -2,24 +2,27 @@ package dev.pipeline.connectors.file;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipeline.connectors.file.internal.Json;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Fields;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Options for the file sinks. Immutable: each option method returns a changed copy.
+ * Options for the file sinks. Immutable: each option method returns a changed copy; each
+ * option's value is read back by the method of the same name without arguments.
  *
  * <p>By default a sink is <b>atomic</b>: it writes a temporary file in the target's directory
  * and moves it over the target with {@code ATOMIC_MOVE} when the run succeeds; after a failure
  * or a cancel the temporary file is deleted and the target is untouched (no partial file).
- * {@link #append()} instead appends to the target as items come, flushing every
- * {@link #flushEvery(int)} items and at the end.
+ * {@link #append(boolean) append(true)} instead appends to the target as items come, flushing
+ * every {@link #flushEvery(int)} items and at the end.
  *
  * <pre>{@code
- * WriteOptions log = WriteOptions.defaults().append().flushEvery(100);
+ * WriteOptions log = WriteOptions.defaults().append(true).flushEvery(100);
  * Sink<String, FileWriteResult> audit = FileSinks.lines(Path.of("audit.log"), log);
  * }</pre>
  */
@@ -28,30 +31,34 @@ public final class WriteOptions {
     /** Default number of items taken ahead from upstream and written per hand-off. */
     public static final int DEFAULT_PREFETCH = 256;
 
-    private static final WriteOptions DEFAULTS = new WriteOptions(false, 0, false, StandardCharsets.UTF_8,
-            DEFAULT_PREFETCH, null, null);
+    private static final WriteOptions DEFAULTS = new WriteOptions(new Values());
 
-    private final boolean append;
-    private final int flushEvery;
-    private final boolean fsync;
-    private final Charset charset;
-    private final int prefetch;
-    private final Scheduler scheduler;
-    private final ObjectMapper mapper;
+    /** The options' values; the field initializers are the defaults. */
+    private static final class Values extends Fields<Values> {
+        boolean append;
+        int flushEvery;
+        boolean fsync;
+        Charset charset = StandardCharsets.UTF_8;
+        int prefetch = DEFAULT_PREFETCH;
+        /** Null: {@link Schedulers#boundedElastic()}, looked up at use. */
+        Scheduler scheduler;
+        /** Null: the connectors' mapper. */
+        ObjectMapper mapper;
+    }
 
-    private WriteOptions(boolean append, int flushEvery, boolean fsync, Charset charset, int prefetch,
-            Scheduler scheduler, ObjectMapper mapper) {
-        this.append = append;
-        this.flushEvery = flushEvery;
-        this.fsync = fsync;
-        this.charset = charset;
-        this.prefetch = prefetch;
-        this.scheduler = scheduler;
-        this.mapper = mapper;
+    private final Values v;
+
+    private WriteOptions(Values v) {
+        this.v = v;
+    }
+
+    private WriteOptions with(Consumer<Values> change) {
+        return new WriteOptions(v.with(change));
     }
 
     /**
-     * The defaults: atomic, UTF-8, no intermediate flush, no fsync, prefetch 256, boundedElastic.
+     * The defaults, as listed on each option: atomic, UTF-8, no intermediate flush, no fsync,
+     * prefetch 256, boundedElastic.
      *
      * @return the default options
      */
@@ -64,13 +71,14 @@ public final class WriteOptions {
      * written before a failure stay in the file. The target must be a regular file with one
      * name: a symbolic link (even one pointing inside), a file with other hard links, a FIFO or
      * a device is refused with a {@link RefusedPathException}, so that appending never reaches
-     * a file elsewhere. Defaults to atomic replacement, which replaces a link at the target
-     * instead of writing through it.
+     * a file elsewhere. Defaults to false: atomic replacement, which replaces a link at the
+     * target instead of writing through it.
      *
-     * @return a copy in append mode
+     * @param append true to append, false to replace atomically
+     * @return a copy in that mode
      */
-    public WriteOptions append() {
-        return new WriteOptions(true, flushEvery, fsync, charset, prefetch, scheduler, mapper);
+    public WriteOptions append(boolean append) {
+        return with(o -> o.append = append);
     }
 
     /**
@@ -82,7 +90,8 @@ public final class WriteOptions {
      * @return a copy with that policy
      */
     public WriteOptions flushEvery(int items) {
-        return new WriteOptions(append, Require.nonNegative(items, "flushEvery"), fsync, charset, prefetch, scheduler, mapper);
+        Require.nonNegative(items, "flushEvery");
+        return with(o -> o.flushEvery = items);
     }
 
     /**
@@ -93,7 +102,7 @@ public final class WriteOptions {
      * @return a copy with that choice
      */
     public WriteOptions fsync(boolean fsync) {
-        return new WriteOptions(append, flushEvery, fsync, charset, prefetch, scheduler, mapper);
+        return with(o -> o.fsync = fsync);
     }
 
     /**
@@ -103,7 +112,8 @@ public final class WriteOptions {
      * @return a copy with that charset
      */
     public WriteOptions charset(Charset charset) {
-        return new WriteOptions(append, flushEvery, fsync, Require.nonNull(charset, "charset"), prefetch, scheduler, mapper);
+        Require.nonNull(charset, "charset");
+        return with(o -> o.charset = charset);
     }
 
     /**
@@ -113,7 +123,8 @@ public final class WriteOptions {
      * @return a copy with that prefetch
      */
     public WriteOptions prefetch(int items) {
-        return new WriteOptions(append, flushEvery, fsync, charset, Require.positive(items, "prefetch"), scheduler, mapper);
+        Require.positive(items, "prefetch");
+        return with(o -> o.prefetch = items);
     }
 
     /**
@@ -123,7 +134,8 @@ public final class WriteOptions {
      * @return a copy with that scheduler
      */
     public WriteOptions scheduler(Scheduler scheduler) {
-        return new WriteOptions(append, flushEvery, fsync, charset, prefetch, Require.nonNull(scheduler, "scheduler"), mapper);
+        Require.nonNull(scheduler, "scheduler");
+        return with(o -> o.scheduler = scheduler);
     }
 
     /**
@@ -134,7 +146,8 @@ public final class WriteOptions {
      * @return a copy with that mapper
      */
     public WriteOptions mapper(ObjectMapper mapper) {
-        return new WriteOptions(append, flushEvery, fsync, charset, prefetch, scheduler, Require.nonNull(mapper, "mapper"));
+        Require.nonNull(mapper, "mapper");
+        return with(o -> o.mapper = mapper);
     }
 
     /**
@@ -142,8 +155,8 @@ public final class WriteOptions {
      *
      * @return true in append mode
      */
-    public boolean isAppend() {
-        return append;
+    public boolean append() {
+        return v.append;
     }
 
     /**
@@ -152,7 +165,7 @@ public final class WriteOptions {
      * @return the flush interval
      */
     public int flushEvery() {
-        return flushEvery;
+        return v.flushEvery;
     }
 
     /**
@@ -161,7 +174,7 @@ public final class WriteOptions {
      * @return the fsync flag
      */
     public boolean fsync() {
-        return fsync;
+        return v.fsync;
     }
 
     /**
@@ -170,7 +183,7 @@ public final class WriteOptions {
      * @return the charset
      */
     public Charset charset() {
-        return charset;
+        return v.charset;
     }
 
     /**
@@ -179,7 +192,7 @@ public final class WriteOptions {
      * @return items requested ahead
      */
     public int prefetch() {
-        return prefetch;
+        return v.prefetch;
     }
 
     /**
@@ -188,7 +201,7 @@ public final class WriteOptions {
      * @return the scheduler
      */
     public Scheduler scheduler() {
-        return scheduler == null ? Schedulers.boundedElastic() : scheduler;
+        return v.scheduler == null ? Schedulers.boundedElastic() : v.scheduler;
     }
 
     /**
@@ -197,11 +210,12 @@ public final class WriteOptions {
      * @return the mapper
      */
     public ObjectMapper mapper() {
-        return mapper == null ? Json.mapper() : mapper;
+        return v.mapper == null ? Json.mapper() : v.mapper;
     }
 
     @Override
     public String toString() {
-        return "WriteOptions[" + (append ? "append" : "atomic") + ", flushEvery=" + flushEvery + ", charset=" + charset + "]";
+        return "WriteOptions[" + (v.append ? "append" : "atomic") + ", flushEvery=" + v.flushEvery + ", fsync=" + v.fsync
+                + ", charset=" + v.charset + ", prefetch=" + v.prefetch + "]";
     }
 }

@@ -8,19 +8,21 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipeline.core.PipelineReport;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Fields;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Mono;
 
 /**
  * How an {@linkplain HttpSources#server ingest server} listens and what it accepts. Immutable:
- * each {@code withX} returns a copy.
+ * each option method returns a copy, named as {@link HttpOptions}' are; each option's value is
+ * read back by the method of the same name without arguments.
  *
  * <pre>{@code
  * HttpIngestOptions options = HttpIngestOptions.defaults()
- *         .withPort(8080)
- *         .withBearerToken(System.getenv("INGEST_TOKEN"))
- *         .withQueue(1024, Duration.ofSeconds(2))
- *         .withMaxBodySize(64 * 1024 * 1024);
+ *         .port(8080)
+ *         .bearerToken(System.getenv("INGEST_TOKEN"))
+ *         .queue(1024, Duration.ofSeconds(2))
+ *         .maxBodySize(64 * 1024 * 1024);
  * }</pre>
  */
 public final class HttpIngestOptions {
@@ -37,45 +39,35 @@ public final class HttpIngestOptions {
         ERROR_POLICY
     }
 
-    private static final HttpIngestOptions DEFAULTS = new HttpIngestOptions("127.0.0.1", 0, "/ingest", 256,
-            Duration.ofSeconds(5), Duration.ofSeconds(1), 64L * 1024 * 1024, 1024 * 1024, null, Malformed.REJECT_REQUEST,
-            null, null, null, Duration.ofSeconds(30), null);
+    private static final HttpIngestOptions DEFAULTS = new HttpIngestOptions(new Values());
 
-    final String host;
-    final int port;
-    final String path;
-    final int queueCapacity;
-    final Duration queueTimeout;
-    final Duration retryAfter;
-    final long maxBodySize;
-    final int maxLineSize;
-    final String bearerToken;
-    final Malformed malformed;
-    final Consumer<InetSocketAddress> onBound;
-    final Supplier<PipelineReport<?>> metrics;
-    final Mono<?> stopSignal;
-    final Duration drainTimeout;
-    final ObjectMapper mapper;
+    /** The options' values; the field initializers are the defaults. */
+    private static final class Values extends Fields<Values> {
+        String host = "127.0.0.1";
+        int port;
+        String path = "/ingest";
+        int queueCapacity = 256;
+        Duration queueTimeout = Duration.ofSeconds(5);
+        Duration retryAfter = Duration.ofSeconds(1);
+        long maxBodySize = 64L * 1024 * 1024;
+        int maxLineSize = 1024 * 1024;
+        String bearerToken;
+        Malformed malformed = Malformed.REJECT_REQUEST;
+        Consumer<InetSocketAddress> onBound;
+        Supplier<PipelineReport<?>> metrics;
+        Mono<?> stopSignal;
+        Duration drainTimeout = Duration.ofSeconds(30);
+        ObjectMapper mapper = HttpOptions.defaults().mapper();
+    }
 
-    private HttpIngestOptions(String host, int port, String path, int queueCapacity, Duration queueTimeout,
-            Duration retryAfter, long maxBodySize, int maxLineSize, String bearerToken, Malformed malformed,
-            Consumer<InetSocketAddress> onBound, Supplier<PipelineReport<?>> metrics, Mono<?> stopSignal,
-            Duration drainTimeout, ObjectMapper mapper) {
-        this.host = host;
-        this.port = port;
-        this.path = path;
-        this.queueCapacity = queueCapacity;
-        this.queueTimeout = queueTimeout;
-        this.retryAfter = retryAfter;
-        this.maxBodySize = maxBodySize;
-        this.maxLineSize = maxLineSize;
-        this.bearerToken = bearerToken;
-        this.malformed = malformed;
-        this.onBound = onBound;
-        this.metrics = metrics;
-        this.stopSignal = stopSignal;
-        this.drainTimeout = drainTimeout;
-        this.mapper = mapper;
+    private final Values v;
+
+    private HttpIngestOptions(Values v) {
+        this.v = v;
+    }
+
+    private HttpIngestOptions with(Consumer<Values> change) {
+        return new HttpIngestOptions(v.with(change));
     }
 
     /**
@@ -88,30 +80,26 @@ public final class HttpIngestOptions {
     }
 
     /**
-     * The address and port to bind. Defaults to 127.0.0.1 and port 0 (an ephemeral port; see
-     * {@link #withOnBound}). Bind to {@code 0.0.0.0} only behind a bearer token or a proxy.
+     * The address to bind. Defaults to 127.0.0.1. Bind to {@code 0.0.0.0} only behind a
+     * bearer token or a proxy.
      *
-     * @param host the address
-     * @param port the port, 0 to 65535
+     * @param host a host name or IP address
      * @return a copy with that address
      */
-    public HttpIngestOptions withAddress(String host, int port) {
+    public HttpIngestOptions host(String host) {
         Require.nonBlank(host, "host");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
-        }
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                maxLineSize, bearerToken, malformed, onBound, metrics, stopSignal, drainTimeout, mapper);
+        return with(o -> o.host = host);
     }
 
     /**
-     * The port to bind on the configured host. Defaults to 0 (ephemeral).
+     * The port to bind. Defaults to 0, an ephemeral port (see {@link #onBound(Consumer)}).
      *
      * @param port the port, 0 to 65535
      * @return a copy with that port
      */
-    public HttpIngestOptions withPort(int port) {
-        return withAddress(host, port);
+    public HttpIngestOptions port(int port) {
+        Require.port(port, "port");
+        return with(o -> o.port = port);
     }
 
     /**
@@ -120,12 +108,11 @@ public final class HttpIngestOptions {
      * @param path the path, starting with {@code /}
      * @return a copy with that path
      */
-    public HttpIngestOptions withPath(String path) {
+    public HttpIngestOptions path(String path) {
         if (Require.nonBlank(path, "path").charAt(0) != '/' || path.equals("/health") || path.equals("/metrics")) {
             throw new IllegalArgumentException("path must start with / and not be /health or /metrics, was " + path);
         }
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                maxLineSize, bearerToken, malformed, onBound, metrics, stopSignal, drainTimeout, mapper);
+        return with(o -> o.path = path);
     }
 
     /**
@@ -138,10 +125,13 @@ public final class HttpIngestOptions {
      * @param timeout the longest wait for room, {@code > 0}
      * @return a copy with that queue
      */
-    public HttpIngestOptions withQueue(int capacity, Duration timeout) {
-        return new HttpIngestOptions(host, port, path, Require.positive(capacity, "capacity"),
-                Require.positive(timeout, "timeout"), retryAfter, maxBodySize, maxLineSize, bearerToken, malformed,
-                onBound, metrics, stopSignal, drainTimeout, mapper);
+    public HttpIngestOptions queue(int capacity, Duration timeout) {
+        Require.positive(capacity, "capacity");
+        Require.positive(timeout, "timeout");
+        return with(o -> {
+            o.queueCapacity = capacity;
+            o.queueTimeout = timeout;
+        });
     }
 
     /**
@@ -150,10 +140,9 @@ public final class HttpIngestOptions {
      * @param retryAfter the delay (whole seconds are sent), {@code >= 0}
      * @return a copy with that delay
      */
-    public HttpIngestOptions withRetryAfter(Duration retryAfter) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout,
-                Require.nonNegative(retryAfter, "retryAfter"), maxBodySize, maxLineSize, bearerToken, malformed, onBound,
-                metrics, stopSignal, drainTimeout, mapper);
+    public HttpIngestOptions retryAfter(Duration retryAfter) {
+        Require.nonNegative(retryAfter, "retryAfter");
+        return with(o -> o.retryAfter = retryAfter);
     }
 
     /**
@@ -164,10 +153,9 @@ public final class HttpIngestOptions {
      * @param bytes the limit, {@code > 0}
      * @return a copy with that limit
      */
-    public HttpIngestOptions withMaxBodySize(long bytes) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter,
-                Require.positive(bytes, "maxBodySize"), maxLineSize, bearerToken, malformed, onBound, metrics,
-                stopSignal, drainTimeout, mapper);
+    public HttpIngestOptions maxBodySize(long bytes) {
+        Require.positive(bytes, "maxBodySize");
+        return with(o -> o.maxBodySize = bytes);
     }
 
     /**
@@ -177,23 +165,21 @@ public final class HttpIngestOptions {
      * @param bytes the limit, {@code > 0}
      * @return a copy with that limit
      */
-    public HttpIngestOptions withMaxLineSize(int bytes) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                Require.positive(bytes, "maxLineSize"), bearerToken, malformed, onBound, metrics, stopSignal,
-                drainTimeout, mapper);
+    public HttpIngestOptions maxLineSize(int bytes) {
+        Require.positive(bytes, "maxLineSize");
+        return with(o -> o.maxLineSize = bytes);
     }
 
     /**
      * Requires {@code Authorization: Bearer <token>} on every request (compared in constant
-     * time; 401 without it). {@code /health} stays open. None by default.
+     * time; 401 without it). {@code /health} stays open. Defaults to none (no token required).
      *
      * @param token the token
      * @return a copy requiring that token
      */
-    public HttpIngestOptions withBearerToken(String token) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                maxLineSize, Require.nonBlank(token, "token"), malformed, onBound, metrics, stopSignal, drainTimeout,
-                mapper);
+    public HttpIngestOptions bearerToken(String token) {
+        Require.nonBlank(token, "token");
+        return with(o -> o.bearerToken = token);
     }
 
     /**
@@ -202,146 +188,147 @@ public final class HttpIngestOptions {
      * @param malformed the behaviour
      * @return a copy with that behaviour
      */
-    public HttpIngestOptions withMalformed(Malformed malformed) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                maxLineSize, bearerToken, Require.nonNull(malformed, "malformed"), onBound, metrics, stopSignal,
-                drainTimeout, mapper);
+    public HttpIngestOptions onMalformed(Malformed malformed) {
+        Require.nonNull(malformed, "malformed");
+        return with(o -> o.malformed = malformed);
     }
 
     /**
      * Called with the bound address once the server listens (each run), for example to learn
-     * an ephemeral port. None by default.
+     * an ephemeral port. Defaults to none.
      *
      * @param onBound the callback; must not block
      * @return a copy with that callback
      */
-    public HttpIngestOptions withOnBound(Consumer<InetSocketAddress> onBound) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                maxLineSize, bearerToken, malformed, Require.nonNull(onBound, "onBound"), metrics, stopSignal,
-                drainTimeout, mapper);
+    public HttpIngestOptions onBound(Consumer<InetSocketAddress> onBound) {
+        Require.nonNull(onBound, "onBound");
+        return with(o -> o.onBound = onBound);
     }
 
     /**
      * What {@code GET /metrics} shows: typically {@code running::report} of the
-     * {@link dev.pipeline.core.RunningPipeline} this server feeds. Without it {@code /metrics}
-     * shows only the server's own counters.
+     * {@link dev.pipeline.core.RunningPipeline} this server feeds. Defaults to none:
+     * {@code /metrics} then shows only the server's own counters.
      *
      * @param report supplies the live report (may return null before the run is known)
      * @return a copy with that supplier
      */
-    public HttpIngestOptions withMetrics(Supplier<PipelineReport<?>> report) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                maxLineSize, bearerToken, malformed, onBound, Require.nonNull(report, "report"), stopSignal,
-                drainTimeout, mapper);
+    public HttpIngestOptions metrics(Supplier<PipelineReport<?>> report) {
+        Require.nonNull(report, "report");
+        return with(o -> o.metrics = report);
     }
 
     /**
      * A graceful stop: when {@code signal} emits or completes, the server answers new requests
      * 503, lets the requests in flight finish (up to the drain timeout), then the source
-     * completes once the pipeline has taken every accepted item. Without it the source ends
-     * only when the run is cancelled or stopped (then requests in flight are answered 503).
+     * completes once the pipeline has taken every accepted item. Defaults to none: the source
+     * then ends only when the run is cancelled or stopped (and requests in flight are answered
+     * 503); the drain timeout defaults to 30 seconds.
      *
      * @param signal the stop signal, subscribed when the server starts
      * @param drainTimeout how long requests in flight may take, {@code >= 0}
      * @return a copy with that stop signal
      */
-    public HttpIngestOptions withStopSignal(Mono<?> signal, Duration drainTimeout) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                maxLineSize, bearerToken, malformed, onBound, metrics, Require.nonNull(signal, "signal"),
-                Require.nonNegative(drainTimeout, "drainTimeout"), mapper);
+    public HttpIngestOptions stopSignal(Mono<?> signal, Duration drainTimeout) {
+        Require.nonNull(signal, "signal");
+        Require.nonNegative(drainTimeout, "drainTimeout");
+        return with(o -> {
+            o.stopSignal = signal;
+            o.drainTimeout = drainTimeout;
+        });
     }
 
     /**
-     * The Jackson mapper that decodes items. Defaults to {@link HttpOptions#objectMapper()} of
-     * the default HTTP options.
+     * The Jackson mapper that decodes items. Defaults to {@link HttpOptions#mapper()} of the
+     * default HTTP options.
      *
      * @param mapper the mapper
      * @return a copy with that mapper
      */
-    public HttpIngestOptions withObjectMapper(ObjectMapper mapper) {
-        return new HttpIngestOptions(host, port, path, queueCapacity, queueTimeout, retryAfter, maxBodySize,
-                maxLineSize, bearerToken, malformed, onBound, metrics, stopSignal, drainTimeout,
-                Require.nonNull(mapper, "mapper"));
+    public HttpIngestOptions mapper(ObjectMapper mapper) {
+        Require.nonNull(mapper, "mapper");
+        return with(o -> o.mapper = mapper);
     }
 
     /** @return the host to bind */
     public String host() {
-        return host;
+        return v.host;
     }
 
     /** @return the port to bind (0: ephemeral) */
     public int port() {
-        return port;
+        return v.port;
     }
 
     /** @return the ingest path */
     public String path() {
-        return path;
+        return v.path;
     }
 
-    /** @return the hand-off queue's capacity */
+    /** @return the hand-off queue's capacity, set by {@link #queue} */
     public int queueCapacity() {
-        return queueCapacity;
+        return v.queueCapacity;
     }
 
-    /** @return the longest wait for room in the queue */
+    /** @return the longest wait for room in the queue, set by {@link #queue} */
     public Duration queueTimeout() {
-        return queueTimeout;
+        return v.queueTimeout;
     }
 
     /** @return the Retry-After sent with 503 */
     public Duration retryAfter() {
-        return retryAfter;
+        return v.retryAfter;
     }
 
     /** @return the largest body, in bytes */
     public long maxBodySize() {
-        return maxBodySize;
+        return v.maxBodySize;
     }
 
     /** @return the longest line, in bytes */
     public int maxLineSize() {
-        return maxLineSize;
+        return v.maxLineSize;
     }
 
     /** @return the bearer token, if one is required */
     public Optional<String> bearerToken() {
-        return Optional.ofNullable(bearerToken);
+        return Optional.ofNullable(v.bearerToken);
     }
 
     /** @return the malformed-line behaviour */
-    public Malformed malformed() {
-        return malformed;
+    public Malformed onMalformed() {
+        return v.malformed;
     }
 
     /** @return the bound callback, if any */
     public Optional<Consumer<InetSocketAddress>> onBound() {
-        return Optional.ofNullable(onBound);
+        return Optional.ofNullable(v.onBound);
     }
 
     /** @return the report supplier for /metrics, if any */
     public Optional<Supplier<PipelineReport<?>>> metrics() {
-        return Optional.ofNullable(metrics);
+        return Optional.ofNullable(v.metrics);
     }
 
-    /** @return the stop signal, if any */
+    /** @return the stop signal, if any, set by {@link #stopSignal} */
     public Optional<Mono<?>> stopSignal() {
-        return Optional.ofNullable(stopSignal);
+        return Optional.ofNullable(v.stopSignal);
     }
 
-    /** @return how long requests in flight may take after the stop signal */
+    /** @return how long requests in flight may take after the stop signal, set by {@link #stopSignal} */
     public Duration drainTimeout() {
-        return drainTimeout;
+        return v.drainTimeout;
     }
 
     /** @return the mapper */
-    public ObjectMapper objectMapper() {
-        return mapper != null ? mapper : HttpOptions.defaults().objectMapper();
+    public ObjectMapper mapper() {
+        return v.mapper;
     }
 
     @Override
     public String toString() {
-        return "HttpIngestOptions[" + host + ":" + port + path + ", queue " + queueCapacity + "/" + queueTimeout
-                + ", maxBody " + maxBodySize + ", maxLine " + maxLineSize + ", auth " + (bearerToken != null) + "]";
+        return "HttpIngestOptions[" + v.host + ":" + v.port + v.path + ", queue " + v.queueCapacity + "/" + v.queueTimeout
+                + ", retryAfter " + v.retryAfter + ", maxBody " + v.maxBodySize + ", maxLine " + v.maxLineSize
+                + ", auth " + (v.bearerToken != null) + ", onMalformed " + v.malformed + ", drain " + v.drainTimeout + "]";
     }
 }

@@ -3,83 +3,68 @@ package dev.pipeline.connectors.http;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Fields;
+import dev.pipeline.connectors.internal.Require;
 import reactor.netty.http.client.HttpClient;
 
 /**
  * How the HTTP {@linkplain HttpStages stages} and {@linkplain HttpSinks sinks} call a server:
  * concurrency (and the connection pool sized to it), timeouts, retries, the response size limit,
- * default headers and the JSON mapper. Immutable: each {@code withX} returns a copy, so one
- * options value serves as a template for many stages.
+ * default headers and the JSON mapper. Immutable: each option method returns a copy, so one
+ * options value serves as a template for many stages. The option methods are named as in core
+ * ({@code Stage.concurrency(n)}) and Reactor ({@code RetryBackoffSpec.maxBackoff(d)}); each
+ * option's value is read back by the method of the same name without arguments.
  *
  * <pre>{@code
  * HttpOptions options = HttpOptions.defaults()
- *         .withConcurrency(32)
- *         .withResponseTimeout(Duration.ofSeconds(5))
- *         .withRetries(5, Duration.ofMillis(200), Duration.ofSeconds(10))
- *         .withHeader("Authorization", "Bearer " + token);
+ *         .concurrency(32)
+ *         .responseTimeout(Duration.ofSeconds(5))
+ *         .retries(5, Duration.ofMillis(200), Duration.ofSeconds(10))
+ *         .header("Authorization", "Bearer " + token);
  * Stage<Integer, Page> pages = HttpStages.get("pages", n -> api.resolve("/records?page=" + n), Page.class, options);
  * }</pre>
  *
  * <p>Retries follow one rule everywhere: connection errors (refused, reset, closed before the
  * whole body arrived), attempt timeouts, 429 and 5xx are retried with exponential backoff and
  * jitter, waiting at least what the server's {@code Retry-After} asks; other 4xx and unusable
- * bodies are never retried.
+ * bodies are never retried. How a sink groups items into requests is the sink's own
+ * ({@link HttpPostOptions}).
  */
 public final class HttpOptions {
 
-    private static final HttpOptions DEFAULTS = new HttpOptions(16, Duration.ofSeconds(5), Duration.ofSeconds(30), 3,
-            Duration.ofMillis(100), Duration.ofSeconds(10), 0.5, Duration.ofSeconds(60), 10 * 1024 * 1024, Map.of(),
-            defaultMapper(), null, 100, Duration.ofMillis(500), HttpSinks.Format.JSON_ARRAY);
+    private static final HttpOptions DEFAULTS = new HttpOptions(new Values());
 
-    final int concurrency;
-    final Duration connectTimeout;
-    final Duration responseTimeout;
-    final int maxRetries;
-    final Duration minBackoff;
-    final Duration maxBackoff;
-    final double jitter;
-    final Duration maxRetryAfter;
-    final int maxResponseSize;
-    final Map<String, String> headers;
-    final ObjectMapper mapper;
-    final HttpClient client;
-    final int batchSize;
-    final Duration batchWait;
-    final HttpSinks.Format format;
-
-    private HttpOptions(int concurrency, Duration connectTimeout, Duration responseTimeout, int maxRetries,
-            Duration minBackoff, Duration maxBackoff, double jitter, Duration maxRetryAfter, int maxResponseSize,
-            Map<String, String> headers, ObjectMapper mapper, HttpClient client, int batchSize, Duration batchWait,
-            HttpSinks.Format format) {
-        this.concurrency = concurrency;
-        this.connectTimeout = connectTimeout;
-        this.responseTimeout = responseTimeout;
-        this.maxRetries = maxRetries;
-        this.minBackoff = minBackoff;
-        this.maxBackoff = maxBackoff;
-        this.jitter = jitter;
-        this.maxRetryAfter = maxRetryAfter;
-        this.maxResponseSize = maxResponseSize;
-        this.headers = headers;
-        this.mapper = mapper;
-        this.client = client;
-        this.batchSize = batchSize;
-        this.batchWait = batchWait;
-        this.format = format;
+    /** The options' values; the field initializers are the defaults. */
+    private static final class Values extends Fields<Values> {
+        int concurrency = 16;
+        Duration connectTimeout = Duration.ofSeconds(5);
+        Duration responseTimeout = Duration.ofSeconds(30);
+        int maxRetries = 3;
+        Duration minBackoff = Duration.ofMillis(100);
+        Duration maxBackoff = Duration.ofSeconds(10);
+        double jitter = 0.5;
+        Duration maxRetryAfter = Duration.ofSeconds(60);
+        int maxResponseSize = 10 * 1024 * 1024;
+        Map<String, String> headers = Map.of();
+        ObjectMapper mapper = defaultMapper();
+        HttpClient client;
     }
 
-    private HttpOptions copy(int concurrency, Duration connectTimeout, Duration responseTimeout, int maxRetries,
-            Duration minBackoff, Duration maxBackoff, double jitter, Duration maxRetryAfter, int maxResponseSize,
-            Map<String, String> headers, ObjectMapper mapper, HttpClient client) {
-        return new HttpOptions(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, maxResponseSize, headers, mapper, client, batchSize, batchWait, format);
+    private final Values v;
+
+    private HttpOptions(Values v) {
+        this.v = v;
+    }
+
+    private HttpOptions with(Consumer<Values> change) {
+        return new HttpOptions(v.with(change));
     }
 
     private static ObjectMapper defaultMapper() {
@@ -106,9 +91,9 @@ public final class HttpOptions {
      * @param concurrency requests in flight, {@code > 0}
      * @return a copy with that concurrency
      */
-    public HttpOptions withConcurrency(int concurrency) {
-        return copy(Require.positive(concurrency, "concurrency"), connectTimeout, responseTimeout, maxRetries,
-                minBackoff, maxBackoff, jitter, maxRetryAfter, maxResponseSize, headers, mapper, client);
+    public HttpOptions concurrency(int concurrency) {
+        Require.positive(concurrency, "concurrency");
+        return with(o -> o.concurrency = concurrency);
     }
 
     /**
@@ -117,9 +102,9 @@ public final class HttpOptions {
      * @param timeout the limit, {@code > 0}
      * @return a copy with that timeout
      */
-    public HttpOptions withConnectTimeout(Duration timeout) {
-        return copy(concurrency, Require.positive(timeout, "connectTimeout"), responseTimeout, maxRetries, minBackoff,
-                maxBackoff, jitter, maxRetryAfter, maxResponseSize, headers, mapper, client);
+    public HttpOptions connectTimeout(Duration timeout) {
+        Require.positive(timeout, "connectTimeout");
+        return with(o -> o.connectTimeout = timeout);
     }
 
     /**
@@ -131,9 +116,9 @@ public final class HttpOptions {
      * @param timeout the limit, {@code > 0}
      * @return a copy with that timeout
      */
-    public HttpOptions withResponseTimeout(Duration timeout) {
-        return copy(concurrency, connectTimeout, Require.positive(timeout, "responseTimeout"), maxRetries, minBackoff,
-                maxBackoff, jitter, maxRetryAfter, maxResponseSize, headers, mapper, client);
+    public HttpOptions responseTimeout(Duration timeout) {
+        Require.positive(timeout, "responseTimeout");
+        return with(o -> o.responseTimeout = timeout);
     }
 
     /**
@@ -148,15 +133,19 @@ public final class HttpOptions {
      * @param maxBackoff the longest backoff, {@code >= minBackoff}
      * @return a copy with that retry policy
      */
-    public HttpOptions withRetries(int maxRetries, Duration minBackoff, Duration maxBackoff) {
+    public HttpOptions retries(int maxRetries, Duration minBackoff, Duration maxBackoff) {
         Require.nonNegative(maxRetries, "maxRetries");
         Require.positive(minBackoff, "minBackoff");
         Require.positive(maxBackoff, "maxBackoff");
         if (maxBackoff.compareTo(minBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff must be >= minBackoff (" + minBackoff + "), was " + maxBackoff);
+            throw new IllegalArgumentException("HttpOptions.retries: maxBackoff must be >= minBackoff (" + minBackoff
+                    + "), was " + maxBackoff);
         }
-        return copy(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, maxResponseSize, headers, mapper, client);
+        return with(o -> {
+            o.maxRetries = maxRetries;
+            o.minBackoff = minBackoff;
+            o.maxBackoff = maxBackoff;
+        });
     }
 
     /**
@@ -166,12 +155,9 @@ public final class HttpOptions {
      * @param jitter between 0 and 1
      * @return a copy with that jitter
      */
-    public HttpOptions withJitter(double jitter) {
-        if (!(jitter >= 0 && jitter <= 1)) {
-            throw new IllegalArgumentException("jitter must be between 0 and 1, was " + jitter);
-        }
-        return copy(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, maxResponseSize, headers, mapper, client);
+    public HttpOptions jitter(double jitter) {
+        Require.fraction(jitter, "jitter");
+        return with(o -> o.jitter = jitter);
     }
 
     /**
@@ -182,9 +168,9 @@ public final class HttpOptions {
      * @param max the limit, {@code >= 0}
      * @return a copy with that limit
      */
-    public HttpOptions withMaxRetryAfter(Duration max) {
-        return copy(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                Require.nonNegative(max, "maxRetryAfter"), maxResponseSize, headers, mapper, client);
+    public HttpOptions maxRetryAfter(Duration max) {
+        Require.nonNegative(max, "maxRetryAfter");
+        return with(o -> o.maxRetryAfter = max);
     }
 
     /**
@@ -195,23 +181,26 @@ public final class HttpOptions {
      * @param bytes the limit, {@code > 0}
      * @return a copy with that limit
      */
-    public HttpOptions withMaxResponseSize(int bytes) {
-        return copy(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, Require.positive(bytes, "maxResponseSize"), headers, mapper, client);
+    public HttpOptions maxResponseSize(int bytes) {
+        Require.positive(bytes, "maxResponseSize");
+        return with(o -> o.maxResponseSize = bytes);
     }
 
     /**
-     * A header sent with every request (for example {@code Authorization}). None by default.
+     * A header sent with every request (for example {@code Authorization}). Defaults to none;
+     * each call adds one, read back with {@link #headers()}.
      *
      * @param name the header name
      * @param value the header value
      * @return a copy with that header added (replacing one of the same name)
      */
-    public HttpOptions withHeader(String name, String value) {
-        Map<String, String> h = new LinkedHashMap<>(headers);
-        h.put(Require.nonBlank(name, "name"), Require.nonNull(value, "value"));
-        return copy(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, maxResponseSize, Map.copyOf(h), mapper, client);
+    public HttpOptions header(String name, String value) {
+        Require.nonBlank(name, "name");
+        Require.nonNull(value, "value");
+        Map<String, String> h = new LinkedHashMap<>(v.headers);
+        h.put(name, value);
+        Map<String, String> headers = Map.copyOf(h);
+        return with(o -> o.headers = headers);
     }
 
     /**
@@ -221,131 +210,89 @@ public final class HttpOptions {
      * @param mapper the mapper (not modified; do not modify it afterwards)
      * @return a copy with that mapper
      */
-    public HttpOptions withObjectMapper(ObjectMapper mapper) {
-        return copy(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, maxResponseSize, headers, Require.nonNull(mapper, "mapper"), client);
+    public HttpOptions mapper(ObjectMapper mapper) {
+        Require.nonNull(mapper, "mapper");
+        return with(o -> o.mapper = mapper);
     }
 
     /**
      * A Reactor Netty client to use instead of a new one (for TLS, proxies, wiretap or a shared
-     * pool): its pool then applies, not one sized by {@link #withConcurrency}. None by default.
+     * pool): its pool then applies, not one sized by {@link #concurrency(int)}. Defaults to none
+     * (each stage or sink makes its own).
      *
      * @param client the client
      * @return a copy with that client
      */
-    public HttpOptions withClient(HttpClient client) {
-        return copy(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, maxResponseSize, headers, mapper, Require.nonNull(client, "client"));
+    public HttpOptions client(HttpClient client) {
+        Require.nonNull(client, "client");
+        return with(o -> o.client = client);
     }
 
-    /**
-     * For {@link HttpSinks}: items per request and the longest an item waits for its batch to
-     * fill. Defaults to 100 items and 500 ms. A sink that finishes a request and finds no batch
-     * full sends the partial one at once (as {@link dev.pipeline.core.Stage#batch} does); while
-     * items come faster than they are sent, batches are full.
-     *
-     * @param size items per request, {@code > 0}
-     * @param maxWait the longest wait, {@code > 0}
-     * @return a copy with that batching
-     */
-    public HttpOptions withBatch(int size, Duration maxWait) {
-        return new HttpOptions(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, maxResponseSize, headers, mapper, client, Require.positive(size, "size"),
-                Require.positive(maxWait, "maxWait"), format);
-    }
-
-    /**
-     * For {@link HttpSinks}: how a batch is encoded. Defaults to {@link HttpSinks.Format#JSON_ARRAY}.
-     *
-     * @param format the format
-     * @return a copy with that format
-     */
-    public HttpOptions withFormat(HttpSinks.Format format) {
-        return new HttpOptions(concurrency, connectTimeout, responseTimeout, maxRetries, minBackoff, maxBackoff, jitter,
-                maxRetryAfter, maxResponseSize, headers, mapper, client, batchSize, batchWait,
-                Require.nonNull(format, "format"));
-    }
-
-    /** @return the concurrency */
+    /** @return the requests in flight, and the pool's size */
     public int concurrency() {
-        return concurrency;
+        return v.concurrency;
     }
 
     /** @return the connect timeout */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return v.connectTimeout;
     }
 
     /** @return the per-attempt response timeout */
     public Duration responseTimeout() {
-        return responseTimeout;
+        return v.responseTimeout;
     }
 
-    /** @return the retries after the first attempt */
+    /** @return the retries after the first attempt, set by {@link #retries} */
     public int maxRetries() {
-        return maxRetries;
+        return v.maxRetries;
     }
 
-    /** @return the first backoff */
+    /** @return the first backoff, set by {@link #retries} */
     public Duration minBackoff() {
-        return minBackoff;
+        return v.minBackoff;
     }
 
-    /** @return the longest backoff */
+    /** @return the longest backoff, set by {@link #retries} */
     public Duration maxBackoff() {
-        return maxBackoff;
+        return v.maxBackoff;
     }
 
     /** @return the jitter factor */
     public double jitter() {
-        return jitter;
+        return v.jitter;
     }
 
     /** @return the longest Retry-After honoured */
     public Duration maxRetryAfter() {
-        return maxRetryAfter;
+        return v.maxRetryAfter;
     }
 
     /** @return the largest response body accepted, in bytes */
     public int maxResponseSize() {
-        return maxResponseSize;
+        return v.maxResponseSize;
     }
 
-    /** @return the headers sent with every request */
+    /** @return the headers sent with every request, added by {@link #header} */
     public Map<String, String> headers() {
-        return headers;
+        return v.headers;
     }
 
     /** @return the JSON mapper */
-    public ObjectMapper objectMapper() {
-        return mapper;
+    public ObjectMapper mapper() {
+        return v.mapper;
     }
 
-    /** @return the client given by {@link #withClient}, if any */
-    public java.util.Optional<HttpClient> client() {
-        return java.util.Optional.ofNullable(client);
-    }
-
-    /** @return the sink's batch size */
-    public int batchSize() {
-        return batchSize;
-    }
-
-    /** @return the sink's longest batch wait */
-    public Duration batchWait() {
-        return batchWait;
-    }
-
-    /** @return the sink's batch format */
-    public HttpSinks.Format format() {
-        return format;
+    /** @return the client given by {@link #client(HttpClient)}, if any */
+    public Optional<HttpClient> client() {
+        return Optional.ofNullable(v.client);
     }
 
     @Override
     public String toString() {
-        return "HttpOptions[concurrency=" + concurrency + ", connectTimeout=" + connectTimeout + ", responseTimeout="
-                + responseTimeout + ", retries=" + maxRetries + " (" + minBackoff + ".." + maxBackoff + ", jitter "
-                + jitter + "), maxResponseSize=" + maxResponseSize + ", headers=" + headers.keySet()
-                + (Objects.isNull(client) ? "" : ", custom client") + "]";
+        return "HttpOptions[concurrency=" + v.concurrency + ", connectTimeout=" + v.connectTimeout + ", responseTimeout="
+                + v.responseTimeout + ", retries=" + v.maxRetries + " (" + v.minBackoff + ".." + v.maxBackoff + ", jitter "
+                + v.jitter + ", maxRetryAfter " + v.maxRetryAfter + "), maxResponseSize=" + v.maxResponseSize
+                + ", headers=" + v.headers.keySet() + (v.client == null ? "" : ", custom client") + "]";
     }
 }

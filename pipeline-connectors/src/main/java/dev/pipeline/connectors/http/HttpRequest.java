@@ -5,16 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 
 /**
  * One HTTP request to make for an item in {@link HttpStages#request}: method, URL, headers and
- * an optional body. Immutable: each {@code withX} returns a copy.
+ * an optional body. Immutable: each of {@link #header}, {@link #body(String)} and
+ * {@link #jsonBody(Object)} returns a copy, as the options' methods do.
  *
  * <pre>{@code
  * HttpRequest put = HttpRequest.of("PUT", URI.create("http://127.0.0.1:8080/orders/7"))
- *         .withHeader("If-Match", etag)
- *         .withJsonBody(order);
+ *         .header("If-Match", etag)
+ *         .jsonBody(order);
  * }</pre>
  */
 public final class HttpRequest {
@@ -67,40 +68,41 @@ public final class HttpRequest {
      * @return the request
      */
     public static HttpRequest postJson(URI uri, Object json) {
-        return of("POST", uri).withJsonBody(json);
+        return of("POST", uri).jsonBody(json);
     }
 
     /**
-     * Adds a header (replacing one of the same name).
+     * Adds a header (replacing one of the same name). None by default, besides the options'
+     * headers.
      *
      * @param name the name
      * @param value the value
      * @return a copy with the header
      */
-    public HttpRequest withHeader(String name, String value) {
+    public HttpRequest header(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(Require.nonBlank(name, "name"), Require.nonNull(value, "value"));
         return new HttpRequest(method, uri, Map.copyOf(h), body, json);
     }
 
     /**
-     * Sets a text body, sent as UTF-8 (set {@code Content-Type} with {@link #withHeader}).
+     * Sets a text body (none by default), sent as UTF-8 (set {@code Content-Type} with {@link #header}).
      *
      * @param text the body
      * @return a copy with the body
      */
-    public HttpRequest withBody(String text) {
+    public HttpRequest body(String text) {
         return new HttpRequest(method, uri, headers, Require.nonNull(text, "text").getBytes(StandardCharsets.UTF_8), null);
     }
 
     /**
-     * Sets a JSON body: the value, encoded by the options' mapper, with
+     * Sets a JSON body (none by default): the value, encoded by the options' mapper, with
      * {@code Content-Type: application/json}.
      *
      * @param value the value to encode
      * @return a copy with the body
      */
-    public HttpRequest withJsonBody(Object value) {
+    public HttpRequest jsonBody(Object value) {
         return new HttpRequest(method, uri, headers, null, Require.nonNull(value, "value"));
     }
 

@@ -4,7 +4,7 @@ import java.net.URI;
 
 import dev.pipeline.connectors.http.internal.BatchPost;
 import dev.pipeline.core.Sink;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 
 /**
  * Sinks that POST items to an HTTP endpoint in batches, as a JSON array or NDJSON per request,
@@ -13,7 +13,8 @@ import dev.pipeline.core.internal.Require;
  *
  * <pre>{@code
  * Sink<Order, Long> upload = HttpSinks.post("upload", URI.create("http://127.0.0.1:8080/orders"),
- *         HttpOptions.defaults().withBatch(500, Duration.ofSeconds(1)).withFormat(HttpSinks.Format.NDJSON))
+ *         HttpOptions.defaults().concurrency(4),
+ *         HttpPostOptions.defaults().batchSize(500).maxWait(Duration.ofSeconds(1)).format(HttpSinks.Format.NDJSON))
  *     .onError(ErrorPolicy.deadLetter(failed));
  * }</pre>
  *
@@ -63,24 +64,41 @@ public final class HttpSinks {
      * @return the sink; its result is the number of items accepted
      */
     public static <T> Sink<T, Long> post(String name, URI uri) {
-        return post(name, uri, HttpOptions.defaults());
+        return post(name, uri, HttpOptions.defaults(), HttpPostOptions.defaults());
     }
 
     /**
-     * A sink that POSTs items in batches with the given options: {@link HttpOptions#withBatch}
-     * and {@link HttpOptions#withFormat} shape the requests, {@link HttpOptions#withConcurrency}
-     * bounds the requests in flight, and the retry options apply to each request.
+     * A sink that POSTs items in batches of the {@linkplain HttpPostOptions#defaults() default}
+     * shape with the given client options; see {@link #post(String, URI, HttpOptions, HttpPostOptions)}.
      *
      * @param name the sink's name
      * @param uri the endpoint
-     * @param options batching, format, concurrency, timeouts, retries
+     * @param client concurrency, timeouts, retries, headers
      * @param <T> the item type (encoded with Jackson)
      * @return the sink; its result is the number of items the server accepted
      */
-    public static <T> Sink<T, Long> post(String name, URI uri, HttpOptions options) {
+    public static <T> Sink<T, Long> post(String name, URI uri, HttpOptions client) {
+        return post(name, uri, client, HttpPostOptions.defaults());
+    }
+
+    /**
+     * A sink that POSTs items in batches: {@code post} shapes the requests (batch size, wait,
+     * format), {@link HttpOptions#concurrency(int) client.concurrency} bounds the requests in
+     * flight, and the client's retry options apply to each request.
+     *
+     * @param name the sink's name
+     * @param uri the endpoint
+     * @param client concurrency, timeouts, retries, headers
+     * @param post batching and format
+     * @param <T> the item type (encoded with Jackson)
+     * @return the sink; its result is the number of items the server accepted
+     */
+    public static <T> Sink<T, Long> post(String name, URI uri, HttpOptions client, HttpPostOptions post) {
+        Require.nonBlank(name, "name");
         Require.nonNull(uri, "uri");
-        Require.nonNull(options, "options");
-        BatchPost<T> post = new BatchPost<>(Require.nonBlank(name, "name"), uri, options);
-        return Sink.create(name, post::run);
+        Require.nonNull(client, "client");
+        Require.nonNull(post, "post");
+        BatchPost<T> batches = new BatchPost<>(name, uri, client, post);
+        return Sink.create(name, batches::run);
     }
 }

@@ -2,7 +2,7 @@ package dev.pipeline.connectors.http;
 
 import dev.pipeline.connectors.http.internal.IngestServer;
 import dev.pipeline.core.Source;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 
 /**
  * Sources that feed a pipeline from HTTP: an ingest endpoint on Reactor Netty, like an
@@ -11,8 +11,8 @@ import dev.pipeline.core.internal.Require;
  *
  * <pre>{@code
  * Source<Order> orders = HttpSources.server("orders", Order.class, HttpIngestOptions.defaults()
- *         .withPort(8080)
- *         .withBearerToken(token));
+ *         .port(8080)
+ *         .bearerToken(token));
  * Pipeline.from(orders).then(validate).to(store).start();
  * // curl -H 'Authorization: Bearer ...' -H 'Content-Type: application/x-ndjson' --data-binary @orders.ndjson \
  * //      http://127.0.0.1:8080/ingest    ->  {"accepted":1000,"rejected":0}
@@ -20,7 +20,7 @@ import dev.pipeline.core.internal.Require;
  *
  * <p>Each run binds a server (cold: nothing listens before the run starts) that answers:
  * <ul>
- *   <li>{@code POST /ingest} (see {@link HttpIngestOptions#withPath}) with NDJSON
+ *   <li>{@code POST /ingest} (see {@link HttpIngestOptions#path(String)}) with NDJSON
  *       ({@code application/x-ndjson}, {@code text/plain}) or a JSON array
  *       ({@code application/json}): each line or element is decoded into {@code type} with
  *       Jackson and handed to the pipeline through a bounded queue. The body is read as the
@@ -36,11 +36,11 @@ import dev.pipeline.core.internal.Require;
  *       was read).</li>
  *   <li>{@code GET /health}: {@code {"status":"UP"}} (or {@code STOPPING}), never guarded.</li>
  *   <li>{@code GET /metrics}: the server's counters and, with
- *       {@link HttpIngestOptions#withMetrics}, the live {@link dev.pipeline.core.PipelineReport}.</li>
+ *       {@link HttpIngestOptions#metrics(java.util.function.Supplier)}, the live {@link dev.pipeline.core.PipelineReport}.</li>
  * </ul>
  *
  * <p><b>Emits when</b> the pipeline requests an item and one is queued. <b>Completes when</b>
- * the {@linkplain HttpIngestOptions#withStopSignal stop signal} fired, the requests in flight
+ * the {@linkplain HttpIngestOptions#stopSignal stop signal} fired, the requests in flight
  * finished and every accepted item was taken. <b>On cancel</b> requests waiting for room are
  * answered 503, and the server closes once requests in flight have answered (at most the drain
  * timeout). <b>Thread</b>: items are decoded on Netty event loops.
@@ -64,6 +64,6 @@ public final class HttpSources {
         Require.nonBlank(name, "name");
         Require.nonNull(type, "type");
         Require.nonNull(options, "options");
-        return Source.create(name, ctx -> IngestServer.flux(name, type, options, ctx));
+        return Source.create(name, ctx -> IngestServer.flux(type, options, ctx));
     }
 }

@@ -6,7 +6,7 @@ import java.util.function.Function;
 import dev.pipeline.connectors.http.internal.HttpCall;
 import dev.pipeline.connectors.http.internal.HttpRetry;
 import dev.pipeline.core.Stage;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,16 +17,17 @@ import reactor.core.publisher.Mono;
  *
  * <pre>{@code
  * Stage<Integer, Page> pages = HttpStages.get("pages", (Integer n) -> api.resolve("/records?page=" + n), Page.class,
- *                 HttpOptions.defaults().withConcurrency(8))
+ *                 HttpOptions.defaults().concurrency(8))
  *         .onError(ErrorPolicy.deadLetter(failures));
  * }</pre>
  *
- * <p>Every request: a pooled connection (the pool holds {@link HttpOptions#withConcurrency
- * concurrency} connections), a connect timeout, and a per-attempt {@link
- * HttpOptions#withResponseTimeout response timeout}. A non-2xx answer fails the attempt with an
- * {@link HttpStatusException}; connection errors, timeouts, 429 and 5xx are retried with backoff
- * and jitter (at least {@code Retry-After}), other failures are not. After the last attempt the
- * item goes to the stage's error policy; the report counts the retries.
+ * <p>Every request: a pooled connection (the pool holds {@link HttpOptions#concurrency(int)
+ * concurrency} connections), a connect timeout, and a per-attempt
+ * {@link HttpOptions#responseTimeout(java.time.Duration) response timeout}. A non-2xx answer
+ * fails the attempt with an {@link HttpStatusException}; connection errors, timeouts, 429 and
+ * 5xx are retried with backoff and jitter (at least {@code Retry-After}), other failures are
+ * not. After the last attempt the item goes to the stage's error policy; the report counts the
+ * retries.
  *
  * <p><b>Emits when</b> the response body has arrived and decoded, in input order.
  * <b>Errors when</b> an item fails and the policy is fail-fast. <b>On cancel</b> the requests in
@@ -90,7 +91,7 @@ public final class HttpStages {
         Require.nonNull(type, "type");
         Require.nonNull(options, "options");
         HttpCall call = new HttpCall(Require.nonBlank(name, "name"), options);
-        HttpCall.Decoder<O> decoder = HttpCall.decoder(type, options.objectMapper());
+        HttpCall.Decoder<O> decoder = HttpCall.decoder(type, options.mapper());
         // the stage subscribes to this function's Mono inside Mono.defer, once per attempt: an
         // exception thrown by uri fails that attempt like any other error
         return configure(Stage.mapAsync(name, (I item) -> call.get(Require.nonNull(uri.apply(item),
@@ -113,7 +114,7 @@ public final class HttpStages {
     /**
      * A stage that makes the request built from each item and decodes the body into
      * {@code type}, as {@link #get(String, Function, Class)} does. The same retry rule
-     * applies whatever the method: use {@code withRetries(0, ...)} for requests that must not
+     * applies whatever the method: use {@code retries(0, ...)} for requests that must not
      * repeat.
      *
      * <pre>{@code
@@ -135,7 +136,7 @@ public final class HttpStages {
         Require.nonNull(type, "type");
         Require.nonNull(options, "options");
         HttpCall call = new HttpCall(Require.nonBlank(name, "name"), options);
-        HttpCall.Decoder<O> decoder = HttpCall.decoder(type, options.objectMapper());
+        HttpCall.Decoder<O> decoder = HttpCall.decoder(type, options.mapper());
         return configure(Stage.mapAsync(name, (I item) -> Mono.defer(() -> {
             HttpRequest r = request.apply(item);
             Require.nonNull(r, "the request built for the item");

@@ -1,14 +1,18 @@
 package dev.pipeline.connectors.r2dbc;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Fields;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Options for {@link R2dbcSinks#insert insert} and {@link R2dbcSinks#upsert upsert} sinks.
- * Immutable: each option method returns a changed copy.
+ * Immutable: each option method returns a changed copy; each option's value is read back by
+ * the method of the same name without arguments. The sink's name is the sink's own: rename it
+ * with {@link dev.pipeline.core.Sink#named}.
  *
  * <pre>{@code
  * InsertOptions fast = InsertOptions.defaults().batchSize(1000).concurrency(4);
@@ -23,24 +27,39 @@ public final class InsertOptions {
     /** Default longest wait to fill a batch. */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(200);
 
-    private static final InsertOptions DEFAULTS = new InsertOptions(DEFAULT_BATCH_SIZE, DEFAULT_MAX_WAIT, 1, null, null);
+    private static final InsertOptions DEFAULTS = new InsertOptions(new Values());
 
-    private final int batchSize;
-    private final Duration maxWait;
-    private final int concurrency;
-    private final Scheduler scheduler;
-    private final String name;
+    /** The options' values; the field initializers are the defaults. */
+    private static final class Values extends Fields<Values> {
+        int batchSize = DEFAULT_BATCH_SIZE;
+        /** Null until set: the default applies, and a batch size of 1 is no conflict. */
+        Duration maxWait;
+        int concurrency = 1;
+        /** Null: {@link Schedulers#boundedElastic()}, looked up at use. */
+        Scheduler scheduler;
 
-    private InsertOptions(int batchSize, Duration maxWait, int concurrency, Scheduler scheduler, String name) {
-        this.batchSize = batchSize;
-        this.maxWait = maxWait;
-        this.concurrency = concurrency;
-        this.scheduler = scheduler;
-        this.name = name;
+        @Override
+        protected void check() {
+            if (batchSize == 1 && maxWait != null) {
+                throw new IllegalArgumentException("InsertOptions: maxWait (" + maxWait + ") does nothing with batchSize 1:"
+                        + " each row is written at once; leave maxWait unset or raise batchSize");
+            }
+        }
+    }
+
+    private final Values v;
+
+    private InsertOptions(Values v) {
+        this.v = v;
+    }
+
+    private InsertOptions with(Consumer<Values> change) {
+        return new InsertOptions(v.with(change));
     }
 
     /**
-     * The defaults: batches of 500, a 200 ms maximum wait, one batch at a time, boundedElastic.
+     * The defaults, as listed on each option: batches of 500, a 200 ms maximum wait, one batch
+     * at a time, boundedElastic.
      *
      * @return the default options
      */
@@ -54,9 +73,11 @@ public final class InsertOptions {
      *
      * @param rows the batch size, {@code > 0}
      * @return a copy with that size
+     * @throws IllegalArgumentException for 1 when a {@link #maxWait(Duration) maxWait} is set
      */
     public InsertOptions batchSize(int rows) {
-        return new InsertOptions(Require.positive(rows, "batchSize"), maxWait, concurrency, scheduler, name);
+        Require.positive(rows, "batchSize");
+        return with(o -> o.batchSize = rows);
     }
 
     /**
@@ -67,9 +88,12 @@ public final class InsertOptions {
      *
      * @param maxWait the wait, {@code > 0}
      * @return a copy with that wait
+     * @throws IllegalArgumentException with a {@link #batchSize(int) batchSize} of 1, where a
+     *     wait does nothing
      */
     public InsertOptions maxWait(Duration maxWait) {
-        return new InsertOptions(batchSize, Require.positive(maxWait, "maxWait"), concurrency, scheduler, name);
+        Require.positive(maxWait, "maxWait");
+        return with(o -> o.maxWait = maxWait);
     }
 
     /**
@@ -82,7 +106,8 @@ public final class InsertOptions {
      * @return a copy with that concurrency
      */
     public InsertOptions concurrency(int batches) {
-        return new InsertOptions(batchSize, maxWait, Require.positive(batches, "concurrency"), scheduler, name);
+        Require.positive(batches, "concurrency");
+        return with(o -> o.concurrency = batches);
     }
 
     /**
@@ -93,17 +118,8 @@ public final class InsertOptions {
      * @return a copy with that scheduler
      */
     public InsertOptions scheduler(Scheduler scheduler) {
-        return new InsertOptions(batchSize, maxWait, concurrency, Require.nonNull(scheduler, "scheduler"), name);
-    }
-
-    /**
-     * The sink's name in reports and errors. Defaults to {@code insert} / {@code upsert(<table>)}.
-     *
-     * @param name the name
-     * @return a copy with that name
-     */
-    public InsertOptions name(String name) {
-        return new InsertOptions(batchSize, maxWait, concurrency, scheduler, Require.nonBlank(name, "name"));
+        Require.nonNull(scheduler, "scheduler");
+        return with(o -> o.scheduler = scheduler);
     }
 
     /**
@@ -112,7 +128,7 @@ public final class InsertOptions {
      * @return the batch size
      */
     public int batchSize() {
-        return batchSize;
+        return v.batchSize;
     }
 
     /**
@@ -121,7 +137,7 @@ public final class InsertOptions {
      * @return the wait
      */
     public Duration maxWait() {
-        return maxWait;
+        return v.maxWait == null ? DEFAULT_MAX_WAIT : v.maxWait;
     }
 
     /**
@@ -130,7 +146,7 @@ public final class InsertOptions {
      * @return the concurrency
      */
     public int concurrency() {
-        return concurrency;
+        return v.concurrency;
     }
 
     /**
@@ -139,21 +155,11 @@ public final class InsertOptions {
      * @return the scheduler
      */
     public Scheduler scheduler() {
-        return scheduler == null ? Schedulers.boundedElastic() : scheduler;
-    }
-
-    /**
-     * The configured name, or {@code fallback}.
-     *
-     * @param fallback the default name
-     * @return the name
-     */
-    public String nameOr(String fallback) {
-        return name == null ? String.valueOf(fallback) : name;
+        return v.scheduler == null ? Schedulers.boundedElastic() : v.scheduler;
     }
 
     @Override
     public String toString() {
-        return "InsertOptions[batchSize=" + batchSize + ", maxWait=" + maxWait + ", concurrency=" + concurrency + "]";
+        return "InsertOptions[batchSize=" + v.batchSize + ", maxWait=" + maxWait() + ", concurrency=" + v.concurrency + "]";
     }
 }

@@ -1,12 +1,17 @@
 package dev.pipeline.connectors.r2dbc;
 
-import dev.pipeline.core.internal.Require;
+import java.util.function.Consumer;
+
+import dev.pipeline.connectors.internal.Fields;
+import dev.pipeline.connectors.internal.Require;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Options for {@link R2dbcSources#query query} sources and {@link R2dbcStages#lookup lookup}
- * stages. Immutable: each option method returns a changed copy.
+ * stages. Immutable: each option method returns a changed copy; each option's value is read
+ * back by the method of the same name without arguments. The node's name is the node's own:
+ * rename a query source with {@link dev.pipeline.core.Source#named}.
  */
 public final class QueryOptions {
 
@@ -15,22 +20,29 @@ public final class QueryOptions {
     /** Default most rows one lookup may return. */
     public static final int DEFAULT_MAX_ROWS = 1000;
 
-    private static final QueryOptions DEFAULTS = new QueryOptions(DEFAULT_FETCH_SIZE, DEFAULT_MAX_ROWS, null, null);
+    private static final QueryOptions DEFAULTS = new QueryOptions(new Values());
 
-    private final int fetchSize;
-    private final int maxRows;
-    private final Scheduler scheduler;
-    private final String name;
+    /** The options' values; the field initializers are the defaults. */
+    private static final class Values extends Fields<Values> {
+        int fetchSize = DEFAULT_FETCH_SIZE;
+        int maxRows = DEFAULT_MAX_ROWS;
+        /** Null: {@link Schedulers#boundedElastic()}, looked up at use. */
+        Scheduler scheduler;
+    }
 
-    private QueryOptions(int fetchSize, int maxRows, Scheduler scheduler, String name) {
-        this.fetchSize = fetchSize;
-        this.maxRows = maxRows;
-        this.scheduler = scheduler;
-        this.name = name;
+    private final Values v;
+
+    private QueryOptions(Values v) {
+        this.v = v;
+    }
+
+    private QueryOptions with(Consumer<Values> change) {
+        return new QueryOptions(v.with(change));
     }
 
     /**
-     * The defaults: fetch size 256, lookups up to 1000 rows, boundedElastic.
+     * The defaults, as listed on each option: fetch size 256, lookups up to 1000 rows,
+     * boundedElastic.
      *
      * @return the default options
      */
@@ -46,7 +58,8 @@ public final class QueryOptions {
      * @return a copy with that fetch size
      */
     public QueryOptions fetchSize(int rows) {
-        return new QueryOptions(Require.positive(rows, "fetchSize"), maxRows, scheduler, name);
+        Require.positive(rows, "fetchSize");
+        return with(o -> o.fetchSize = rows);
     }
 
     /**
@@ -57,7 +70,8 @@ public final class QueryOptions {
      * @return a copy with that limit
      */
     public QueryOptions maxRows(int rows) {
-        return new QueryOptions(fetchSize, Require.positive(rows, "maxRows"), scheduler, name);
+        Require.positive(rows, "maxRows");
+        return with(o -> o.maxRows = rows);
     }
 
     /**
@@ -67,17 +81,8 @@ public final class QueryOptions {
      * @return a copy with that scheduler
      */
     public QueryOptions scheduler(Scheduler scheduler) {
-        return new QueryOptions(fetchSize, maxRows, Require.nonNull(scheduler, "scheduler"), name);
-    }
-
-    /**
-     * The source's name in reports. Defaults to {@code query}.
-     *
-     * @param name the name
-     * @return a copy with that name
-     */
-    public QueryOptions name(String name) {
-        return new QueryOptions(fetchSize, maxRows, scheduler, Require.nonBlank(name, "name"));
+        Require.nonNull(scheduler, "scheduler");
+        return with(o -> o.scheduler = scheduler);
     }
 
     /**
@@ -86,7 +91,7 @@ public final class QueryOptions {
      * @return rows per round trip
      */
     public int fetchSize() {
-        return fetchSize;
+        return v.fetchSize;
     }
 
     /**
@@ -95,7 +100,7 @@ public final class QueryOptions {
      * @return the limit
      */
     public int maxRows() {
-        return maxRows;
+        return v.maxRows;
     }
 
     /**
@@ -104,16 +109,11 @@ public final class QueryOptions {
      * @return the scheduler
      */
     public Scheduler scheduler() {
-        return scheduler == null ? Schedulers.boundedElastic() : scheduler;
+        return v.scheduler == null ? Schedulers.boundedElastic() : v.scheduler;
     }
 
-    /**
-     * The configured name, or {@code fallback}.
-     *
-     * @param fallback the default name
-     * @return the name
-     */
-    public String nameOr(String fallback) {
-        return name == null ? fallback : name;
+    @Override
+    public String toString() {
+        return "QueryOptions[fetchSize=" + v.fetchSize + ", maxRows=" + v.maxRows + "]";
     }
 }

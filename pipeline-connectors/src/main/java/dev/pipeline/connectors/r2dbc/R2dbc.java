@@ -11,7 +11,7 @@ import java.util.List;
 import dev.pipeline.connectors.file.internal.IoErrors;
 import dev.pipeline.connectors.r2dbc.internal.GuardedConnectionFactory;
 import dev.pipeline.connectors.r2dbc.internal.SqlScript;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import dev.pipeline.connectors.r2dbc.internal.BatchInsert;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.StageContext;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.ConnectionFactory;
@@ -52,7 +52,8 @@ public final class R2dbcSinks {
      *     on PostgreSQL pass {@code Parameters.in(String.class)}); a binder that throws rejects
      *     the item
      * @param <T> the item type
-     * @return a sink named {@code insert}, whose result counts rows, rejected rows and batches
+     * @return a sink named {@code insert} (rename it with {@link Sink#named}), whose result counts
+     *     rows, rejected rows and batches
      */
     public static <T> Sink<T, InsertResult> insert(ConnectionFactory cf, String sql, Function<? super T, ? extends List<?>> binder) {
         return insert(cf, sql, binder, InsertOptions.defaults());
@@ -60,7 +61,7 @@ public final class R2dbcSinks {
 
     /**
      * {@link #insert(ConnectionFactory, String, Function)} with options (batch size, max wait,
-     * concurrency, scheduler, name).
+     * concurrency, scheduler).
      *
      * @param cf the connection factory (a pool at least {@code concurrency} big)
      * @throws IllegalArgumentException when {@code cf} is a {@link ConnectionPool} that holds
@@ -77,10 +78,10 @@ public final class R2dbcSinks {
         Require.nonBlank(sql, "sql");
         Require.nonNull(binder, "binder");
         Require.nonNull(options, "options");
-        String name = options.nameOr("insert");
+        String name = "insert";
         requireRoomForLanes(cf, options, name);
         return Sink.create(name, (Flux<T> items, StageContext ctx) ->
-                new BatchInsert<T>(name, cf, () -> Mono.just(sql), binder, options).run(items, ctx));
+                new BatchInsert<T>(ctx.name(), cf, () -> Mono.just(sql), binder, options).run(items, ctx));
     }
 
     /**
@@ -95,7 +96,7 @@ public final class R2dbcSinks {
      * @param columns all columns written, keys included, in the order of {@code binder}'s values
      * @param binder an item's values, one per column
      * @param <T> the item type
-     * @return a sink named {@code upsert(<table>)}
+     * @return a sink named {@code upsert(<table>)} (rename it with {@link Sink#named})
      * @throws IllegalArgumentException for a name that is not a plain SQL identifier, or key
      *     columns not among the columns
      */
@@ -136,10 +137,10 @@ public final class R2dbcSinks {
                 throw new IllegalArgumentException("key column '" + k + "' is not among the columns " + cols);
             }
         }
-        String name = options.nameOr("upsert(" + table + ")");
+        String name = "upsert(" + table + ")";
         requireRoomForLanes(cf, options, name);
         return Sink.create(name, (Flux<T> items, StageContext ctx) ->
-                new BatchInsert<T>(name, cf, () -> Mono.fromCallable(() -> upsertSql(cf, table, keys, cols)), binder, options)
+                new BatchInsert<T>(ctx.name(), cf, () -> Mono.fromCallable(() -> upsertSql(cf, table, keys, cols)), binder, options)
                         .run(items, ctx));
     }
 

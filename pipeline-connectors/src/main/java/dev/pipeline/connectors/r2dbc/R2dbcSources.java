@@ -5,7 +5,7 @@ import java.util.function.Function;
 
 import dev.pipeline.connectors.r2dbc.internal.Binds;
 import dev.pipeline.core.Source;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Row;
@@ -37,7 +37,7 @@ public final class R2dbcSources {
      *     NULL on PostgreSQL pass {@code Parameters.in(Integer.class)})
      * @param rowMapper turns a row into an item (called on the driver's thread; must not return null)
      * @param <T> the item type
-     * @return a source named {@code query}
+     * @return a source named {@code query} (rename it with {@link Source#named})
      */
     public static <T> Source<T> query(ConnectionFactory cf, String sql, List<?> bindings,
             Function<? super Row, ? extends T> rowMapper) {
@@ -46,7 +46,7 @@ public final class R2dbcSources {
 
     /**
      * {@link #query(ConnectionFactory, String, List, Function)} with options (fetch size,
-     * scheduler, name).
+     * scheduler).
      *
      * @param cf the connection factory
      * @param sql the query
@@ -64,7 +64,7 @@ public final class R2dbcSources {
         Require.nonNull(rowMapper, "rowMapper");
         Require.nonNull(options, "options");
         List<?> values = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(bindings));
-        return Source.create(options.nameOr("query"), ctx -> rows(cf, sql, values, rowMapper, options));
+        return Source.create("query", ctx -> rows(cf, sql, values, rowMapper, options));
     }
 
     static <T> Flux<T> rows(ConnectionFactory cf, String sql, List<?> values, Function<? super Row, ? extends T> rowMapper,

@@ -6,7 +6,7 @@ import java.util.function.Function;
 
 import dev.pipeline.connectors.r2dbc.internal.Binds;
 import dev.pipeline.core.Stage;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Row;
@@ -92,7 +92,8 @@ public final class R2dbcStages {
                     .collectList()
                     .<O>map(rows -> {
                         if (rows.size() > max) {
-                            throw new IllegalStateException("lookup '" + name + "' returned more than " + max
+                            // the stage's failure names the stage, renamed or not
+                            throw new IllegalStateException("the lookup returned more than " + max
                                     + " rows for one item; narrow the query or raise QueryOptions.maxRows");
                         }
                         return combine.apply(item, rows);

@@ -6,5 +6,13 @@
  * org.postgresql:r2dbc-postgresql} is on the classpath. Database work is subscribed on a
  * scheduler that may block (boundedElastic by default), because r2dbc-h2 runs the H2 engine
  * synchronously on the subscribing thread.
+ *
+ * <p><b>Names.</b> Every source, stage and sink can be renamed with {@code named(...)}
+ * ({@link dev.pipeline.core.Source#named}, {@link dev.pipeline.core.Stage#named},
+ * {@link dev.pipeline.core.Sink#named}). The query source is named {@code query}, the sinks
+ * {@code insert} and {@code upsert(<table>)} until renamed; a lookup takes its name as its first
+ * argument. <b>Options</b> ({@link dev.pipeline.connectors.r2dbc.InsertOptions},
+ * {@link dev.pipeline.connectors.r2dbc.QueryOptions}) are immutable values: each option method
+ * returns a copy, and the method of the same name without arguments reads it back.
  */
 package dev.pipeline.connectors.r2dbc;

@@ -56,7 +56,7 @@ class CsvSinkTest implements FileSinkContract<CsvSinkTest.Person> {
     @Test
     void writesMapsAndExplicitValuesAndAppendsWithoutASecondHeader() throws IOException {
         Path target = dir.resolve("rows.csv");
-        WriteOptions append = WriteOptions.defaults().append();
+        WriteOptions append = WriteOptions.defaults().append(true);
         Pipeline.from(Source.fromIterable("m", List.of(Map.of("a", "1", "b", "x"))))
                 .to(FileSinks.<Map<String, String>>csv(target, List.of("a", "b"), null, append)).run().block(Duration.ofSeconds(10));
         Pipeline.from(Source.fromIterable("v", List.of(2)))

@@ -66,7 +66,7 @@ class FileSinksSafetyTest {
         ATOMIC, APPEND;
 
         WriteOptions options() {
-            return this == APPEND ? WriteOptions.defaults().append() : WriteOptions.defaults();
+            return this == APPEND ? WriteOptions.defaults().append(true) : WriteOptions.defaults();
         }
     }
 

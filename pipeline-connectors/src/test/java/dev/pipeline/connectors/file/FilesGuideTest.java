@@ -60,7 +60,7 @@ class FilesGuideTest {
         Pipeline<FileWriteResult> grep = Pipeline.from(lines)
                 .then(Stage.filter("errors", (String line) -> line.startsWith("ERROR")))
                 .to(FileSinks.lines(errors, WriteOptions.defaults()
-                        .append()                                 // keep what is there
+                        .append(true)                             // keep what is there
                         .flushEvery(100)));                       // readers see progress
         grep.run().block(Duration.ofSeconds(30));
         // end::lines[]

@@ -89,7 +89,7 @@ class LinesSinkTest implements FileSinkContract<String> {
     @Test
     void appendModeAddsToTheFileAndKeepsWhatWasWrittenBeforeAFailure() throws IOException {
         Path target = Files.writeString(dir.resolve("log.txt"), "first\n");
-        WriteOptions append = WriteOptions.defaults().append().flushEvery(1);
+        WriteOptions append = WriteOptions.defaults().append(true).flushEvery(1);
         Pipeline.from(Source.fromIterable("a", List.of("second", "third"))).to(FileSinks.lines(target, append))
                 .run().block(Duration.ofSeconds(10));
         assertThat(Files.readAllLines(target)).containsExactly("first", "second", "third");
@@ -104,7 +104,7 @@ class LinesSinkTest implements FileSinkContract<String> {
         Path target = dir.resolve("progress.txt");
         reactor.core.publisher.Sinks.Many<String> feed = reactor.core.publisher.Sinks.many().unicast().onBackpressureBuffer();
         var run = Pipeline.from(Source.of("feed", feed.asFlux()))
-                .to(FileSinks.lines(target, WriteOptions.defaults().append().flushEvery(2))).run().toFuture();
+                .to(FileSinks.lines(target, WriteOptions.defaults().append(true).flushEvery(2))).run().toFuture();
         feed.tryEmitNext("a").orThrow();
         feed.tryEmitNext("b").orThrow();
         assertThat(dev.pipeline.connectors.testing.OpenFiles.eventually(() -> size(target) == 4).block(Duration.ofSeconds(10)))

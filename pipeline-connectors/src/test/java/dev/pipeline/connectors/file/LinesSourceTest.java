@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 
 import dev.pipeline.core.Pipeline;
@@ -105,11 +106,21 @@ class LinesSourceTest implements FileSourceContract<String> {
     @Test
     void aLineOverTheLimitFailsNamingFileAndLine() {
         Path file = write("huge.txt", "ok\n" + "y".repeat(5000) + "\n");
-        StepVerifier.create(FileSources.lines(file, ReadOptions.defaults().bufferSize(16).maxLineBytes(1024)).flux())
+        StepVerifier.create(FileSources.lines(file, ReadOptions.defaults().bufferSize(16).maxLineSize(1024)).flux())
                 .expectNext("ok")
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MalformedRecordException.class)
                         .hasMessageStartingWith("huge.txt:2: line longer than 1024 bytes"))
                 .verify();
+    }
+
+    @Test
+    void aLimitBelowTheBufferSizeStillHolds() {
+        Path file = write("long.txt", "ok\n" + "y".repeat(2000) + "\n");
+        StepVerifier.create(FileSources.lines(file, ReadOptions.defaults().maxLineSize(1024)).flux()) // buffer: 64 KiB
+                .expectNext("ok")
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MalformedRecordException.class)
+                        .hasMessageStartingWith("long.txt:2: line longer than 1024 bytes"))
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test

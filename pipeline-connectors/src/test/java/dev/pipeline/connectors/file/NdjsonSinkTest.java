@@ -94,4 +94,25 @@ class NdjsonSinkTest implements FileSinkContract<NdjsonSinkTest.Event> {
                 + "\"IllegalArgumentException: bad\",\"error\":\"java.lang.IllegalArgumentException\",\"attempts\":3,"
                 + "\"at\":\"2026-01-02T03:04:05Z\"}\n");
     }
+
+    @Test
+    void fileNodesAreNamedAfterTheirKindAndFileUntilRenamed() throws IOException {
+        Path in = Files.write(dir.resolve("in.ndjson"), List.of("{\"id\":1,\"name\":\"a\",\"at\":\"1970-01-01T00:00:01Z\"}"));
+        Path out = dir.resolve("out.ndjson");
+        Source<Event> events = FileSources.ndjson(in, Event.class);
+        Sink<Event, FileWriteResult> audit = FileSinks.ndjson(out);
+        assertThat(events.name()).isEqualTo("ndjson(in.ndjson)");
+        assertThat(audit.name()).isEqualTo("ndjson(out.ndjson)");
+        assertThat(FileSources.lines(in).name()).isEqualTo("lines(in.ndjson)");
+        assertThat(FileSinks.csv(out, List.of("id")).name()).isEqualTo("csv(out.ndjson)");
+        assertThat(FileSinks.partitioned(dir, (Event e) -> e.name(), FileFormat.ndjson()).name())
+                .isEqualTo("partitioned(" + dir.getFileName() + ")");
+
+        PipelineReport<FileWriteResult> report = Pipeline.from(events.named("events"))
+                .to(audit.named("audit"))
+                .run().block(Duration.ofSeconds(30));
+        assertThat(report.stages()).extracting(s -> s.name()).containsExactly("events", "audit");
+        assertThat(report.stage("audit").emitted()).isEqualTo(1);
+        assertThat(Files.readAllLines(out)).hasSize(1);
+    }
 }

@@ -40,7 +40,7 @@ class HttpBreakerTest {
         Breaker api = Breaker.consecutiveFailures("api", 4, Duration.ofMinutes(1));
         PipelineReport<Void> report = Pipeline.from(Source.fromIterable("ids", IntStream.rangeClosed(1, 500).boxed().toList()))
                 .then(HttpStages.get("fetch", (Integer id) -> dead.resolve("/items/" + id), String.class,
-                                HttpOptions.defaults().withConcurrency(4).withRetries(8, Duration.ofMillis(50), Duration.ofSeconds(1)))
+                                HttpOptions.defaults().concurrency(4).retries(8, Duration.ofMillis(50), Duration.ofSeconds(1)))
                         .circuitBreaker(api)
                         .onError(ErrorPolicy.deadLetter(Sink.forEach("failed", letters::add))))
                 .to(Sink.forEach("out", s -> { }))
@@ -65,8 +65,9 @@ class HttpBreakerTest {
             }
             List<DeadLetter<?>> letters = new CopyOnWriteArrayList<>();
             PipelineReport<Long> report = Pipeline.from(Source.fromIterable("n", IntStream.rangeClosed(1, 100).boxed().toList()))
-                    .to(HttpSinks.<Integer>post("post", server.uri("/ingest"), HttpOptions.defaults().withBatch(10, Duration.ofSeconds(1))
-                                    .withConcurrency(1).withRetries(5, Duration.ofMillis(10), Duration.ofMillis(20)))
+                    .to(HttpSinks.<Integer>post("post", server.uri("/ingest"), HttpOptions.defaults()
+                                    .concurrency(1).retries(5, Duration.ofMillis(10), Duration.ofMillis(20)),
+                                    HttpPostOptions.defaults().batchSize(10).maxWait(Duration.ofSeconds(1)))
                             .circuitBreaker(Breaker.consecutiveFailures("ingest", 2, Duration.ofMinutes(1)))
                             .onError(ErrorPolicy.deadLetter(Sink.forEach("failed", letters::add))))
                     .run().block(WAIT);
@@ -85,8 +86,9 @@ class HttpBreakerTest {
             server.then(Answer.json(503, "{\"accepted\":30,\"rejected\":0}"), Answer.json(503, "{\"accepted\":30,\"rejected\":0}"));
             List<DeadLetter<?>> letters = new CopyOnWriteArrayList<>();
             PipelineReport<Long> report = Pipeline.from(Source.fromIterable("n", IntStream.range(0, 100).boxed().toList()))
-                    .to(HttpSinks.<Integer>post("post", server.uri("/ingest"), HttpOptions.defaults().withBatch(100, Duration.ofSeconds(1))
-                                    .withConcurrency(1).withRetries(5, Duration.ofMillis(1), Duration.ofMillis(1)))
+                    .to(HttpSinks.<Integer>post("post", server.uri("/ingest"), HttpOptions.defaults()
+                                    .concurrency(1).retries(5, Duration.ofMillis(1), Duration.ofMillis(1)),
+                                    HttpPostOptions.defaults().batchSize(100).maxWait(Duration.ofSeconds(1)))
                             .circuitBreaker(Breaker.consecutiveFailures("ingest", 2, Duration.ofMinutes(1)))
                             .onError(ErrorPolicy.deadLetter(Sink.forEach("failed", letters::add))))
                     .run().block(WAIT);

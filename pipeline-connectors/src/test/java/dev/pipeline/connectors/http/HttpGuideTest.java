@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
+import dev.pipeline.connectors.http.demo.DemoApiOptions;
 import dev.pipeline.connectors.http.demo.DemoApiServer;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;
@@ -48,17 +49,16 @@ class HttpGuideTest {
     @Test
     void fetchesEveryPageThroughFaultsAndDeadLettersTheInvalidRecords() {
         // tag::example[]
-        try (DemoApiServer api = DemoApiServer.builder()
+        try (DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults()
                 .totalRecords(5_000)
                 .errorRate(0.1)                      // 500, 503 and 429 (with Retry-After: 0)
                 .retryAfter(Duration.ZERO)
-                .dropRate(0.05)                      // connections closed halfway through the body
-                .start()) {
+                .dropRate(0.05))) {                  // connections closed halfway through the body
             HttpOptions options = HttpOptions.defaults()
-                    .withConcurrency(8)                                       // 8 GETs in flight, 8 pooled connections
-                    .withResponseTimeout(Duration.ofSeconds(2))               // per attempt, then retried
-                    .withRetries(6, Duration.ofMillis(10), Duration.ofSeconds(1))
-                    .withMaxResponseSize(1 << 20);
+                    .concurrency(8)                                   // 8 GETs in flight, 8 pooled connections
+                    .responseTimeout(Duration.ofSeconds(2))           // per attempt, then retried
+                    .retries(6, Duration.ofMillis(10), Duration.ofSeconds(1))
+                    .maxResponseSize(1 << 20);
             List<DeadLetter<?>> rejected = new CopyOnWriteArrayList<>();
             Pipeline<Long> etl = Pipeline.from(Source.fromIterable("pages", IntStream.rangeClosed(1, 20).boxed().toList()))
                     .then(HttpStages.get("fetch", (Integer n) -> api.baseUri().resolve("/records?page=" + n + "&size=250"),
@@ -87,19 +87,18 @@ class HttpGuideTest {
         Sinks.Empty<Void> stop = Sinks.empty();
         Sinks.One<InetSocketAddress> bound = Sinks.one();
         Source<Customer> incoming = HttpSources.server("incoming", Customer.class, HttpIngestOptions.defaults()
-                .withAddress("127.0.0.1", 0)                             // an ephemeral port, learnt below
-                .withBearerToken("s3cret")
-                .withQueue(64, Duration.ofSeconds(5))                    // 503 + Retry-After when full for 5 s
-                .withMaxBodySize(16 * 1024 * 1024)
-                .withOnBound(address -> bound.tryEmitValue(address))
-                .withStopSignal(stop.asMono(), Duration.ofSeconds(10)));  // graceful: drain, then complete
+                .host("127.0.0.1").port(0)                           // an ephemeral port, learnt below
+                .bearerToken("s3cret")
+                .queue(64, Duration.ofSeconds(5))                    // 503 + Retry-After when full for 5 s
+                .maxBodySize(16 * 1024 * 1024)
+                .onBound(address -> bound.tryEmitValue(address))
+                .stopSignal(stop.asMono(), Duration.ofSeconds(10))); // graceful: drain, then complete
         RunningPipeline<List<Customer>> server = Pipeline.from(incoming).to(Sink.<Customer>collect("stored")).start();
         URI ingest = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/ingest");
 
-        Sink<Customer, Long> upload = HttpSinks.post("upload", ingest, HttpOptions.defaults()
-                .withHeader("Authorization", "Bearer s3cret")
-                .withFormat(HttpSinks.Format.NDJSON)
-                .withBatch(100, Duration.ofMillis(200)));
+        Sink<Customer, Long> upload = HttpSinks.post("upload", ingest,
+                HttpOptions.defaults().header("Authorization", "Bearer s3cret"),
+                HttpPostOptions.defaults().format(HttpSinks.Format.NDJSON).batchSize(100).maxWait(Duration.ofMillis(200)));
         List<Customer> customers = Flux.range(1, 250)
                 .map(i -> new Customer(i, "c" + i, "c" + i + "@example.com", "DE", BigDecimal.ONE, Instant.EPOCH))
                 .collectList().block(WAIT);
@@ -120,10 +119,10 @@ class HttpGuideTest {
             // tag::request[]
             Stage<Customer, Customer> update = HttpStages.request("update",
                     (Customer c) -> HttpRequest.of("PUT", api.resolve("/customers/" + c.id()))
-                            .withHeader("If-Match", "\"v1\"")
-                            .withJsonBody(c),
+                            .header("If-Match", "\"v1\"")
+                            .jsonBody(c),
                     Customer.class,
-                    HttpOptions.defaults().withRetries(0, Duration.ofMillis(1), Duration.ofMillis(1)));  // no repeats
+                    HttpOptions.defaults().retries(0, Duration.ofMillis(1), Duration.ofMillis(1)));  // no repeats
             // end::request[]
             Customer c = new Customer(1, "n", "e", "DE", BigDecimal.ONE, Instant.parse("2024-01-01T00:00:00Z"));
             List<Customer> out = Pipeline.from(Source.fromIterable("in", List.of(c))).then(update).toFlux().collectList().block(WAIT);
@@ -143,15 +142,15 @@ class HttpGuideTest {
 
     @Test
     void theFactoriesGiveCoreStagesAndSinks() {
-        try (DemoApiServer demo = DemoApiServer.builder().start()) {
+        try (DemoApiServer demo = DemoApiServer.start()) {
             URI api = demo.baseUri();
             // tag::factories[]
             Stage<Integer, Page> pages = HttpStages.get("pages", (Integer n) -> api.resolve("/records?page=" + n), Page.class);
             Stage<Long, String> raw = HttpStages.get("raw", (Long id) -> api.resolve("/items/" + id));      // the body as text
             Stage<Order, Receipt> submit = HttpStages.request("submit",
                     (Order o) -> HttpRequest.postJson(api.resolve("/orders"), o), Receipt.class, HttpOptions.defaults());
-            Sink<Order, Long> upload = HttpSinks.post("upload", api.resolve("/orders"),
-                    HttpOptions.defaults().withBatch(500, Duration.ofSeconds(1)).withFormat(HttpSinks.Format.NDJSON));
+            Sink<Order, Long> upload = HttpSinks.post("upload", api.resolve("/orders"), HttpOptions.defaults(),
+                    HttpPostOptions.defaults().batchSize(500).maxWait(Duration.ofSeconds(1)).format(HttpSinks.Format.NDJSON));
             // end::factories[]
             List<Page> got = Pipeline.from(Source.fromIterable("n", List.of(1, 2))).then(pages).toFlux().collectList().block(WAIT);
             assertThat(got).extracting(Page::page).containsExactly(1, 2);
@@ -164,7 +163,7 @@ class HttpGuideTest {
     @Test
     void theDemoServerHasSwitchesForFaults() {
         // tag::demo[]
-        try (DemoApiServer api = DemoApiServer.builder()
+        try (DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults()
                 .totalRecords(10_000)            // default 1,000
                 .invalidFraction(0.02)           // default 2 %
                 .latency(Duration.ofMillis(5), Duration.ofMillis(50))
@@ -172,8 +171,7 @@ class HttpGuideTest {
                 .retryAfter(Duration.ofSeconds(1))
                 .dropRate(0.01)                  // headers and half the body, then the connection closes
                 .malformedRate(0.01)             // 200 with truncated JSON
-                .seed(42)
-                .start()) {
+                .seed(42))) {
             URI base = api.baseUri();            // http://127.0.0.1:<port>/
             long bad = api.invalidRecords();     // to reconcile an ETL's dead letters
             // end::demo[]

@@ -59,11 +59,10 @@ class HttpSinksLoadTest {
         PausingIngest ingest = new PausingIngest(RECORDS, WAIT);
         long started = System.nanoTime();
         Sink<PausingIngest.Rec, Long> upload = HttpSinks.post("upload", ingest.base.resolve("/ingest"), HttpOptions.defaults()
-                .withFormat(HttpSinks.Format.NDJSON)
-                .withBatch(200, Duration.ofMillis(50))
-                .withConcurrency(16)
-                // retries count only the attempts in a row that took nothing: 30 of them wait ~0.5 s in all
-                .withRetries(30, Duration.ofMillis(1), Duration.ofMillis(20)));
+                        .concurrency(16)
+                        // retries count only the attempts in a row that took nothing: 30 of them wait ~0.5 s in all
+                        .retries(30, Duration.ofMillis(1), Duration.ofMillis(20)),
+                HttpPostOptions.defaults().format(HttpSinks.Format.NDJSON).batchSize(200).maxWait(Duration.ofMillis(50)));
         PipelineReport<Long> sent = Pipeline.from(Source.fromIterable("records",
                         IntStream.range(0, RECORDS).mapToObj(PausingIngest.Rec::new).toList()))
                 .to(upload).run().block(WAIT);

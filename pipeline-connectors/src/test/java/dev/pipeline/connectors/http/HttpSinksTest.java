@@ -44,8 +44,11 @@ class HttpSinksTest {
     }
 
     HttpOptions options() {
-        return HttpOptions.defaults().withConcurrency(1).withBatch(100, Duration.ofSeconds(5))
-                .withRetries(3, Duration.ofMillis(1), Duration.ofMillis(5));
+        return HttpOptions.defaults().concurrency(1).retries(3, Duration.ofMillis(1), Duration.ofMillis(5));
+    }
+
+    HttpPostOptions batches() {
+        return HttpPostOptions.defaults().batchSize(100).maxWait(Duration.ofSeconds(5));
     }
 
     PipelineReport<Long> post(int n, Sink<Map<String, Integer>, Long> sink) {
@@ -55,7 +58,7 @@ class HttpSinksTest {
 
     @Test
     void postsItemsAsJsonArraysPerBatch() {
-        PipelineReport<Long> report = post(250, HttpSinks.post("up", server.uri("/in"), options()));
+        PipelineReport<Long> report = post(250, HttpSinks.post("up", server.uri("/in"), options(), batches()));
         assertThat(report.result()).contains(250L);
         assertThat(server.requests.get()).isEqualTo(3);
         assertThat(server.bodies.get(0)).startsWith("[{\"n\":0},{\"n\":1},");
@@ -66,7 +69,8 @@ class HttpSinksTest {
 
     @Test
     void postsNdjsonWhenAsked() {
-        PipelineReport<Long> report = post(3, HttpSinks.post("up", server.uri("/in"), options().withFormat(HttpSinks.Format.NDJSON)));
+        PipelineReport<Long> report = post(3, HttpSinks.post("up", server.uri("/in"), options(),
+                batches().format(HttpSinks.Format.NDJSON)));
         assertThat(report.result()).contains(3L);
         assertThat(server.bodies).containsExactly("{\"n\":0}\n{\"n\":1}\n{\"n\":2}\n");
         assertThat(server.headers.get(0)).containsEntry("content-type", "application/x-ndjson");
@@ -75,7 +79,7 @@ class HttpSinksTest {
     @Test
     void retries503AndThenDeliversTheBatch() {
         server.then(Answer.status(503, "0"), Answer.status(500, null));
-        PipelineReport<Long> report = post(10, HttpSinks.post("up", server.uri("/in"), options()));
+        PipelineReport<Long> report = post(10, HttpSinks.post("up", server.uri("/in"), options(), batches()));
         assertThat(report.result()).contains(10L);
         assertThat(server.requests.get()).isEqualTo(3);
     }
@@ -84,7 +88,7 @@ class HttpSinksTest {
     void aRefusedBatchDeadLettersEachOfItsItems() {
         server.then(Answer.status(400, null));
         List<DeadLetter<?>> letters = new CopyOnWriteArrayList<>();
-        PipelineReport<Long> report = post(150, HttpSinks.<Map<String, Integer>>post("up", server.uri("/in"), options())
+        PipelineReport<Long> report = post(150, HttpSinks.<Map<String, Integer>>post("up", server.uri("/in"), options(), batches())
                 .onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add))));
         assertThat(report.result()).contains(50L);
         assertThat(letters).hasSize(100);
@@ -124,7 +128,11 @@ class HttpSinksTest {
 
         /** Posts items 0 to n-1 through a sink that dead-letters into {@link #letters}. */
         PipelineReport<Long> postDeadLettering(int n, HttpOptions options) {
-            return post(n, HttpSinks.<Map<String, Integer>>post("up", server.uri("/in"), options)
+            return postDeadLettering(n, options, batches());
+        }
+
+        PipelineReport<Long> postDeadLettering(int n, HttpOptions options, HttpPostOptions post) {
+            return post(n, HttpSinks.<Map<String, Integer>>post("up", server.uri("/in"), options, post)
                     .onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add))));
         }
 
@@ -150,7 +158,7 @@ class HttpSinksTest {
         @Test
         void theRestIsResentAsNdjsonToo() {
             server.then(Answer.json(500, "{\"accepted\":2}"), Answer.json(429, "{\"accepted\":1,\"rejected\":0}"));
-            PipelineReport<Long> report = postDeadLettering(5, options().withFormat(HttpSinks.Format.NDJSON));
+            PipelineReport<Long> report = postDeadLettering(5, options(), batches().format(HttpSinks.Format.NDJSON));
             assertThat(server.bodies).containsExactly("{\"n\":0}\n{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n",
                     "{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n", "{\"n\":3}\n{\"n\":4}\n");
             assertAccounted(report, 5, 0);
@@ -214,7 +222,7 @@ class HttpSinksTest {
             server.then(Answer.json(503, "{\"accepted\":101}"), Answer.json(503, "{\"accepted\":-1}"),
                     Answer.json(503, "{\"accepted\":\"7\"}"), Answer.json(503, "{\"accepted\":7,\"rejected\":1.5}"),
                     Answer.json(200, "{\"accepted\":50,\"rejected\":51}"));
-            PipelineReport<Long> report = postDeadLettering(100, options().withRetries(4, Duration.ofMillis(1), Duration.ofMillis(1)));
+            PipelineReport<Long> report = postDeadLettering(100, options().retries(4, Duration.ofMillis(1), Duration.ofMillis(1)));
             assertThat(server.bodies).hasSize(5).allSatisfy(b -> assertThat(numbers(b)).isEqualTo(range(0, 100)));
             assertAccounted(report, 100, 0); // a 2xx with counts that do not fit: all were taken
         }
@@ -223,7 +231,7 @@ class HttpSinksTest {
         void retriesCountOnlyTheAttemptsInARowInWhichTheServerTookNothing() {
             server.then(Answer.json(503, "{\"accepted\":10}"), Answer.json(503, "{\"accepted\":10}"),
                     Answer.json(503, "{\"accepted\":0}"), Answer.json(503, "{\"accepted\":10}"), Answer.json(503, "{\"accepted\":0}"));
-            PipelineReport<Long> report = postDeadLettering(100, options().withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1)));
+            PipelineReport<Long> report = postDeadLettering(100, options().retries(1, Duration.ofMillis(1), Duration.ofMillis(1)));
             assertThat(server.bodies).extracting(b -> numbers(b).get(0)).containsExactly(0, 10, 20, 20, 30, 30);
             assertAccounted(report, 100, 0);
         }
@@ -231,7 +239,7 @@ class HttpSinksTest {
         @Test
         void whenTheRetriesRunOutOnlyTheItemsNotTakenGoToTheErrorPolicy() {
             server.then(Answer.json(503, "{\"accepted\":10}"), Answer.json(503, "{\"accepted\":0}"), Answer.json(503, "{\"accepted\":0}"));
-            PipelineReport<Long> report = postDeadLettering(100, options().withRetries(1, Duration.ofMillis(1), Duration.ofMillis(1)));
+            PipelineReport<Long> report = postDeadLettering(100, options().retries(1, Duration.ofMillis(1), Duration.ofMillis(1)));
             assertThat(server.requests).hasValue(3);
             assertThat(letters).extracting(HttpSinksTest::n).isEqualTo(range(10, 100));
             assertThat(letters).allSatisfy(l -> {
@@ -244,7 +252,7 @@ class HttpSinksTest {
         @Test
         void withNoRetriesAPartial503SendsNothingAgain() {
             server.then(Answer.json(503, "{\"accepted\":30}"));
-            PipelineReport<Long> report = postDeadLettering(100, options().withRetries(0, Duration.ofMillis(1), Duration.ofMillis(1)));
+            PipelineReport<Long> report = postDeadLettering(100, options().retries(0, Duration.ofMillis(1), Duration.ofMillis(1)));
             assertThat(server.requests).hasValue(1);
             assertThat(letters).extracting(HttpSinksTest::n).isEqualTo(range(30, 100));
             assertAccounted(report, 30, 70);
@@ -266,7 +274,7 @@ class HttpSinksTest {
         void anItemThatCannotBeEncodedIsRejectedAloneAndTheRestIsPosted() {
             List<Object> items = List.of(Map.of("n", 0), new Object(), Map.of("n", 2));
             PipelineReport<Long> report = Pipeline.from(Source.fromIterable("in", items))
-                    .to(HttpSinks.post("up", server.uri("/in"), options()).onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add))))
+                    .to(HttpSinks.post("up", server.uri("/in"), options(), batches()).onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add))))
                     .run().block(Duration.ofSeconds(20));
             assertThat(numbers(server.bodies.get(0))).containsExactly(0, 2);
             assertThat(letters).singleElement().satisfies(l -> assertThat(l.error()).hasMessageContaining("No serializer found"));
@@ -280,7 +288,7 @@ class HttpSinksTest {
         @Override
         public Function<Flux<Map<String, Integer>>, Mono<?>> sink() {
             Sink<Map<String, Integer>, Long> sink = HttpSinks.post("up", server.uri("/in"),
-                    options().withBatch(10, Duration.ofMillis(50)));
+                    options(), batches().batchSize(10).maxWait(Duration.ofMillis(50)));
             return items -> Pipeline.from(Source.of("in", items)).to(sink).run();
         }
 

@@ -124,7 +124,7 @@ class HttpSourcesTest {
 
     static <R> Running<R> start(HttpIngestOptions options, java.util.function.Function<Source<Reading>, Pipeline<R>> pipeline) {
         Sinks.One<InetSocketAddress> bound = Sinks.one();
-        Source<Reading> source = HttpSources.server("ingest", Reading.class, options.withOnBound(a -> bound.tryEmitValue(a)));
+        Source<Reading> source = HttpSources.server("ingest", Reading.class, options.onBound(a -> bound.tryEmitValue(a)));
         RunningPipeline<R> run = pipeline.apply(source).start();
         InetSocketAddress a = bound.asMono().block(WAIT);
         return new Running<>(run, URI.create("http://127.0.0.1:" + a.getPort() + "/"));
@@ -137,7 +137,7 @@ class HttpSourcesTest {
     @Test
     void ingestsNdjsonAndAJsonArray() {
         Sinks.Empty<Void> stop = Sinks.empty();
-        Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().withStopSignal(stop.asMono(), Duration.ofSeconds(5)));
+        Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().stopSignal(stop.asMono(), Duration.ofSeconds(5)));
         Reply ndjson = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1), line(2) + "\n", "{\"n\":3}"), null).block(WAIT);
         assertThat(ndjson.status()).isEqualTo(200);
         assertTaken(ndjson, 3, 0);
@@ -158,8 +158,8 @@ class HttpSourcesTest {
         AtomicLong consumed = new AtomicLong();
         AtomicLong maxAhead = new AtomicLong();
         Sinks.Empty<Void> stop = Sinks.empty();
-        Running<Long> r = start(HttpIngestOptions.defaults().withQueue(16, Duration.ofSeconds(20))
-                        .withStopSignal(stop.asMono(), Duration.ofSeconds(20)),
+        Running<Long> r = start(HttpIngestOptions.defaults().queue(16, Duration.ofSeconds(20))
+                        .stopSignal(stop.asMono(), Duration.ofSeconds(20)),
                 s -> Pipeline.from(s).to(Sink.of("slow", (Flux<Reading> items) -> items
                         .concatMap(x -> (consumed.incrementAndGet() % 100 == 0) ? Mono.delay(Duration.ofMillis(2)).thenReturn(x) : Mono.just(x), 1)
                         .count())));
@@ -180,7 +180,7 @@ class HttpSourcesTest {
 
     @Test
     void aFullQueuePastItsTimeoutAnswers503WithRetryAfter() {
-        Running<Void> r = start(HttpIngestOptions.defaults().withQueue(2, Duration.ofMillis(200)).withRetryAfter(Duration.ofSeconds(7)),
+        Running<Void> r = start(HttpIngestOptions.defaults().queue(2, Duration.ofMillis(200)).retryAfter(Duration.ofSeconds(7)),
                 s -> Pipeline.from(s).to(Sink.forEachAsync("stuck", x -> Mono.never())));
         Reply reply = post(r.uri("/ingest"), "application/x-ndjson",
                 Flux.range(0, 50).map(HttpSourcesTest::line), null).block(WAIT);
@@ -193,7 +193,7 @@ class HttpSourcesTest {
 
     @Test
     void limitsOnBodyAndLineAnswer413() {
-        Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().withMaxBodySize(1000).withMaxLineSize(100));
+        Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().maxBodySize(1000).maxLineSize(100));
         Reply body = post(r.uri("/ingest"), "application/x-ndjson", Flux.range(0, 200).map(HttpSourcesTest::line), null).block(WAIT);
         assertThat(body.status()).isEqualTo(413);
         assertThat(body.body().get("error").asText()).contains("exceeds the limit of 1000 bytes");
@@ -224,9 +224,9 @@ class HttpSourcesTest {
         Sinks.Empty<Void> stop = Sinks.empty();
         Sinks.One<InetSocketAddress> bound = Sinks.one();
         Source<Reading> source = HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults()
-                        .withMalformed(HttpIngestOptions.Malformed.ERROR_POLICY)
-                        .withStopSignal(stop.asMono(), Duration.ofSeconds(5))
-                        .withOnBound(a -> bound.tryEmitValue(a)))
+                        .onMalformed(HttpIngestOptions.Malformed.ERROR_POLICY)
+                        .stopSignal(stop.asMono(), Duration.ofSeconds(5))
+                        .onBound(a -> bound.tryEmitValue(a)))
                 .onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add)));
         RunningPipeline<List<Reading>> run = Pipeline.from(source).to(Sink.<Reading>collect("out")).start();
         URI uri = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/ingest");
@@ -244,8 +244,30 @@ class HttpSourcesTest {
     }
 
     @Test
+    void aRenamedServerGoesByItsNewNameInTheReportTheMetricsAndItsErrors() {
+        List<DeadLetter<?>> letters = new CopyOnWriteArrayList<>();
+        Sinks.Empty<Void> stop = Sinks.empty();
+        Sinks.One<InetSocketAddress> bound = Sinks.one();
+        Source<Reading> ingest = HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults()
+                .onMalformed(HttpIngestOptions.Malformed.ERROR_POLICY)
+                .stopSignal(stop.asMono(), Duration.ofSeconds(5))
+                .onBound(a -> bound.tryEmitValue(a)));
+        assertThat(ingest.name()).isEqualTo("ingest");
+        Source<Reading> orders = ingest.named("orders").onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add)));
+        RunningPipeline<List<Reading>> run = Pipeline.from(orders).to(Sink.<Reading>collect("out")).start();
+        URI base = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/");
+        assertTaken(post(base.resolve("/ingest"), "application/x-ndjson", Flux.just(line(1), "not json\n"), null).block(WAIT), 1, 1);
+        assertThat(get(base.resolve("/metrics")).block(WAIT).body().get("server").get("source").asText()).isEqualTo("orders");
+        stop.tryEmitEmpty();
+        PipelineReport<List<Reading>> report = run.await().block(WAIT);
+        assertThat(report.stages()).extracting(s -> s.name()).contains("orders").doesNotContain("ingest");
+        assertThat(report.stage("orders").deadLettered()).isEqualTo(1);
+        assertThat(letters).singleElement().satisfies(d -> assertThat(d.error()).hasMessageStartingWith("orders: line 2"));
+    }
+
+    @Test
     void aBearerTokenIsRequiredWhenConfigured() {
-        Running<List<Reading>> guarded = collecting(HttpIngestOptions.defaults().withBearerToken("s3cret"));
+        Running<List<Reading>> guarded = collecting(HttpIngestOptions.defaults().bearerToken("s3cret"));
         assertThat(post(guarded.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), null).block(WAIT).status()).isEqualTo(401);
         assertThat(post(guarded.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), "wrong").block(WAIT).status()).isEqualTo(401);
         assertThat(post(guarded.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), "s3cret").block(WAIT).status()).isEqualTo(200);
@@ -263,8 +285,8 @@ class HttpSourcesTest {
         AtomicReference<RunningPipeline<List<Integer>>> self = new AtomicReference<>();
         Sinks.One<InetSocketAddress> bound = Sinks.one();
         Source<Reading> source = HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults()
-                .withOnBound(a -> bound.tryEmitValue(a))
-                .withMetrics(() -> self.get() == null ? null : self.get().report()));
+                .onBound(a -> bound.tryEmitValue(a))
+                .metrics(() -> self.get() == null ? null : self.get().report()));
         RunningPipeline<List<Integer>> run = Pipeline.from(source)
                 .then(Stage.map("double", (Reading x) -> x.n * 2))
                 .to(Sink.<Integer>collect("out"))
@@ -283,6 +305,10 @@ class HttpSourcesTest {
         assertThat(metrics.get("server").get("queueCapacity").asInt()).isEqualTo(256);
         assertThat(metrics.get("report").get("status").asText()).isEqualTo("RUNNING");
         assertThat(metrics.get("report").get("stages").findValuesAsText("name")).contains("ingest", "double", "out");
+        JsonNode doubled = metrics.get("report").get("stages").get(1);
+        assertThat(doubled.get("from").get(0).get("node").asText()).as("the graph: where each node's items come from")
+                .isEqualTo("ingest");
+        assertThat(doubled.get("branch").asText()).isEmpty();
         run.cancel().block(WAIT);
     }
 
@@ -292,7 +318,7 @@ class HttpSourcesTest {
         Sinks.Empty<Void> gate = Sinks.empty();
         AtomicInteger seen = new AtomicInteger();
         Sinks.Empty<Void> firstSeen = Sinks.empty();
-        Running<Long> r = start(HttpIngestOptions.defaults().withStopSignal(stop.asMono(), Duration.ofSeconds(20)),
+        Running<Long> r = start(HttpIngestOptions.defaults().stopSignal(stop.asMono(), Duration.ofSeconds(20)),
                 s -> Pipeline.from(s).to(Sink.of("count", (Flux<Reading> items) -> items
                         .doOnNext(x -> {
                             if (seen.incrementAndGet() == 5) {
@@ -324,7 +350,7 @@ class HttpSourcesTest {
 
         @Test
         void answersGivenBeforeTheBodyIsReadSayNothingWasTaken() {
-            Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().withBearerToken("s3cret").withMaxBodySize(100));
+            Running<List<Reading>> r = collecting(HttpIngestOptions.defaults().bearerToken("s3cret").maxBodySize(100));
             Reply noToken = post(r.uri("/ingest"), "application/x-ndjson", Flux.just(line(1)), null).block(WAIT);
             assertThat(noToken.status()).isEqualTo(401);
             assertTaken(noToken, 0, 0);
@@ -342,8 +368,8 @@ class HttpSourcesTest {
         void aClientThatResendsTheRestAfterA503GetsEveryItemStoredOnce() {
             Sinks.Empty<Void> gate = Sinks.empty();
             Sinks.Empty<Void> stop = Sinks.empty();
-            Running<List<Reading>> r = start(HttpIngestOptions.defaults().withQueue(4, Duration.ofMillis(100))
-                            .withStopSignal(stop.asMono(), Duration.ofSeconds(5)),
+            Running<List<Reading>> r = start(HttpIngestOptions.defaults().queue(4, Duration.ofMillis(100))
+                            .stopSignal(stop.asMono(), Duration.ofSeconds(5)),
                     s -> Pipeline.from(s).then(Stage.mapAsync("gated", (Reading x) -> gate.asMono().thenReturn(x)))
                             .to(Sink.collect("out")));
             int total = 200;
@@ -369,9 +395,9 @@ class HttpSourcesTest {
             List<DeadLetter<?>> letters = new CopyOnWriteArrayList<>();
             Sinks.One<InetSocketAddress> bound = Sinks.one();
             Source<Reading> source = HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults()
-                            .withMalformed(HttpIngestOptions.Malformed.ERROR_POLICY)
-                            .withMaxLineSize(100)
-                            .withOnBound(a -> bound.tryEmitValue(a)))
+                            .onMalformed(HttpIngestOptions.Malformed.ERROR_POLICY)
+                            .maxLineSize(100)
+                            .onBound(a -> bound.tryEmitValue(a)))
                     .onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add)));
             RunningPipeline<List<Reading>> run = Pipeline.from(source).to(Sink.<Reading>collect("out")).start();
             URI uri = URI.create("http://127.0.0.1:" + bound.asMono().block(WAIT).getPort() + "/ingest");
@@ -395,7 +421,7 @@ class HttpSourcesTest {
         @Override
         public Flux<Integer> subject() {
             HttpIngestOptions options = HttpIngestOptions.defaults()
-                    .withOnBound(a -> {
+                    .onBound(a -> {
                         URI base = URI.create("http://127.0.0.1:" + a.getPort() + "/");
                         last.set(base);
                         Sinks.Empty<Void> done = Sinks.empty();
@@ -403,14 +429,14 @@ class HttpSourcesTest {
                         post(base.resolve("/ingest"), "application/x-ndjson", Flux.range(1, 5).map(HttpSourcesTest::line), null)
                                 .subscribe(x -> done.tryEmitEmpty(), e -> done.tryEmitError(e));
                     })
-                    .withStopSignal(Mono.defer(() -> posted.get().asMono()), Duration.ofSeconds(5));
+                    .stopSignal(Mono.defer(() -> posted.get().asMono()), Duration.ofSeconds(5));
             return HttpSources.server("ingest", Reading.class, options).flux().map(x -> x.n);
         }
 
         @Override
         public Flux<Integer> failingSubject() {
-            return Flux.usingWhen(Mono.fromCallable(() -> DemoApiServer.builder().start()),
-                    taken -> HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults().withPort(taken.port()))
+            return Flux.usingWhen(Mono.fromCallable(() -> DemoApiServer.start()),
+                    taken -> HttpSources.server("ingest", Reading.class, HttpIngestOptions.defaults().port(taken.port()))
                             .flux().map(x -> x.n),
                     taken -> Mono.fromRunnable(taken::close).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()).then());
         }

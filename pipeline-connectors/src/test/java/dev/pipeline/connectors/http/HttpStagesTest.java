@@ -52,7 +52,7 @@ class HttpStagesTest {
     }
 
     static HttpOptions fast() {
-        return HttpOptions.defaults().withRetries(3, Duration.ofMillis(1), Duration.ofMillis(5));
+        return HttpOptions.defaults().retries(3, Duration.ofMillis(1), Duration.ofMillis(5));
     }
 
     static <T> PipelineReport<List<T>> run(Stage<Integer, T> stage, int items) {
@@ -77,7 +77,7 @@ class HttpStagesTest {
 
         @Test
         void getDecodesAJsonBodyIntoTheGivenType() {
-            try (DemoApiServer api = DemoApiServer.builder().start()) {
+            try (DemoApiServer api = DemoApiServer.start()) {
                 Stage<Integer, Item> items = HttpStages.get("items", (Integer n) -> api.baseUri().resolve("/items/" + n), Item.class);
                 PipelineReport<List<Item>> report = run(items, 5);
                 assertThat(report.result().orElseThrow()).extracting(i -> i.id).containsExactly(0L, 1L, 2L, 3L, 4L);
@@ -116,7 +116,7 @@ class HttpStagesTest {
         void aBodyOverTheLimitIsAnError() {
             String big = "{\"pad\":\"" + "x".repeat(2000) + "\"}";
             server.then(Answer.json(200, big), Answer.chunked(big));
-            HttpOptions small = fast().withMaxResponseSize(1000);
+            HttpOptions small = fast().maxResponseSize(1000);
             Throwable declared = failure(HttpStages.get("items", (Integer n) -> server.uri("/big"), Item.class, small));
             assertThat(declared.getCause()).isInstanceOf(HttpException.class).hasMessageContaining("exceeds the limit of 1000 bytes");
             Throwable streamed = failure(HttpStages.get("items", (Integer n) -> server.uri("/big"), Item.class, small));
@@ -128,8 +128,8 @@ class HttpStagesTest {
         void requestSendsMethodHeadersAndAJsonBody() {
             server.then(Answer.json(201, "{\"id\":9}"));
             Stage<Integer, Item> post = HttpStages.request("post",
-                    (Integer n) -> HttpRequest.postJson(server.uri("/orders"), List.of(n)).withHeader("X-Trace", "t-" + n),
-                    Item.class, fast().withHeader("Authorization", "Bearer s3cret"));
+                    (Integer n) -> HttpRequest.postJson(server.uri("/orders"), List.of(n)).header("X-Trace", "t-" + n),
+                    Item.class, fast().header("Authorization", "Bearer s3cret"));
             PipelineReport<List<Item>> report = run(post, 1);
             assertThat(report.result().orElseThrow().get(0).id).isEqualTo(9);
             assertThat(server.bodies).containsExactly("[0]");
@@ -217,7 +217,7 @@ class HttpStagesTest {
             int port = server.port();
             server.close();
             Throwable e = failure(HttpStages.get("items", (Integer n) -> URI.create("http://127.0.0.1:" + port + "/x"), Item.class,
-                    fast().withRetries(2, Duration.ofMillis(1), Duration.ofMillis(2))));
+                    fast().retries(2, Duration.ofMillis(1), Duration.ofMillis(2))));
             assertThat(((PipelineException) e).attempts()).isEqualTo(3);
             assertThat(e.getCause()).isInstanceOf(java.net.ConnectException.class);
             server = new ScriptedServer();
@@ -227,7 +227,7 @@ class HttpStagesTest {
         void aSlowResponseTimesOutInVirtualTimeAndTheConnectionIsClosed() {
             server.then(Answer.hang());
             Stage<Integer, String> slow = HttpStages.get("slow", (Integer n) -> server.uri("/slow"), String.class,
-                    HttpOptions.defaults().withResponseTimeout(Duration.ofMinutes(5)).withRetries(0, Duration.ofMillis(1), Duration.ofMillis(1)));
+                    HttpOptions.defaults().responseTimeout(Duration.ofMinutes(5)).retries(0, Duration.ofMillis(1), Duration.ofMillis(1)));
             StepVerifier.withVirtualTime(() -> Pipeline.from(Source.fromIterable("in", List.of(1))).then(slow).toFlux())
                     .expectSubscription()
                     .thenAwait(Duration.ofMinutes(5))
@@ -241,7 +241,7 @@ class HttpStagesTest {
         void concurrencyBoundsRequestsInFlightAndThePoolSize() {
             try (ScriptedServer slow = new ScriptedServer(Duration.ofMillis(20))) {
                 Stage<Integer, String> get = HttpStages.get("get", (Integer n) -> slow.uri("/n/" + n), String.class,
-                        HttpOptions.defaults().withConcurrency(4));
+                        HttpOptions.defaults().concurrency(4));
                 PipelineReport<List<String>> report = run(get, 40);
                 assertThat(report.result().orElseThrow()).hasSize(40);
                 // the pool holds one connection per request in flight: never more than 4 at once
@@ -259,7 +259,7 @@ class HttpStagesTest {
         public Flux<String> subject() {
             return Pipeline.from(Source.fromIterable("ids", List.of(1, 2, 3, 4, 5)))
                     .then(HttpStages.get("get", (Integer n) -> server.uri("/n/" + n), String.class,
-                            HttpOptions.defaults().withConcurrency(2)))
+                            HttpOptions.defaults().concurrency(2)))
                     .toFlux();
         }
 

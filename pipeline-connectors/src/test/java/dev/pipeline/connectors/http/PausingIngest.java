@@ -58,10 +58,10 @@ final class PausingIngest {
         AtomicLong seen = new AtomicLong();
         Sinks.One<InetSocketAddress> bound = Sinks.one();
         Source<Rec> source = HttpSources.server("ingest", Rec.class, HttpIngestOptions.defaults()
-                .withQueue(64, Duration.ofMillis(2))
-                .withRetryAfter(Duration.ZERO)
-                .withStopSignal(stop.asMono(), Duration.ofSeconds(30))
-                .withOnBound(bound::tryEmitValue));
+                .queue(64, Duration.ofMillis(2))
+                .retryAfter(Duration.ZERO)
+                .stopSignal(stop.asMono(), Duration.ofSeconds(30))
+                .onBound(bound::tryEmitValue));
         this.run = Pipeline.from(source)
                 .to(Sink.of("store", (Flux<Rec> items) -> items
                         .concatMap(r -> seen.incrementAndGet() % PAUSE_EVERY == 0 ? Mono.delay(PAUSE).thenReturn(r) : Mono.just(r), 1)

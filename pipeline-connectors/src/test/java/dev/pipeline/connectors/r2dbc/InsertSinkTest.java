@@ -14,6 +14,7 @@ import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Source;
 import io.r2dbc.spi.Parameters;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.test.StepVerifier;
@@ -81,6 +82,25 @@ class InsertSinkTest {
         }
     }
 
+    @Test
+    void aRenamedSinkGoesByItsNewNameInTheReportAndInTheRowsItRejects() {
+        try (Db.Fixture f = Db.H2.open(2)) {
+            String table = f.people();
+            Sink<Person, InsertResult> upsert = R2dbcSinks.upsert(f.pool, table, List.of("id"), List.of("id", "name", "payload"),
+                    Person::values, InsertOptions.defaults().batchSize(10));
+            assertThat(upsert.name()).isEqualTo("upsert(" + table + ")");
+            assertThat(R2dbcSinks.insert(f.pool, insertSql(table), Person::values).name()).isEqualTo("insert");
+            List<DeadLetter<?>> dead = new CopyOnWriteArrayList<>();
+            PipelineReport<InsertResult> report = run(List.of(person(1), new Person(2, null, "x"), person(3)),
+                    deadLettered(upsert.named("store"), dead));
+            assertThat(f.ids(table)).containsExactly(1, 3);
+            assertThat(report.stages()).extracting(s -> s.name()).containsExactly("people", "store", "dead");
+            assertThat(report.stage("store").deadLettered()).isEqualTo(1);
+            assertThat(dead).singleElement().satisfies(d -> assertThat(d.error()).isInstanceOf(RowRejectedException.class)
+                    .hasMessageStartingWith("sink 'store': the database rejected the row"));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Db.class)
     void nullIntoNotNullAndAValueTooLongAreRejectedWithTheDatabasesMessageAndSqlState(Db db) {
@@ -134,7 +154,7 @@ class InsertSinkTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aPoolSmallerThanTheConcurrencyIsRefusedUpFrontNotFoundOutAtTheAcquireTimeout() {
         try (Db.Fixture f = Db.H2.open(2)) {
             InsertOptions three = InsertOptions.defaults().concurrency(3);

@@ -13,10 +13,12 @@ import dev.pipeline.core.PipelineException;
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Source;
+import dev.pipeline.core.Stage;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Statement;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
@@ -47,6 +49,28 @@ class QueryAndLookupTest {
                     .expectNext(3, 4)
                     .verifyComplete();
             assertThat(f.ids(table)).hasSize(4);
+        }
+    }
+
+    @Test
+    void aRenamedQueryAndLookupGoByTheirNewNamesAndALookupOverItsRowLimitFailsNamingTheRenamedStage() {
+        try (Db.Fixture f = Db.H2.open(2)) {
+            String table = f.people();
+            f.sql("INSERT INTO " + table + " (id, name) VALUES (1, 'a'), (2, 'a')");
+            Source<Integer> ids = R2dbcSources.query(f.pool, "SELECT id FROM " + table + " ORDER BY id", List.of(),
+                    row -> row.get("id", Integer.class));
+            assertThat(ids.name()).isEqualTo("query");
+            Stage<Integer, Integer> sameName = R2dbcStages.lookup("lookup", f.pool, "SELECT id FROM " + table + " WHERE name = 'a'",
+                    (Integer id) -> List.of(), row -> row.get("id", Integer.class), (Integer id, List<Integer> rows) -> rows.size(),
+                    QueryOptions.defaults().maxRows(1));
+            Pipeline<List<Integer>> pipeline = Pipeline.from(ids.named("ids"))
+                    .then(sameName.named("siblings"))
+                    .to(Sink.collect("out"));
+            StepVerifier.create(pipeline.run())
+                    .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("stage 'siblings'")
+                            .hasMessageContaining("the lookup returned more than 1 rows for one item")
+                            .hasMessageNotContaining("lookup 'lookup'"))
+                    .verify(Duration.ofSeconds(30));
         }
     }
 
@@ -93,7 +117,7 @@ class QueryAndLookupTest {
      * back to the pool. (Should the pool ever replace the dead connection first, the run
      * completes on a new one with every row once.)
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aPostgresConnectionKilledMidStreamNeverDuplicatesARow() {
         dev.pipeline.connectors.testing.Services.requirePostgres();
         String app = "pipeline-kill-" + Long.toHexString(System.nanoTime());

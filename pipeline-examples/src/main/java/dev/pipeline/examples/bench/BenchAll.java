@@ -38,6 +38,7 @@ public final class BenchAll implements Callable<Integer> {
         {"file-lines", "file-lines --n 20000 --rounds 1"},
         {"backpressure-memory", "backpressure-memory --n 100000"},
         {"overhead", "overhead --n 100000 --rounds 4"},
+        {"fan-out", "fan-out --n 100000 --rounds 2"},
     };
 
     /** The Python reference script for each scenario that has one runnable here without extra set-up. */

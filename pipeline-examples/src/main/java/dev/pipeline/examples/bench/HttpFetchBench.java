@@ -64,7 +64,7 @@ public final class HttpFetchBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DemoApiServer server = DemoApiServer.builder().start()) {
+        try (DemoApiServer server = DemoApiServer.start()) {
             URI base = server.baseUri();
             System.out.printf("http-fetch: %,d GETs of %sitems/{id} at concurrency %d, %d rounds after a warm-up%n",
                     m, base, concurrency, rounds);
@@ -119,9 +119,9 @@ public final class HttpFetchBench implements Callable<Integer> {
     }
 
     private dev.pipeline.core.Stage<Integer, String> stage(URI base) {
-        HttpOptions options = HttpOptions.defaults().withConcurrency(concurrency);
+        HttpOptions options = HttpOptions.defaults().concurrency(concurrency);
         if (plain) {
-            options = options.withRetries(0, Duration.ofMillis(1), Duration.ofMillis(1));
+            options = options.retries(0, Duration.ofMillis(1), Duration.ofMillis(1));
         }
         dev.pipeline.core.Stage<Integer, String> s = HttpStages.get("fetch", (Integer id) -> base.resolve("/items/" + id),
                 String.class, options).ordered(ordered);

@@ -20,12 +20,14 @@ import dev.pipeline.core.StageReport;
  * @param pagesTaken pages the source emitted
  * @param pagesCutOff pages in flight (being fetched or split) when the run was cut off
  * @param committed whether every sink, the dead-letter file's included, committed
+ * @param audited records the audit file took (the broadcast's other branch)
  */
 record Accounting(long served, long invalidAtSource, long fromSource, long stored, long deadLettered, long skipped,
-        long cutOff, long pages, long pagesTaken, long pagesCutOff, boolean committed, PipelineReport<InsertResult> report) {
+        long cutOff, long pages, long pagesTaken, long pagesCutOff, boolean committed, long audited,
+        PipelineReport<InsertResult> report) {
 
-    /** The stages that hold records (after {@code records} split the pages), in order. */
-    private static final List<String> RECORD_STAGES = List.of("validate", "enrich", "to-db", "store");
+    /** The stages of the main line that hold records (after {@code records} split the pages), in order. */
+    private static final List<String> RECORD_STAGES = List.of("validate", "enrich", "copy", "to-db", "store");
 
     static Accounting of(PipelineReport<InsertResult> report, long served, long invalid, long pages) {
         long deadLettered = 0;
@@ -39,7 +41,7 @@ record Accounting(long served, long invalidAtSource, long fromSource, long store
         long stored = report.result().map(InsertResult::rows).orElse(report.stage("store").emitted());
         return new Accounting(served, invalid, report.stage("records").outputs(), stored, deadLettered, skipped, cutOff, pages,
                 report.stage("pages").emitted(), report.stage("fetch").inFlight() + report.stage("records").inFlight(),
-                report.result().isPresent(), report);
+                report.result().isPresent(), report.stage("audit-file").emitted(), report);
     }
 
     /** What the pipeline took in equals what it accounted for (cut off included). */
@@ -50,13 +52,15 @@ record Accounting(long served, long invalidAtSource, long fromSource, long store
     /** It balances with nothing cut off, it took in everything the API served, the database holds what was stored, and every invalid record was refused. */
     boolean reconciles(long rowsInDatabase) {
         return balances() && cutOff == 0 && fromSource == served && rowsInDatabase == stored
-                && deadLettered + skipped == invalidAtSource;
+                && deadLettered + skipped == invalidAtSource && audited == stored && report.reconciles();
     }
 
     /** The line of a completed run: records from the API = stored + dead-lettered + skipped. */
     String completedLine() {
-        return String.format("Accounting: %d records from the API = %d stored + %d dead-lettered + %d skipped  %s", fromSource,
-                stored, deadLettered, skipped, balances() && cutOff == 0 ? "(reconciled)" : "(DOES NOT RECONCILE)");
+        return String.format("Accounting: %d records from the API = %d stored + %d dead-lettered + %d skipped  %s%n"
+                        + "Audit:      %d records copied to the audit file %s", fromSource,
+                stored, deadLettered, skipped, balances() && cutOff == 0 ? "(reconciled)" : "(DOES NOT RECONCILE)",
+                audited, audited == stored ? "(= stored)" : "(!= stored " + stored + ")");
     }
 
     /** The lines of a stopped run: the records, cut off included, and the pages. */

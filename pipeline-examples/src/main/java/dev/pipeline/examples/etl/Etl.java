@@ -17,15 +17,18 @@ import dev.pipeline.connectors.file.FileWriteResult;
 import dev.pipeline.connectors.file.WriteOptions;
 import dev.pipeline.connectors.http.HttpOptions;
 import dev.pipeline.connectors.http.HttpStages;
+import dev.pipeline.connectors.http.demo.DemoApiOptions;
 import dev.pipeline.connectors.http.demo.DemoApiServer;
 import dev.pipeline.connectors.r2dbc.InsertOptions;
 import dev.pipeline.connectors.r2dbc.InsertResult;
 import dev.pipeline.connectors.r2dbc.R2dbc;
 import dev.pipeline.connectors.r2dbc.R2dbcSinks;
 import dev.pipeline.connectors.r2dbc.R2dbcSources;
+import dev.pipeline.core.Branch;
 import dev.pipeline.core.Breaker;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
+import dev.pipeline.core.PipelineBuilder;
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.PipelineStatus;
 import dev.pipeline.core.RunningPipeline;
@@ -39,6 +42,7 @@ import dev.pipeline.examples.etl.ProgressLines.Line;
 import dev.pipeline.examples.etl.Records.Enriched;
 import dev.pipeline.examples.etl.Records.Page;
 import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.ConnectionFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,6 +65,9 @@ import reactor.core.scheduler.Schedulers;
         description = "The main job: demo API -> fetch pages (retries) -> validate (dead letters) -> enrich -> "
                 + "batch upsert into H2 or --db -> summary CSV.")
 public final class Etl implements Callable<Integer> {
+
+    /** The files the job writes in {@code --out}. */
+    private static final List<String> OUTPUTS = List.of("rejected.ndjson", "audit.ndjson", "summary.csv");
 
     /** Exit code when the numbers do not reconcile. */
     static final int NOT_RECONCILED = 3;
@@ -169,6 +176,7 @@ public final class Etl implements Callable<Integer> {
         }
         OutputDirectory.check("--out", out);
         Path rejected = out.resolve("rejected.ndjson");
+        Path audit = out.resolve("audit.ndjson");
         Path summary = out.resolve("summary.csv");
         AtomicReference<RunningPipeline<?>> current = new AtomicReference<>();
         // the file sinks write, and delete their temporary files when cancelled, on this one thread: closing it
@@ -177,14 +185,19 @@ public final class Etl implements Callable<Integer> {
                         "etl-files"), s -> drain(s, Duration.ofSeconds(5)));
                 FatalErrors.Scope onFatal = FatalErrors.during("etl", fatalHint(), () -> {
                     RunningPipeline<?> r = current.get();
+                    // the sinks delete their temporary files on cancel, unless the dying JVM never gets to it:
+                    // first of all, since cancelling may itself be slow in a JVM out of memory
+                    OutputDirectory.deleteTemporaries(out, OUTPUTS);
                     if (r != null) {
                         r.cancel();
                         drain(files.it(), Duration.ofSeconds(2));
                     }
+                    OutputDirectory.deleteTemporaries(out, OUTPUTS);
                 });
                 Story story = new Story(console, 1.0);
-                DemoApiServer api = DemoApiServer.builder().seed(seed).totalRecords(records).invalidFraction(invalidFraction)
-                        .errorRate(errorRate).retryAfter(Duration.ofMillis(50)).latency(Duration.ofMillis(latencyMs)).start();
+                DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults().seed(seed).totalRecords(records)
+                        .invalidFraction(invalidFraction).errorRate(errorRate).retryAfter(Duration.ofMillis(50))
+                        .latency(Duration.ofMillis(latencyMs)));
                 Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose)) {
             int pages = (int) ((records + pageSize - 1) / pageSize);
             story.say("etl: %d records in %d pages from %s -> %s", records, pages, api.baseUri(), R2dbc.redact(db));
@@ -196,20 +209,7 @@ public final class Etl implements Callable<Integer> {
             OutputDirectory.create("--out", out); // only now: a job that cannot start leaves nothing behind
             WriteOptions onFilesThread = WriteOptions.defaults().scheduler(files.it());
 
-            // tag::pipeline[]
-            Pipeline<InsertResult> job = Pipeline
-                    .from(Source.fromIterable("pages", () -> IntStream.rangeClosed(1, pages).boxed().iterator()))
-                    .then(fetch(api.baseUri()))
-                    .then(Stage.flatMap("records", (Page page) -> Flux.fromIterable(page.records())))
-                    .then(Stage.map("validate", Records::validate)
-                            .onError(ErrorPolicy.deadLetter(FileSinks.ndjson(rejected, onFilesThread))))
-                    .then(Stage.map("enrich", Records::enrich))
-                    .buffer("to-db", 4 * batchSize)
-                    .to(R2dbcSinks.upsert(pool.it(), "etl_customers", List.of("id"), Records.COLUMNS,
-                            (Enriched e) -> Records.row(e),
-                            InsertOptions.defaults().batchSize(batchSize).concurrency(2).name("store")))
-                    .named("etl");
-            // end::pipeline[]
+            Pipeline<InsertResult> job = job(api.baseUri(), pages, pool.it(), rejected, audit, onFilesThread);
 
             RunningPipeline<InsertResult> running = job.start();
             current.set(running);
@@ -266,6 +266,7 @@ public final class Etl implements Callable<Integer> {
                     accounting.deadLettered() + accounting.skipped() == accounting.invalidAtSource() ? "(= refused)" : "(!= refused)",
                     api.requests(), api.faults());
             story.say("Outputs:    %s (%d rejected records with reasons)", rejected.toAbsolutePath(), accounting.deadLettered());
+            story.say("            %s (%d valid records, a copy of what was stored)", audit.toAbsolutePath(), accounting.audited());
             if (written != null) {
                 story.say("            %s (%d rows)", summary.toAbsolutePath(), written.result().orElseThrow().items());
             } else {
@@ -362,6 +363,31 @@ public final class Etl implements Callable<Integer> {
     }
 
     /**
+     * The job's pipeline: pages -> fetch -> records -> validate (bad ones to the rejected file)
+     * -> enrich -> a copy of every valid record to the audit file, and the records on through
+     * a buffer into the database in batches.
+     */
+    Pipeline<InsertResult> job(URI api, int pages, ConnectionFactory db, Path rejected, Path audit, WriteOptions files) {
+        // tag::pipeline[]
+        return Pipeline
+                .from(Source.fromIterable("pages", () -> IntStream.rangeClosed(1, pages).boxed().iterator()))
+                .then(fetch(api))
+                .then(Stage.flatMap("records", (Page page) -> Flux.fromIterable(page.records())))
+                .then(Stage.map("validate", Records::validate)
+                        .onError(ErrorPolicy.deadLetter(FileSinks.ndjson(rejected, files))))
+                .then(Stage.map("enrich", Records::enrich))
+                .broadcast("copy",
+                        Branch.to("audit", FileSinks.<Enriched>ndjson(audit, files).named("audit-file")),
+                        Branch.of("main", (PipelineBuilder<Enriched> b) -> b))
+                .buffer("to-db", 4 * batchSize)
+                .to(R2dbcSinks.upsert(db, "etl_customers", List.of("id"), Records.COLUMNS,
+                        (Enriched e) -> Records.row(e),
+                        InsertOptions.defaults().batchSize(batchSize).concurrency(2)).named("store"))
+                .named("etl");
+        // end::pipeline[]
+    }
+
+    /**
      * The fetch stage: retries with backoff, and, unless {@code --breaker 0}, a circuit breaker
      * that opens after that many failed calls in a row. With the API down the run then fails in
      * a fraction of a second, naming the breaker, instead of retrying every page.
@@ -369,8 +395,8 @@ public final class Etl implements Callable<Integer> {
     private Stage<Integer, Page> fetch(URI api) {
         // tag::fetch[]
         Stage<Integer, Page> fetch = HttpStages.get("fetch", (Integer page) -> uri(api, page), Page.class,
-                HttpOptions.defaults().withConcurrency(concurrency).withRetries(8, Duration.ofMillis(20),
-                        Duration.ofSeconds(1)).withMaxRetryAfter(Duration.ofSeconds(2)));
+                HttpOptions.defaults().concurrency(concurrency).retries(8, Duration.ofMillis(20), Duration.ofSeconds(1))
+                        .maxRetryAfter(Duration.ofSeconds(2)));
         return breaker == 0 ? fetch : fetch.circuitBreaker(Breaker.consecutiveFailures("demo-api", breaker, breakerOpen));
         // end::fetch[]
     }

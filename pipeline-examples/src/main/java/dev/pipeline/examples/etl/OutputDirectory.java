@@ -6,6 +6,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -73,5 +74,28 @@ final class OutputDirectory {
 
     private static IllegalArgumentException cannotCreate(String option, Path out, String why, IOException cause) {
         return new IllegalArgumentException(option + " " + out + " cannot be created: " + why, cause);
+    }
+
+    /**
+     * Deletes what is left of the file sinks' temporary files for these outputs
+     * ({@code .name.<random>.tmp}), when the JVM is about to halt after a fatal error and the
+     * sinks' own clean-up on cancel may not get to run. Best effort: it never throws.
+     */
+    static void deleteTemporaries(Path out, List<String> names) {
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            files.filter(f -> names.stream().anyMatch(n -> {
+                        String file = f.getFileName().toString();
+                        return file.startsWith("." + n + ".") && file.endsWith(".tmp");
+                    }))
+                    .forEach(f -> {
+                        try {
+                            Files.deleteIfExists(f);
+                        } catch (java.io.IOException | RuntimeException e) {
+                            // the JVM halts next; nothing more can be done
+                        }
+                    });
+        } catch (java.io.IOException | RuntimeException e) {
+            // no directory (yet): nothing to delete
+        }
     }
 }

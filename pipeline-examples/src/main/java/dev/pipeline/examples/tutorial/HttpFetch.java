@@ -53,7 +53,7 @@ public final class HttpFetch implements Callable<Integer> {
         if (url != null) {
             return fetch(url);
         }
-        try (DemoApiServer api = DemoApiServer.builder().start()) {
+        try (DemoApiServer api = DemoApiServer.start()) {
             return fetch(api.baseUri().resolve("/items/") + "{id}");
         }
     }
@@ -66,7 +66,7 @@ public final class HttpFetch implements Callable<Integer> {
         PipelineReport<List<JsonNode>> report = Tasks.run(Pipeline
                 .from(Source.fromIterable("ids", () -> IntStream.rangeClosed(1, count).boxed().iterator()))
                 .then(HttpStages.get("get", (Integer id) -> URI.create(template.replace("{id}", id.toString())), JsonNode.class,
-                        HttpOptions.defaults().withConcurrency(concurrency)))
+                        HttpOptions.defaults().concurrency(concurrency)))
                 .to(Sink.<JsonNode>collect("documents"))
                 .named("http-fetch").run());
         double seconds = (System.nanoTime() - start) / 1e9;

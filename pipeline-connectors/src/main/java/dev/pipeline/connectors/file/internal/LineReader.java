@@ -32,7 +32,7 @@ public final class LineReader implements AutoCloseable {
     private final Charset charset;
     private final boolean utf8;
     private final boolean report;
-    private final int maxLineBytes;
+    private final int maxLineSize;
     private final CharsetDecoder decoder;
     private ByteBuffer buffer;
     private byte[] bytes;
@@ -50,10 +50,11 @@ public final class LineReader implements AutoCloseable {
         this.charset = options.charset();
         this.utf8 = charset.equals(StandardCharsets.UTF_8);
         this.report = options.onMalformed() == Malformed.REPORT;
-        this.maxLineBytes = options.maxLineBytes();
+        this.maxLineSize = options.maxLineSize();
         CodingErrorAction action = report ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
         this.decoder = charset.newDecoder().onMalformedInput(action).onUnmappableCharacter(action);
-        this.bytes = new byte[options.bufferSize()];
+        // no bigger than the limit: a line that ends inside the buffer is never measured against it
+        this.bytes = new byte[Math.min(options.bufferSize(), maxLineSize)];
         this.buffer = ByteBuffer.wrap(bytes);
     }
 
@@ -147,11 +148,11 @@ public final class LineReader implements AutoCloseable {
             pos = 0;
         }
         if (limit == bytes.length) {
-            if (bytes.length >= maxLineBytes) {
+            if (bytes.length >= maxLineSize) {
                 throw new MalformedRecordException(path, line + 1, null,
-                        "line longer than " + maxLineBytes + " bytes (raise ReadOptions.maxLineBytes if this is intended)", null);
+                        "line longer than " + maxLineSize + " bytes (raise ReadOptions.maxLineSize if this is intended)", null);
             }
-            byte[] bigger = new byte[(int) Math.min((long) bytes.length * 2, maxLineBytes)];
+            byte[] bigger = new byte[(int) Math.min((long) bytes.length * 2, maxLineSize)];
             System.arraycopy(bytes, 0, bigger, 0, limit);
             bytes = bigger;
             buffer = ByteBuffer.wrap(bytes);

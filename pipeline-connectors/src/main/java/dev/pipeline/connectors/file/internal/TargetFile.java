@@ -66,7 +66,7 @@ public final class TargetFile {
      * @throws IOException when the file cannot be created or opened
      */
     public static TargetFile open(OpenDirectory dir, String name, WriteOptions options) throws IOException {
-        if (options.isAppend()) {
+        if (options.append()) {
             return new TargetFile(dir, name, null, options, dir.openAppend(name));
         }
         dir.requireReplaceable(name);

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pipeline.core.internal.Require;
+import dev.pipeline.connectors.internal.Require;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -31,11 +31,11 @@ import reactor.netty.http.server.HttpServerResponse;
  * A demo API server and test fixture: a small embeddable HTTP server (Reactor Netty) serving
  * paged JSON of deterministic synthetic records, with switches for latency, error statuses,
  * dropped connections and malformed bodies, so that examples, tests and benchmarks run with
- * no internet. Hot: {@link Builder#start()} binds it; {@link #close()} stops it. Not for
+ * no internet. Hot: {@link #start(DemoApiOptions)} binds it; {@link #close()} stops it. Not for
  * production use.
  *
  * <pre>{@code
- * try (DemoApiServer api = DemoApiServer.builder().totalRecords(10_000).errorRate(0.05).start()) {
+ * try (DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults().totalRecords(10_000).errorRate(0.05))) {
  *     URI firstPage = api.baseUri().resolve("/records?page=1&size=100");
  *     ...
  * }
@@ -47,8 +47,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *       {@code {"page":N,"size":M,"totalPages":P,"totalRecords":R,"records":[...]}}, each record
  *       {@code {"id":1,"name":"Ada Lovelace","email":"ada.lovelace1@example.com","country":"DE",
  *       "amount":123.45,"createdAt":"2024-03-01T10:00:00Z"}}. A page past the end has no
- *       records. A {@linkplain Builder#invalidFraction fraction} of records is invalid: email
- *       missing or blank, amount negative, or country {@code "XX"}
+ *       records. A {@linkplain DemoApiOptions#invalidFraction(double) fraction} of records is
+ *       invalid: email missing or blank, amount negative, or country {@code "XX"}
  *       ({@linkplain #COUNTRIES valid codes}).</li>
  *   <li>{@code GET /items/{id}}: about 100 bytes of JSON,
  *       {@code {"id":7,"name":"item-7","price":19.99,"currency":"EUR","stock":42,...}}.</li>
@@ -73,19 +73,19 @@ public final class DemoApiServer implements AutoCloseable {
     private static final long EPOCH = Instant.parse("2024-01-01T00:00:00Z").getEpochSecond();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final Builder config;
+    private final DemoApiOptions config;
     private final DisposableServer server;
     private final Scheduler timer;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong faults = new AtomicLong();
 
-    private DemoApiServer(Builder config) {
+    private DemoApiServer(DemoApiOptions config) {
         this.config = config;
         this.timer = Schedulers.newSingle("demo-api-timer", true);
         try {
             this.server = HttpServer.create()
-                    .host(config.host)
-                    .port(config.port)
+                    .host(config.host())
+                    .port(config.port())
                     .route(routes -> routes
                             .get("/health", (req, res) -> json(res, 200, "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8)))
                             .get("/records", (req, res) -> faulty(req, res, () -> records(req, res)))
@@ -98,13 +98,33 @@ public final class DemoApiServer implements AutoCloseable {
     }
 
     /**
-     * A builder with the defaults: 127.0.0.1, an ephemeral port, seed 42, 1,000 records, 2 %
-     * invalid, no latency and no faults.
+     * Starts a server with the {@linkplain DemoApiOptions#defaults() defaults}; see
+     * {@link #start(DemoApiOptions)}.
      *
-     * @return a new builder
+     * @return the running server
      */
-    public static Builder builder() {
-        return new Builder();
+    public static DemoApiServer start() {
+        return start(DemoApiOptions.defaults());
+    }
+
+    /**
+     * Binds a server with these options (blocking until it listens, at most 10 seconds: call it
+     * from a main thread or a test, not from a reactive pipeline).
+     *
+     * @param options what to serve and which faults to inject
+     * @return the running server
+     */
+    public static DemoApiServer start(DemoApiOptions options) {
+        return new DemoApiServer(Require.nonNull(options, "options"));
+    }
+
+    /**
+     * The options the server was started with.
+     *
+     * @return the options
+     */
+    public DemoApiOptions options() {
+        return config;
     }
 
     /**
@@ -144,14 +164,14 @@ public final class DemoApiServer implements AutoCloseable {
     }
 
     /**
-     * How many of the {@link Builder#totalRecords total records} are invalid, for reconciling
+     * How many of the {@linkplain DemoApiOptions#totalRecords() total records} are invalid, for reconciling
      * an ETL's dead letters.
      *
      * @return the number of invalid records
      */
     public long invalidRecords() {
         long n = 0;
-        for (long id = 1; id <= config.totalRecords; id++) {
+        for (long id = 1; id <= config.totalRecords(); id++) {
             if (isInvalid(id)) {
                 n++;
             }
@@ -166,7 +186,7 @@ public final class DemoApiServer implements AutoCloseable {
      * @return true if the record is invalid
      */
     public boolean isInvalid(long id) {
-        return invalidKind(new SplittableRandom(config.seed * 0x9E3779B97F4A7C15L + id)) >= 0;
+        return invalidKind(new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + id)) >= 0;
     }
 
     /** Stops the server and waits (up to 10 seconds) until it is stopped. */
@@ -178,25 +198,25 @@ public final class DemoApiServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DemoApiServer[" + baseUri() + ", " + config.totalRecords + " records]";
+        return "DemoApiServer[" + baseUri() + ", " + config.totalRecords() + " records]";
     }
 
     // ------------------------------------------------------------------ handlers
 
     private Publisher<Void> faulty(HttpServerRequest req, HttpServerResponse res, java.util.function.Supplier<Publisher<Void>> ok) {
         long k = requests.incrementAndGet();
-        long bits = mix(config.seed ^ (k * 0xD1B54A32D192ED03L));
+        long bits = mix(config.seed() ^ (k * 0xD1B54A32D192ED03L));
         double u = (bits >>> 11) * 0x1.0p-53;
-        Duration delay = config.minLatency;
-        if (config.maxLatency.compareTo(config.minLatency) > 0) {
-            long span = config.maxLatency.toNanos() - config.minLatency.toNanos();
-            delay = config.minLatency.plusNanos(Math.floorMod(mix(bits), span + 1));
+        Duration delay = config.minLatency();
+        if (config.maxLatency().compareTo(config.minLatency()) > 0) {
+            long span = config.maxLatency().toNanos() - config.minLatency().toNanos();
+            delay = config.minLatency().plusNanos(Math.floorMod(mix(bits), span + 1));
         }
         Mono<Void> answer;
-        if (u < config.errorRate) {
+        if (u < config.errorRate()) {
             faults.incrementAndGet();
             int which = (int) (k % 3);
-            String retryAfter = String.valueOf(config.retryAfter.toSeconds());
+            String retryAfter = String.valueOf(config.retryAfter().toSeconds());
             answer = Mono.defer(() -> {
                 if (which == 0) {
                     return Mono.from(json(res, 500, "{\"error\":\"injected failure\"}".getBytes(StandardCharsets.UTF_8)));
@@ -205,7 +225,7 @@ public final class DemoApiServer implements AutoCloseable {
                 return Mono.from(json(res, which == 1 ? 503 : 429,
                         ("{\"error\":\"" + (which == 1 ? "unavailable" : "too many requests") + "\"}").getBytes(StandardCharsets.UTF_8)));
             });
-        } else if (u < config.errorRate + config.dropRate) {
+        } else if (u < config.errorRate() + config.dropRate()) {
             faults.incrementAndGet();
             answer = Mono.defer(() -> {
                 byte[] body = sampleItem(k);
@@ -216,7 +236,7 @@ public final class DemoApiServer implements AutoCloseable {
                                             .writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(java.util.Arrays.copyOf(body, body.length / 2))))
                                             .addListener(f -> c.channel().close().addListener(g -> sink.success())))));
             });
-        } else if (u < config.errorRate + config.dropRate + config.malformedRate) {
+        } else if (u < config.errorRate() + config.dropRate() + config.malformedRate()) {
             faults.incrementAndGet();
             answer = Mono.defer(() -> {
                 byte[] body = sampleItem(k);
@@ -269,7 +289,7 @@ public final class DemoApiServer implements AutoCloseable {
         if (page < 1 || size < 1 || size > 1000) {
             return badRequest(res, "page must be >= 1 and size between 1 and 1000, were page=" + page + ", size=" + size);
         }
-        long total = config.totalRecords;
+        long total = config.totalRecords();
         long totalPages = (total + size - 1) / size;
         ObjectNode root = MAPPER.createObjectNode()
                 .put("page", page).put("size", size).put("totalPages", totalPages).put("totalRecords", total);
@@ -291,7 +311,7 @@ public final class DemoApiServer implements AutoCloseable {
     }
 
     private ObjectNode record(long id) {
-        SplittableRandom r = new SplittableRandom(config.seed * 0x9E3779B97F4A7C15L + id);
+        SplittableRandom r = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + id);
         int invalid = invalidKind(r);
         String first = FIRST[r.nextInt(FIRST.length)];
         String last = LAST[r.nextInt(LAST.length)];
@@ -312,189 +332,12 @@ public final class DemoApiServer implements AutoCloseable {
     private int invalidKind(SplittableRandom r) {
         double u = r.nextDouble();
         int kind = r.nextInt(4);
-        return u < config.invalidFraction ? kind : -1;
+        return u < config.invalidFraction() ? kind : -1;
     }
 
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    /**
-     * Configures and starts a {@link DemoApiServer}. Mutable, for one use; every option has a
-     * default.
-     */
-    public static final class Builder {
-
-        private String host = "127.0.0.1";
-        private int port;
-        private long seed = 42;
-        private long totalRecords = 1000;
-        private double invalidFraction = 0.02;
-        private Duration minLatency = Duration.ZERO;
-        private Duration maxLatency = Duration.ZERO;
-        private double errorRate;
-        private Duration retryAfter = Duration.ofSeconds(1);
-        private double dropRate;
-        private double malformedRate;
-
-        private Builder() {
-        }
-
-        /**
-         * The address to bind. Defaults to 127.0.0.1.
-         *
-         * @param host a host name or IP address
-         * @return this builder
-         */
-        public Builder host(String host) {
-            this.host = Require.nonBlank(host, "host");
-            return this;
-        }
-
-        /**
-         * The port to bind. Defaults to 0, an ephemeral port (see {@link DemoApiServer#port()}).
-         *
-         * @param port the port, 0 to 65535
-         * @return this builder
-         */
-        public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
-            }
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * The seed of the records and the faults. Defaults to 42.
-         *
-         * @param seed the seed
-         * @return this builder
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * How many records {@code /records} serves in all. Defaults to 1,000.
-         *
-         * @param totalRecords the count, {@code >= 0}
-         * @return this builder
-         */
-        public Builder totalRecords(long totalRecords) {
-            if (totalRecords < 0) {
-                throw new IllegalArgumentException("totalRecords must be >= 0, was " + totalRecords);
-            }
-            this.totalRecords = totalRecords;
-            return this;
-        }
-
-        /**
-         * The fraction of records generated invalid. Defaults to 0.02.
-         *
-         * @param fraction between 0 and 1
-         * @return this builder
-         */
-        public Builder invalidFraction(double fraction) {
-            this.invalidFraction = fraction(fraction, "invalidFraction");
-            return this;
-        }
-
-        /**
-         * A fixed delay before each answer. Defaults to none.
-         *
-         * @param latency the delay, {@code >= 0}
-         * @return this builder
-         */
-        public Builder latency(Duration latency) {
-            return latency(latency, latency);
-        }
-
-        /**
-         * A delay before each answer drawn between {@code min} and {@code max}. Defaults to none.
-         *
-         * @param min the shortest delay, {@code >= 0}
-         * @param max the longest delay, {@code >= min}
-         * @return this builder
-         */
-        public Builder latency(Duration min, Duration max) {
-            Require.nonNegative(min, "min");
-            Require.nonNegative(max, "max");
-            if (max.compareTo(min) < 0) {
-                throw new IllegalArgumentException("max must be >= min (" + min + "), was " + max);
-            }
-            this.minLatency = min;
-            this.maxLatency = max;
-            return this;
-        }
-
-        /**
-         * The fraction of requests answered with 500, 503 or 429 (in turn). Defaults to 0.
-         *
-         * @param rate between 0 and 1
-         * @return this builder
-         */
-        public Builder errorRate(double rate) {
-            this.errorRate = fraction(rate, "errorRate");
-            return this;
-        }
-
-        /**
-         * The {@code Retry-After} sent with 503 and 429, in whole seconds. Defaults to 1 second.
-         *
-         * @param retryAfter the delay, {@code >= 0}
-         * @return this builder
-         */
-        public Builder retryAfter(Duration retryAfter) {
-            this.retryAfter = Require.nonNegative(retryAfter, "retryAfter");
-            return this;
-        }
-
-        /**
-         * The fraction of requests whose connection is closed halfway through the body.
-         * Defaults to 0.
-         *
-         * @param rate between 0 and 1
-         * @return this builder
-         */
-        public Builder dropRate(double rate) {
-            this.dropRate = fraction(rate, "dropRate");
-            return this;
-        }
-
-        /**
-         * The fraction of requests answered 200 with truncated JSON. Defaults to 0.
-         *
-         * @param rate between 0 and 1
-         * @return this builder
-         */
-        public Builder malformedRate(double rate) {
-            this.malformedRate = fraction(rate, "malformedRate");
-            return this;
-        }
-
-        /**
-         * Binds the server (blocking until it listens, at most 10 seconds: call it from a main
-         * thread or a test, not from a reactive pipeline).
-         *
-         * @return the running server
-         */
-        public DemoApiServer start() {
-            if (errorRate + dropRate + malformedRate > 1) {
-                throw new IllegalArgumentException("errorRate + dropRate + malformedRate must be <= 1, was "
-                        + (errorRate + dropRate + malformedRate));
-            }
-            return new DemoApiServer(this);
-        }
-
-        private static double fraction(double value, String name) {
-            if (!(value >= 0 && value <= 1)) {
-                throw new IllegalArgumentException(name + " must be between 0 and 1, was " + value);
-            }
-            return value;
-        }
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipeline.connectors.http.HttpItemRejectedException;
 import dev.pipeline.connectors.http.HttpOptions;
+import dev.pipeline.connectors.http.HttpPostOptions;
 import dev.pipeline.connectors.http.HttpSinks;
 import dev.pipeline.core.StageContext;
 import reactor.core.publisher.Flux;
@@ -41,23 +42,25 @@ public final class BatchPost<T> {
     private final HttpCall call;
     private final URI uri;
     private final HttpOptions options;
+    private final HttpPostOptions shape;
     private final ObjectMapper mapper;
     private final JsonFactory json;
     private final String contentType;
 
-    public BatchPost(String name, URI uri, HttpOptions options) {
+    public BatchPost(String name, URI uri, HttpOptions options, HttpPostOptions post) {
         this.call = new HttpCall(name, options);
         this.uri = uri;
         this.options = options;
-        this.mapper = options.objectMapper();
+        this.shape = post;
+        this.mapper = options.mapper();
         this.json = mapper.getFactory();
-        this.contentType = options.format() == HttpSinks.Format.NDJSON ? "application/x-ndjson" : "application/json";
+        this.contentType = shape.format() == HttpSinks.Format.NDJSON ? "application/x-ndjson" : "application/json";
     }
 
     /** Posts every item; the result is how many the server accepted. */
     public Mono<Long> run(Flux<T> items, StageContext ctx) {
         AtomicLong accepted = new AtomicLong();
-        return items.bufferTimeout(options.batchSize(), options.batchWait(), Schedulers.parallel(), true)
+        return items.bufferTimeout(shape.batchSize(), shape.maxWait(), Schedulers.parallel(), true)
                 .flatMap(batch -> post(batch, ctx, accepted), options.concurrency(), 1)
                 .then(Mono.fromCallable(accepted::get));
     }
@@ -88,7 +91,7 @@ public final class BatchPost<T> {
 
         /** The request body for the items not yet taken: a JSON array or NDJSON. */
         byte[] body() {
-            boolean array = options.format() == HttpSinks.Format.JSON_ARRAY;
+            boolean array = shape.format() == HttpSinks.Format.JSON_ARRAY;
             int size = array ? 1 : 0;
             for (int i = next; i < items.size(); i++) {
                 size += encoded.get(i).length + 1; // the item and what follows it: ',' or ']', or '\n'

@@ -25,7 +25,7 @@ final class Body {
 
     static HttpException tooLarge(String method, URI uri, long size, int max) {
         return new HttpException(method, uri, "response body of " + size + " bytes exceeds the limit of " + max
-                + " bytes (raise HttpOptions.withMaxResponseSize if it is expected)", null);
+                + " bytes (raise HttpOptions.maxResponseSize if it is expected)", null);
     }
 
     void append(ByteBuf buf) {

@@ -85,7 +85,7 @@ public final class HttpCall {
             return receive(sender.send((req, out) -> out.sendByteArray(Mono.just(raw))), request.method(), request.uri(), decoder, null);
         }
         if (hasJson) {
-            ObjectMapper mapper = options.objectMapper();
+            ObjectMapper mapper = options.mapper();
             return Mono.fromCallable(() -> mapper.writeValueAsBytes(json))
                     .flatMap(bytes -> receive(sender.send((req, out) -> out.sendByteArray(Mono.just(bytes))),
                             request.method(), request.uri(), decoder, null));

@@ -69,21 +69,21 @@ public final class IngestServer<T> {
     private volatile Disposable stopSubscription;
     private volatile Disposable drainDeadline;
 
-    private IngestServer(String name, Class<T> type, HttpIngestOptions options, StageContext ctx) {
-        this.name = name;
+    private IngestServer(Class<T> type, HttpIngestOptions options, StageContext ctx) {
+        this.name = ctx.name(); // the source's name in this run, renamed or not
         this.type = type;
         this.options = options;
         this.ctx = ctx;
-        this.mapper = options.objectMapper();
+        this.mapper = options.mapper();
         this.reader = mapper.readerFor(type); // resolves the deserializers once, off the event loops
         this.queue = AsyncQueue.bounded(options.queueCapacity());
         this.expectedAuth = options.bearerToken().map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
     /** The source's items for one run: binds on subscribe, stops on complete, error or cancel. */
-    public static <T> Flux<T> flux(String name, Class<T> type, HttpIngestOptions options, StageContext ctx) {
+    public static <T> Flux<T> flux(Class<T> type, HttpIngestOptions options, StageContext ctx) {
         return Flux.defer(() -> {
-            IngestServer<T> s = new IngestServer<>(name, type, options, ctx);
+            IngestServer<T> s = new IngestServer<>(type, options, ctx);
             return Flux.usingWhen(s.bind(), server -> s.queue.asFlux(), s::stop, (server, e) -> s.stop(server), s::stop);
         });
     }
@@ -258,7 +258,7 @@ public final class IngestServer<T> {
             String where = "line " + frame.number + ": " + (frame.error instanceof com.fasterxml.jackson.core.JsonProcessingException
                     ? ((com.fasterxml.jackson.core.JsonProcessingException) frame.error).getOriginalMessage()
                     : frame.error.getMessage());
-            if (options.malformed() == HttpIngestOptions.Malformed.ERROR_POLICY) {
+            if (options.onMalformed() == HttpIngestOptions.Malformed.ERROR_POLICY) {
                 return ctx.reject(frame.raw, new IllegalArgumentException(name + ": " + where, frame.error), 1)
                         .doOnSuccess(v -> taken.rejected++)
                         .onErrorMap(e -> new Reply(400, where + " (rejected by the error policy of source '" + name + "')"));
@@ -301,13 +301,21 @@ public final class IngestServer<T> {
                     .put("status", report.status().name())
                     .put("durationMillis", report.duration().toMillis())
                     .put("cutOff", report.cutOff())
-                    .put("balances", report.balances());
+                    .put("balances", report.balances())
+                    .put("reconciles", report.reconciles());
             ArrayNode stages = r.putArray("stages");
             for (StageReport s : report.stages()) {
-                stages.addObject().put("name", s.name()).put("kind", s.kind()).put("received", s.received())
-                        .put("emitted", s.emitted()).put("filtered", s.filtered()).put("skipped", s.skipped())
+                ObjectNode stage = stages.addObject().put("name", s.name()).put("kind", s.kind()).put("branch", s.branch())
+                        .put("received", s.received()).put("emitted", s.emitted()).put("outputs", s.outputs())
+                        .put("filtered", s.filtered()).put("skipped", s.skipped())
                         .put("deadLettered", s.deadLettered()).put("failed", s.failed()).put("retried", s.retried())
                         .put("inFlight", s.inFlight()).put("maxQueueDepth", s.maxQueueDepth());
+                ArrayNode from = stage.putArray("from");
+                s.upstreams().forEach(in -> from.addObject().put("node", in.node()).put("branch", in.branch()));
+                if (!s.outlets().isEmpty()) {
+                    ObjectNode outlets = stage.putObject("outlets");
+                    s.outlets().forEach(outlets::put);
+                }
             }
         }
         return json(res, 200, root);

@@ -48,7 +48,7 @@ class DemoApiServerTest {
     void servesDeterministicPagesOfRecordsWithTheInvalidOnesCountable() throws Exception {
         List<JsonNode> all = new ArrayList<>();
         long invalid;
-        try (DemoApiServer api = DemoApiServer.builder().totalRecords(1050).invalidFraction(0.1).start()) {
+        try (DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults().totalRecords(1050).invalidFraction(0.1))) {
             JsonNode first = json(get(api.baseUri().resolve("/records?page=1&size=100")).body());
             assertThat(first.get("page").asInt()).isEqualTo(1);
             assertThat(first.get("size").asInt()).isEqualTo(100);
@@ -68,7 +68,7 @@ class DemoApiServerTest {
         assertThat(valid.get("email").asText()).contains("@example.com");
         assertThat(valid.get("amount").decimalValue()).isGreaterThan(BigDecimal.ZERO);
         assertThat(Instant.parse(valid.get("createdAt").asText())).isAfter(Instant.parse("2023-12-31T00:00:00Z"));
-        try (DemoApiServer again = DemoApiServer.builder().totalRecords(1050).invalidFraction(0.1).start()) {
+        try (DemoApiServer again = DemoApiServer.start(DemoApiOptions.defaults().totalRecords(1050).invalidFraction(0.1))) {
             assertThat(json(get(again.baseUri().resolve("/records?page=3&size=100")).body()).get("records"))
                     .isEqualTo(JSON.valueToTree(all.subList(200, 300)));
         }
@@ -76,7 +76,7 @@ class DemoApiServerTest {
 
     @Test
     void servesSmallItemsAndRejectsBadParameters() throws Exception {
-        try (DemoApiServer api = DemoApiServer.builder().start()) {
+        try (DemoApiServer api = DemoApiServer.start()) {
             Answer item = get(api.baseUri().resolve("/items/42"));
             assertThat(item.status()).isEqualTo(200);
             assertThat(item.body().length()).isBetween(80, 130);
@@ -101,8 +101,8 @@ class DemoApiServerTest {
     private static Map<String, Integer> faults(long seed) {
         Map<String, Integer> seen = new TreeMap<>(Map.of("500", 0, "503", 0, "429", 0, "drop", 0, "malformed", 0,
                 "ok", 0, "retry-after", 0));
-        try (DemoApiServer api = DemoApiServer.builder().seed(seed).errorRate(0.2).dropRate(0.1).malformedRate(0.1)
-                .retryAfter(Duration.ofSeconds(2)).start()) {
+        try (DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults().seed(seed).errorRate(0.2).dropRate(0.1).malformedRate(0.1)
+                .retryAfter(Duration.ofSeconds(2)))) {
             Flux.range(0, 300).concatMap(i -> Mono.fromCallable(() -> get(api.baseUri().resolve("/items/" + i)))
                             .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
                     .doOnNext(a -> {
@@ -121,7 +121,7 @@ class DemoApiServerTest {
 
     @Test
     void addsTheConfiguredLatency() {
-        try (DemoApiServer api = DemoApiServer.builder().latency(Duration.ofMillis(200)).start()) {
+        try (DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults().latency(Duration.ofMillis(200)))) {
             long start = System.nanoTime();
             assertThat(get(api.baseUri().resolve("/items/1")).status()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(190));

@@ -19,7 +19,7 @@ class HttpRetryTest {
     @Test
     void waitsExactlyTheRetryAfterWhenItIsLongerThanTheBackoff() {
         AtomicInteger attempts = new AtomicInteger();
-        HttpOptions options = HttpOptions.defaults().withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(1)).withJitter(0);
+        HttpOptions options = HttpOptions.defaults().retries(3, Duration.ofMillis(100), Duration.ofSeconds(1)).jitter(0);
         StepVerifier.withVirtualTime(() -> Mono.defer(() -> attempts.incrementAndGet() < 3
                         ? Mono.error(new HttpStatusException("GET", URL, 429, "", Duration.ofSeconds(30)))
                         : Mono.just("ok"))
@@ -39,7 +39,7 @@ class HttpRetryTest {
     @Test
     void backsOffExponentiallyWithinTheBounds() {
         AtomicInteger attempts = new AtomicInteger();
-        HttpOptions options = HttpOptions.defaults().withRetries(4, Duration.ofMillis(100), Duration.ofMillis(300)).withJitter(0);
+        HttpOptions options = HttpOptions.defaults().retries(4, Duration.ofMillis(100), Duration.ofMillis(300)).jitter(0);
         StepVerifier.withVirtualTime(() -> Mono.defer(() -> {
                     attempts.incrementAndGet();
                     return Mono.error(new HttpStatusException("GET", URL, 500, "", null));
@@ -55,7 +55,7 @@ class HttpRetryTest {
 
     @Test
     void jitterStaysWithinItsFactor() {
-        HttpOptions options = HttpOptions.defaults().withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(10)).withJitter(0.5);
+        HttpOptions options = HttpOptions.defaults().retries(3, Duration.ofMillis(100), Duration.ofSeconds(10)).jitter(0.5);
         for (int i = 0; i < 1000; i++) {
             assertThat(HttpRetry.backoff(options, 1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(300));
         }

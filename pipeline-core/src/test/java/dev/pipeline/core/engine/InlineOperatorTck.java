@@ -1,4 +1,4 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
 import java.util.List;
 
@@ -17,12 +17,14 @@ public class InlineOperatorTck extends PublisherVerification<Object> {
 
     private static InlineOperator operator(Flux<Object> upstream) {
         RunContext ctx = new RunContext("tck", Schedulers.parallel(), List.of(), false);
-        NodeMetrics source = ctx.node("source", "source", true, null);
-        NodeMetrics m = ctx.node("plus", "map", true, source);
-        NodeMetrics f = ctx.node("evens", "filter", true, m);
+        NodeAccount source = ctx.node("source", "source", true, "");
+        NodeAccount m = ctx.node("plus", "map", true, "");
+        m.from(source);
+        NodeAccount f = ctx.node("evens", "filter", true, "");
+        f.from(m);
         InlineOperator.Step[] steps = {
-            InlineOperator.Step.of(Stage.map("plus", (Long n) -> n + 1), m.newCell(), ctx),
-            InlineOperator.Step.of(Stage.filter("evens", (Long n) -> n % 2 == 0), f.newCell(), ctx),
+            InlineOperator.Step.of(new MapStage(StageOptions.named("plus"), n -> (Long) n + 1), m.newCell(), ctx),
+            InlineOperator.Step.of(new FilterStage(StageOptions.named("evens"), n -> (Long) n % 2 == 0), f.newCell(), ctx),
         };
         return new InlineOperator(upstream, "source", source.newCell(), steps);
     }

@@ -1,4 +1,4 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,8 +6,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import dev.pipeline.core.PipelineException;
+import dev.pipeline.core.PipelineListener;
+import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.PipelineStatus;
+import dev.pipeline.core.RunningPipeline;
+import dev.pipeline.core.StageReport;
 import dev.pipeline.core.aio.AsyncFuture;
 import dev.pipeline.core.aio.Tasks;
+import dev.pipeline.core.internal.Access;
 import dev.pipeline.core.internal.Require;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,11 +24,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /** One run of a pipeline: subscribes the assembled Mono and keeps its status and final report. */
-final class Run<R> implements RunningPipeline<R> {
+public final class Run<R> implements RunningPipeline<R> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Logger LOG = LoggerFactory.getLogger("dev.pipeline.core.Pipeline");
 
-    private final Pipeline<R> pipeline;
+    private final String name;
+    private final GraphDef graph;
     private final RunContext ctx;
     private final long startedMillis;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -33,35 +41,42 @@ final class Run<R> implements RunningPipeline<R> {
     private volatile Disposable graceTimer;
     private volatile PipelineReport<R> last;
 
-    Run(Pipeline<R> pipeline, boolean stoppable) {
-        this.pipeline = pipeline;
-        this.ctx = new RunContext(pipeline.name, Schedulers.parallel(), pipeline.listeners, stoppable);
+    /**
+     * A run of {@code graph}, not started yet.
+     *
+     * @param stoppable whether {@link #stop} may be called (a run from {@code Pipeline.start()})
+     */
+    public Run(String name, GraphDef graph, List<PipelineListener> listeners, boolean stoppable) {
+        this.name = name;
+        this.graph = graph;
+        this.ctx = new RunContext(name, Schedulers.parallel(), listeners, stoppable);
         this.startedMillis = ctx.clock.now(TimeUnit.MILLISECONDS);
     }
 
+    /** Assembles the run and subscribes it (hot from here). */
     @SuppressWarnings("unchecked")
-    void start() {
+    public void start() {
         Mono<Object> assembled;
         RuntimeException assemblyFailure = null;
         try {
-            assembled = Assembly.run(pipeline.source, pipeline.steps, pipeline.sink, ctx);
+            assembled = Assembler.run(graph, ctx);
         } catch (RuntimeException e) {
             assembled = null;
             assemblyFailure = e instanceof PipelineException ? e
-                    : new PipelineException(pipeline.name, "the pipeline could not be assembled: " + e, e);
+                    : new PipelineException(name, "the pipeline could not be assembled: " + e, e);
         }
         for (PipelineListener l : ctx.listeners) {
             try {
                 l.onStart(this);
             } catch (RuntimeException e) {
-                LOG.warn("pipeline '{}': listener {} failed in onStart", pipeline.name, l, e);
+                LOG.warn("pipeline '{}': listener {} failed in onStart", name, l, e);
             }
         }
         if (assemblyFailure != null) {
             finish(PipelineStatus.FAILED, assemblyFailure);
             return;
         }
-        LOG.debug("pipeline '{}' started", pipeline.name);
+        LOG.debug("pipeline '{}' started", name);
         subscription = assembled.subscribe(
                 r -> result = (R) r,
                 e -> finish(PipelineStatus.FAILED, e),
@@ -81,18 +96,18 @@ final class Run<R> implements RunningPipeline<R> {
         ctx.close();
         last = report;
         if (error instanceof PipelineException) {
-            ((PipelineException) error).attachReport(report);
+            Access.attach((PipelineException) error, report);
         }
         if (end == PipelineStatus.FAILED) {
-            LOG.warn("pipeline '{}' failed: {}", pipeline.name, error.toString());
+            LOG.warn("pipeline '{}' failed: {}", name, error.toString());
         } else {
-            LOG.debug("pipeline '{}' ended: {}", pipeline.name, end);
+            LOG.debug("pipeline '{}' ended: {}", name, end);
         }
         for (PipelineListener l : ctx.listeners) {
             try {
                 l.onFinish(report);
             } catch (RuntimeException e) {
-                LOG.warn("pipeline '{}': listener {} failed in onFinish", pipeline.name, l, e);
+                LOG.warn("pipeline '{}': listener {} failed in onFinish", name, l, e);
             }
         }
         done.setResult(report);
@@ -112,9 +127,9 @@ final class Run<R> implements RunningPipeline<R> {
     private PipelineReport<R> snapshot(PipelineStatus s, Throwable error) {
         long elapsed = Math.max(0L, ctx.clock.now(TimeUnit.MILLISECONDS) - startedMillis);
         List<StageReport> stages = ctx.snapshot();
-        return new PipelineReport<>(pipeline.name, s, Duration.ofMillis(elapsed), error,
-                s == PipelineStatus.COMPLETED || s == PipelineStatus.STOPPED ? result : null, stages,
-                ctx.breakerReports());
+        boolean ended = s == PipelineStatus.COMPLETED || s == PipelineStatus.STOPPED;
+        return new PipelineReport<>(name, s, Duration.ofMillis(elapsed), error, ended ? result : null, stages,
+                ctx.breakerReports(), ended ? ctx.results() : java.util.Map.of());
     }
 
     private void requireStoppable(String method) {
@@ -148,7 +163,7 @@ final class Run<R> implements RunningPipeline<R> {
         Require.nonNegative(grace, "grace");
         Require.nonNull(onStopped, "onStopped");
         requireStoppable("stopOnShutdown()");
-        return ShutdownStop.register(this, pipeline.name, grace, onStopped, done.mono(), hooks);
+        return ShutdownStop.register(this, name, grace, onStopped, done.mono(), hooks);
     }
 
     @Override
@@ -187,6 +202,6 @@ final class Run<R> implements RunningPipeline<R> {
 
     @Override
     public String toString() {
-        return "RunningPipeline[" + pipeline.name + ", " + status + "]";
+        return "RunningPipeline[" + name + ", " + status + "]";
     }
 }

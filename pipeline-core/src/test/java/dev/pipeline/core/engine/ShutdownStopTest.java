@@ -1,5 +1,12 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
+import dev.pipeline.core.Pipeline;
+import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.PipelineStatus;
+import dev.pipeline.core.RunningPipeline;
+import dev.pipeline.core.Sink;
+import dev.pipeline.core.Source;
+import dev.pipeline.core.Stage;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,10 +1,11 @@
-package dev.pipeline.core.internal;
+package dev.pipeline.core.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The counters of one copy of a stage in one run (a worker, or the only copy). Counting costs
+ * The counters of one copy of a node in one run (a worker, or the only copy), handed out by its
+ * {@link NodeAccount}; the methods are the terms of the invariant. Counting costs
  * next to nothing on the item path:
  *
  * <ul>

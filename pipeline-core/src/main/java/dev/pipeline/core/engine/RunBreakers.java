@@ -1,4 +1,4 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.pipeline.core.Breaker;
+import dev.pipeline.core.CircuitBreakerReport;
+import dev.pipeline.core.CircuitOpenException;
 import dev.pipeline.core.internal.Ticker;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -29,7 +32,7 @@ import reactor.util.retry.Retry;
  * records what the run saw: refused calls and state changes. Only loaded when a stage or sink
  * has a breaker, so resilience4j stays an optional dependency.
  */
-final class RunBreakers {
+public final class RunBreakers {
 
     static final int KEPT_TRANSITIONS = 64;
 
@@ -65,7 +68,7 @@ final class RunBreakers {
     }
 
     /** A breaker as one run uses it. */
-    final class Guard {
+    public final class Guard {
         final CircuitBreaker breaker;
         final Watch watch;
         final Set<String> nodes = new LinkedHashSet<>();

@@ -1,9 +1,9 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-import dev.pipeline.core.internal.Cell;
+import dev.pipeline.core.PipelineException;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
@@ -25,7 +25,7 @@ import reactor.core.publisher.Operators;
  * position, so the JIT can inline them; and values are handed on directly (a {@code handle}
  * stores each value in a field first), so intermediate boxes can stay out of the heap.
  */
-final class InlineOperator extends FluxOperator<Object, Object> {
+public final class InlineOperator extends FluxOperator<Object, Object> {
 
     static final Object DROP = new Object();
     static final Object FAIL = new Object();
@@ -52,13 +52,17 @@ final class InlineOperator extends FluxOperator<Object, Object> {
     /** One inline stage; one instance per copy of the stage in a run. */
     abstract static class Step {
         final String name;
-        final ErrorPolicy policy;
+        final PolicyDef policy;
         final Cell cell;
         final RunContext ctx;
 
-        Step(Stage<?, ?> stage, Cell cell, RunContext ctx) {
-            this.name = stage.name;
-            this.policy = stage.policy;
+        Step(StageDef stage, Cell cell, RunContext ctx) {
+            this(stage.name(), stage.options().policy(), cell, ctx);
+        }
+
+        Step(String name, PolicyDef policy, Cell cell, RunContext ctx) {
+            this.name = name;
+            this.policy = policy;
             this.cell = cell;
             this.ctx = ctx;
         }
@@ -76,17 +80,20 @@ final class InlineOperator extends FluxOperator<Object, Object> {
             return FAIL;
         }
 
-        static Step of(Stage<?, ?> stage, Cell cell, RunContext ctx) {
-            return stage.kind == Stage.Kind.FILTER ? new FilterStep(stage, cell, ctx) : new MapStep(stage, cell, ctx);
+        static Step of(StageDef stage, Cell cell, RunContext ctx) {
+            if (stage instanceof FilterStage f) {
+                return new FilterStep(f, cell, ctx);
+            }
+            return new MapStep((MapStage) stage, cell, ctx);
         }
     }
 
     static final class MapStep extends Step {
         private final Function<Object, Object> fn;
 
-        MapStep(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+        MapStep(MapStage stage, Cell cell, RunContext ctx) {
             super(stage, cell, ctx);
-            this.fn = stage.fn;
+            this.fn = stage.fn();
         }
 
         @Override
@@ -108,9 +115,9 @@ final class InlineOperator extends FluxOperator<Object, Object> {
     static final class FilterStep extends Step {
         private final Predicate<Object> test;
 
-        FilterStep(Stage<?, ?> stage, Cell cell, RunContext ctx) {
+        FilterStep(FilterStage stage, Cell cell, RunContext ctx) {
             super(stage, cell, ctx);
-            this.test = stage.test;
+            this.test = stage.test();
         }
 
         @Override
@@ -138,8 +145,16 @@ final class InlineOperator extends FluxOperator<Object, Object> {
     /**
      * Always a {@link Fuseable.ConditionalSubscriber} towards its source, whatever its
      * downstream: a dropped item then costs the source no {@code request(1)}.
+     *
+     * <p>Passes synchronous fusion through: when the source can be polled (a range, an
+     * iterable) and the downstream asks for {@code SYNC} (a fan-out's {@code publish}, a
+     * {@code concatMap}), the downstream polls this operator, which polls the source and runs
+     * the steps on each item, with no queue between them. It accepts even when the downstream
+     * marks a thread barrier: the steps then run on the thread that drains the downstream,
+     * which is one of the pipeline's threads; inline functions must not block, wherever they run.
      */
-    private static final class Inline implements Fuseable.ConditionalSubscriber<Object>, Subscription, Scannable {
+    private static final class Inline implements Fuseable.ConditionalSubscriber<Object>, Fuseable.QueueSubscription<Object>,
+            Scannable {
         final CoreSubscriber<? super Object> actual;
         final Fuseable.ConditionalSubscriber<? super Object> conditional;
         final String sourceName;
@@ -152,6 +167,8 @@ final class InlineOperator extends FluxOperator<Object, Object> {
         final Cell sampler;
         final Throwable[] failure = new Throwable[1];
         Subscription upstream;
+        /** The source as a queue, when it can be fused. */
+        Fuseable.QueueSubscription<Object> queue;
         boolean done;
 
         @SuppressWarnings("unchecked")
@@ -223,11 +240,64 @@ final class InlineOperator extends FluxOperator<Object, Object> {
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public void onSubscribe(Subscription s) {
             if (Operators.validate(upstream, s)) {
                 upstream = s;
+                if (s instanceof Fuseable.QueueSubscription) {
+                    queue = (Fuseable.QueueSubscription<Object>) s;
+                }
                 actual.onSubscribe(this);
             }
+        }
+
+        @Override
+        public int requestFusion(int requestedMode) {
+            if (queue != null && (requestedMode & Fuseable.SYNC) != 0 && queue.requestFusion(Fuseable.SYNC) == Fuseable.SYNC) {
+                return Fuseable.SYNC;
+            }
+            return Fuseable.NONE;
+        }
+
+        /** Fused: the next item that passes every step, or null once the source is drained. */
+        @Override
+        public Object poll() {
+            for (;;) {
+                Object t;
+                try {
+                    t = queue.poll();
+                } catch (Throwable e) {
+                    throw sourceName != null && !(e instanceof PipelineException)
+                            ? new PipelineException(sourceName, "the source failed: " + e, e) : Exceptions.propagate(e);
+                }
+                if (t == null) {
+                    return null;
+                }
+                Object v = apply(t);
+                if (v == FAIL) {
+                    Throwable e = failure[0];
+                    failure[0] = null;
+                    throw Exceptions.propagate(e);
+                }
+                if (v != DROP) {
+                    return v;
+                }
+            }
+        }
+
+        @Override
+        public int size() {
+            return queue.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return queue.isEmpty();
+        }
+
+        @Override
+        public void clear() {
+            queue.clear();
         }
 
         @Override
@@ -313,6 +383,9 @@ final class InlineOperator extends FluxOperator<Object, Object> {
             }
             if (key == Attr.RUN_STYLE) {
                 return Attr.RunStyle.SYNC;
+            }
+            if (key == Attr.PREFETCH) {
+                return 0;
             }
             return null;
         }

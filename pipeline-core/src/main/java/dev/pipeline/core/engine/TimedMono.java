@@ -1,6 +1,5 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
-import dev.pipeline.core.internal.Cell;
 import dev.pipeline.core.internal.Ticker;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -14,12 +13,12 @@ import reactor.core.publisher.Operators;
  * time measured is the call's own, never the wait for downstream demand (a Mono that emits
  * only once requested would otherwise count the time the next stage was busy).
  */
-final class TimedMono<T> extends MonoOperator<T, T> {
+public final class TimedMono<T> extends MonoOperator<T, T> {
 
     private final Cell cell;
     private final Ticker ticker;
 
-    TimedMono(Mono<? extends T> call, Cell cell, Ticker ticker) {
+    public TimedMono(Mono<? extends T> call, Cell cell, Ticker ticker) {
         super(call);
         this.cell = cell;
         this.ticker = ticker;

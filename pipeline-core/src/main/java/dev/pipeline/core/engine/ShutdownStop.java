@@ -1,8 +1,11 @@
-package dev.pipeline.core;
+package dev.pipeline.core.engine;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+
+import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.RunningPipeline;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,7 @@ import reactor.core.publisher.Mono;
  */
 final class ShutdownStop<R> implements Disposable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Logger LOG = LoggerFactory.getLogger("dev.pipeline.core.Pipeline");
 
     /** How much longer than the grace the hook waits for the final report before it cancels. */
     static final Duration MARGIN = Duration.ofSeconds(5);

@@ -1,0 +1,6 @@
+/**
+ * Implementation details shared by the connectors (argument checks, the options classes' copy mechanism). <strong>Not API:</strong>
+ * anything here may change or disappear in any release; do not use it from application code.
+ * The connectors use only pipeline-core's public API; these are their own.
+ */
+package dev.pipeline.connectors.internal;

@@ -1,0 +1,30 @@
+package dev.pipeline.core.engine;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** {@code Sink.of}: any consumer of the whole stream; every item received counts once its Mono completes. */
+public record CustomSink(SinkOptions options, Function<? super Flux<Object>, ? extends Mono<?>> consumer) implements SinkDef {
+
+    @Override
+    public CustomSink withOptions(SinkOptions options) {
+        return new CustomSink(options, consumer);
+    }
+
+    @Override
+    public Set<Option> accepts() {
+        return Set.of();
+    }
+
+    @Override
+    public Mono<Object> consume(Flux<Object> items, NodeRun node) {
+        return Mono.<Object>defer(() -> Objects.requireNonNull(consumer.apply(items),
+                        "sink '" + name() + "' returned a null Mono"))
+                // consumed as a whole: every item received counts once the consumer completes
+                .doOnSuccess(v -> node.copy.emittedConcurrent(node.node.receivedNow() - node.node.emittedNow()));
+    }
+}
