@@ -30,7 +30,7 @@ public final class Story implements AutoCloseable {
     private final Thread printer;
     private volatile boolean closed;
 
-    /** A story printed to {@code out}, with sleeps multiplied by {@code scale} (0 < scale). */
+    /** A story printed to {@code out}, with sleeps multiplied by {@code scale} (0 &lt; scale). */
     public Story(PrintWriter out, double scale) {
         if (!(scale > 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("--time-scale must be a positive number, was " + scale);
