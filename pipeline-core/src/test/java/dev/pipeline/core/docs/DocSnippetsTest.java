@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>In Markdown, a fenced {@code java} block preceded by
  * {@code <!-- snippet: path/to/Source.java#name -->} must equal the region of that source file
  * between {@code // tag::name[]} and {@code // end::name[]} (indentation removed). The path is
- * looked up under every module's {@code src/test/java} and {@code src/main/java}.
+ * looked up under every (nested) module's {@code src/test/java} and {@code src/main/java}.
  *
  * <p>Run with {@code -Ddocs.update=true} to rewrite the Markdown blocks from the sources.
  */
@@ -98,8 +98,10 @@ class DocSnippetsTest {
 
     static List<String> taggedRegion(Path root, String file, String tag) throws IOException {
         Path source = null;
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path module : modules.filter(Files::isDirectory).collect(Collectors.toList())) {
+        try (Stream<Path> modules = Files.walk(root, 3)) {
+            // modules nest (pipeline-connectors/pipeline-files): every folder with a pom.xml, not build output
+            for (Path module : modules.filter(d -> Files.isRegularFile(d.resolve("pom.xml")) && !d.toString().contains("target"))
+                    .collect(Collectors.toList())) {
                 for (String dir : new String[] {"src/test/java", "src/main/java"}) {
                     Path candidate = module.resolve(dir).resolve(file);
                     if (Files.exists(candidate)) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import dev.pipeline.connectors.file.internal.IoErrors;
 import dev.pipeline.connectors.r2dbc.internal.GuardedConnectionFactory;
 import dev.pipeline.connectors.r2dbc.internal.SqlScript;
 import dev.pipeline.connectors.internal.Require;
@@ -127,7 +126,7 @@ public final class R2dbc {
             try {
                 return Files.readString(script, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw IoErrors.read(script, e);
+                throw new java.io.UncheckedIOException("cannot read SQL script " + script.toAbsolutePath() + ": " + e, e);
             }
         }).subscribeOn(Schedulers.boundedElastic()).flatMap(text -> execute(cf, text, script.toString()));
     }
