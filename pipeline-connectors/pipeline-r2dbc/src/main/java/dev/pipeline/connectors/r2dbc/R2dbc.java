@@ -2,6 +2,7 @@ package dev.pipeline.connectors.r2dbc;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,9 @@ public final class R2dbc {
      *
      * @param cf the connection factory
      * @param script the script file (UTF-8)
-     * @return the number of statements run; fails with a {@link ScriptException} for the first failing statement
+     * @return the number of statements run; fails with a {@link ScriptException} for the first failing
+     *         statement, or with an {@link UncheckedIOException} naming the script's absolute path when
+     *         the file cannot be read
      */
     public static Mono<Integer> executeScript(ConnectionFactory cf, Path script) {
         Require.nonNull(cf, "cf");
@@ -126,7 +129,7 @@ public final class R2dbc {
             try {
                 return Files.readString(script, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read SQL script " + script.toAbsolutePath() + ": " + e, e);
+                throw new UncheckedIOException("cannot read SQL script " + script.toAbsolutePath() + ": " + e, e);
             }
         }).subscribeOn(Schedulers.boundedElastic()).flatMap(text -> execute(cf, text, script.toString()));
     }
