@@ -480,4 +480,36 @@ class AcknowledgedSourceTest {
             assertThat(ends).hasValue(1);
         }
     }
+
+    @Nested
+    class Concurrency {
+
+        @Test
+        void underContentionEveryDeliverySettlesOnceAfterAllItsPieces() {
+            for (int round = 0; round < 15; round++) {
+                int n = 2000;
+                Deliveries d = new Deliveries();
+                Map<Integer, AtomicInteger> pieces = new ConcurrentHashMap<>();
+                // each item: two flatMap children stored by one branch, its batch stored by the other
+                d.readyToSettle = i -> pieces.getOrDefault(i, new AtomicInteger()).get() == 3;
+                java.util.function.IntConsumer piece = i -> pieces.computeIfAbsent(i, k -> new AtomicInteger()).incrementAndGet();
+                PipelineReport<Void> report = run(Pipeline.from(d.source("queue", n))
+                        .buffer("hand-off", 32).workers(2)
+                        .broadcast("copy",
+                                Branch.to("children", (PipelineBuilder<Integer> b) -> b
+                                                .then(Stage.flatMap("two", (Integer i) -> Flux.just(i, -i)
+                                                        .publishOn(Schedulers.parallel())).concurrency(4)),
+                                        Sink.forEachAsync("store-children", (Integer c) -> Mono.fromRunnable(() -> piece.accept(Math.abs(c)))
+                                                .subscribeOn(Schedulers.parallel()).then()).concurrency(8)),
+                                Branch.to("batches", (PipelineBuilder<Integer> b) -> b
+                                                .then(Stage.batch("sevens", 7, Duration.ofMillis(5))),
+                                        Sink.forEachAsync("store-batches", (List<Integer> batch) -> Mono.fromRunnable(() ->
+                                                batch.forEach(piece::accept)).subscribeOn(Schedulers.parallel()).then()).concurrency(4)))
+                        .end());
+                assertThat(d.violations).as("round %d", round).isEmpty();
+                assertThat(d.settledAs(Settlement.STORED)).as("round %d", round).hasSize(n);
+                assertThat(report.acks("queue").inFlight()).isZero();
+            }
+        }
+    }
 }
