@@ -119,6 +119,24 @@ public final class TestBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether every connection and channel thread the connectors opened in this JVM is gone:
+     * the client runs one {@code AMQP Connection} thread per open connection (this fixture's
+     * own is the one left), and each connector channel has a {@code rabbitmq-...} thread.
+     */
+    public static boolean connectorsClosed() {
+        long amqp = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith("AMQP Connection")) {
+                amqp++;
+            }
+            if (t.isAlive() && t.getName().startsWith("rabbitmq-")) {
+                return false;
+            }
+        }
+        return amqp <= 1;
+    }
+
     /** Completes with true once {@code condition} holds, polled (on boundedElastic) for up to 20 s. */
     public static Mono<Boolean> eventually(java.util.function.BooleanSupplier condition) {
         return Mono.fromCallable(condition::getAsBoolean).subscribeOn(Schedulers.boundedElastic())

@@ -2,6 +2,8 @@ package dev.pipeline.connectors.rabbitmq.internal;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -65,8 +67,16 @@ public final class SerialChannel {
     public static Mono<SerialChannel> open(Broker broker, String purpose, String target, int maxTasks, Setup setup) {
         return Mono.defer(() -> {
             Scheduler thread = Schedulers.newBoundedElastic(1, maxTasks, "rabbitmq-" + purpose.replace(' ', '-'), 60, true);
+            // a cancel that comes while the connection is being opened must still close it once it is open
+            AtomicBoolean cancelled = new AtomicBoolean();
+            AtomicReference<Connection> opened = new AtomicReference<>();
             return Mono.fromCallable(() -> {
                 Connection connection = broker.connect(purpose, target);
+                opened.set(connection);
+                if (cancelled.get()) {
+                    closeQuietly(connection);
+                    return null;
+                }
                 try {
                     Channel channel = connection.createChannel();
                     setup.accept(channel);
@@ -75,7 +85,16 @@ public final class SerialChannel {
                     closeQuietly(connection);
                     throw broker.error("cannot open a channel", target, e);
                 }
-            }).subscribeOn(thread).doOnError(e -> stop(thread)).doOnCancel(() -> stop(thread));
+            }).subscribeOn(thread)
+                    .doOnError(e -> stop(thread))
+                    .doOnCancel(() -> {
+                        cancelled.set(true);
+                        Connection connection = opened.get();
+                        if (connection != null) {
+                            thread.schedule(() -> closeQuietly(connection));
+                        }
+                        stop(thread);
+                    });
         });
     }
 
