@@ -1,6 +1,10 @@
 package dev.pipeline.connectors.rabbitmq;
 
+import java.time.Duration;
+
 import dev.pipeline.connectors.internal.Require;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * How the {@linkplain RabbitSources#queue queue source} consumes: its prefetch (the in-flight
@@ -16,14 +20,18 @@ public final class ConsumeOptions {
     /** The default prefetch. */
     public static final int DEFAULT_PREFETCH = 32;
 
-    private static final ConsumeOptions DEFAULTS = new ConsumeOptions(DEFAULT_PREFETCH, DeadLetters.ACK);
+    private static final ConsumeOptions DEFAULTS = new ConsumeOptions(DEFAULT_PREFETCH, DeadLetters.ACK, null, Schedulers.parallel());
 
     private final int prefetch;
     private final DeadLetters deadLetters;
+    private final Duration idleTimeout;
+    private final Scheduler timer;
 
-    private ConsumeOptions(int prefetch, DeadLetters deadLetters) {
+    private ConsumeOptions(int prefetch, DeadLetters deadLetters, Duration idleTimeout, Scheduler timer) {
         this.prefetch = prefetch;
         this.deadLetters = deadLetters;
+        this.idleTimeout = idleTimeout;
+        this.timer = timer;
     }
 
     /**
@@ -48,7 +56,7 @@ public final class ConsumeOptions {
         if (prefetch > 65535) {
             throw new IllegalArgumentException("prefetch must be <= 65535 (AMQP's limit), was " + prefetch);
         }
-        return new ConsumeOptions(prefetch, deadLetters);
+        return new ConsumeOptions(prefetch, deadLetters, idleTimeout, timer);
     }
 
     /**
@@ -58,7 +66,48 @@ public final class ConsumeOptions {
      * @return a copy with that choice
      */
     public ConsumeOptions deadLetters(DeadLetters deadLetters) {
-        return new ConsumeOptions(prefetch, Require.nonNull(deadLetters, "deadLetters"));
+        return new ConsumeOptions(prefetch, Require.nonNull(deadLetters, "deadLetters"), idleTimeout, timer);
+    }
+
+    /**
+     * Completes the source once no message has arrived for {@code idleTimeout} and every message
+     * delivered has been settled (and so acknowledged): a worker that drains a queue and ends,
+     * instead of consuming forever. Not set by default (the source never completes by itself).
+     *
+     * @param idleTimeout how long the queue must stay quiet, {@code > 0}
+     * @return a copy that completes when idle
+     */
+    public ConsumeOptions idleTimeout(Duration idleTimeout) {
+        return new ConsumeOptions(prefetch, deadLetters, Require.positive(idleTimeout, "idleTimeout"), timer);
+    }
+
+    /**
+     * The scheduler that measures the {@link #idleTimeout}. Defaults to
+     * {@link Schedulers#parallel()}.
+     *
+     * @param timer the scheduler (a virtual-time one in tests)
+     * @return a copy with that scheduler
+     */
+    public ConsumeOptions timer(Scheduler timer) {
+        return new ConsumeOptions(prefetch, deadLetters, idleTimeout, Require.nonNull(timer, "timer"));
+    }
+
+    /**
+     * The idle timeout.
+     *
+     * @return the timeout, or null when the source never completes by itself
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * The scheduler of the idle timeout.
+     *
+     * @return the scheduler
+     */
+    public Scheduler timer() {
+        return timer;
     }
 
     /**
@@ -81,6 +130,7 @@ public final class ConsumeOptions {
 
     @Override
     public String toString() {
-        return "ConsumeOptions[prefetch=" + prefetch + ", deadLetters=" + deadLetters + "]";
+        return "ConsumeOptions[prefetch=" + prefetch + ", deadLetters=" + deadLetters
+                + (idleTimeout == null ? "" : ", idleTimeout=" + idleTimeout) + "]";
     }
 }

@@ -35,7 +35,9 @@ public final class RabbitSources {
      * }</pre>
      *
      * <p><b>Emits when</b> the broker delivers a message and downstream has demand (at most
-     * {@code prefetch} are buffered). <b>Completes</b> never by itself (stop or cancel the run).
+     * {@code prefetch} are buffered). <b>Completes when</b> the queue stayed quiet for the
+     * {@link ConsumeOptions#idleTimeout idle timeout} with every message settled; without one,
+     * never by itself (stop or cancel the run).
      * <b>Errors when</b> the connection is refused or lost, the queue does not exist or is
      * deleted ({@link RabbitException} naming the broker, the virtual host and the queue).
      * <b>On cancel</b> the channel and connection are closed; unacknowledged messages return to
@@ -54,7 +56,8 @@ public final class RabbitSources {
         Require.nonBlank(queue, "queue");
         Require.nonNull(options, "options");
         boolean reject = options.deadLetters() == DeadLetters.REJECT;
-        return Source.acknowledged(name, ctx -> QueueReceiver.receive(broker, queue, options.prefetch(), reject, new AtomicInteger())
+        return Source.acknowledged(name, ctx -> QueueReceiver.receive(broker, queue, options.prefetch(), reject,
+                        new AtomicInteger(), options.idleTimeout(), options.timer())
                 .map(r -> Delivery.of(r.message(), r.message().redelivered(), r.settle())));
     }
 }

@@ -1,6 +1,9 @@
 package dev.pipeline.connectors.rabbitmq.internal;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
@@ -11,6 +14,8 @@ import dev.pipeline.connectors.rabbitmq.RabbitMessage;
 import dev.pipeline.core.Settlement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
 
 /**
@@ -50,20 +55,49 @@ public final class QueueReceiver {
      */
     public static Flux<Received> receive(Broker broker, String queue, int prefetch, boolean rejectDeadLetters,
             AtomicInteger unacked) {
+        return receive(broker, queue, prefetch, rejectDeadLetters, unacked, null, Schedulers.parallel());
+    }
+
+    /**
+     * {@link #receive(Broker, String, int, boolean, AtomicInteger)} that completes once no message
+     * arrived for {@code idleTimeout} and none is unsettled.
+     *
+     * @param broker the broker
+     * @param queue the queue
+     * @param prefetch the most unacknowledged messages
+     * @param rejectDeadLetters nack dead letters without requeue
+     * @param unacked the gauge of unsettled messages
+     * @param idleTimeout null: never complete
+     * @param timer measures the idle time
+     * @return the messages
+     */
+    public static Flux<Received> receive(Broker broker, String queue, int prefetch, boolean rejectDeadLetters,
+            AtomicInteger unacked, Duration idleTimeout, Scheduler timer) {
         String target = "queue '" + queue + "'";
         return Flux.usingWhen(
                 SerialChannel.open(broker, "consume " + queue, target, prefetch + 16, ch -> {
                     ch.queueDeclarePassive(queue);
                     ch.basicQos(prefetch);
                 }),
-                channel -> Flux.defer(() -> consume(channel, queue, prefetch, rejectDeadLetters, unacked)),
+                channel -> Flux.defer(() -> {
+                    AtomicLong lastActivity = new AtomicLong(timer.now(TimeUnit.MILLISECONDS));
+                    Flux<Received> received = consume(channel, queue, prefetch, rejectDeadLetters, unacked,
+                            () -> lastActivity.set(timer.now(TimeUnit.MILLISECONDS)));
+                    if (idleTimeout == null) {
+                        return received;
+                    }
+                    long idleMillis = idleTimeout.toMillis();
+                    Duration tick = Duration.ofMillis(Math.max(10, Math.min(1000, idleMillis / 5)));
+                    return received.takeUntilOther(Flux.interval(tick, timer)
+                            .filter(t -> unacked.get() == 0 && timer.now(TimeUnit.MILLISECONDS) - lastActivity.get() >= idleMillis));
+                }),
                 SerialChannel::close,
                 (channel, error) -> channel.close(),
                 SerialChannel::close);
     }
 
     private static Flux<Received> consume(SerialChannel channel, String queue, int prefetch, boolean rejectDeadLetters,
-            AtomicInteger unacked) {
+            AtomicInteger unacked, Runnable active) {
         Sinks.Many<Received> deliveries = Sinks.many().unicast().onBackpressureBuffer(Queues.<Received>get(prefetch).get());
         DefaultConsumer consumer = new DefaultConsumer(channel.channel()) {
             @Override
@@ -71,8 +105,10 @@ public final class QueueReceiver {
                 RabbitMessage message = new RabbitMessage(queue, envelope.getExchange(), envelope.getRoutingKey(),
                         envelope.isRedeliver(), properties.getMessageId(), properties.getHeaders(), body);
                 long deliveryTag = envelope.getDeliveryTag();
+                active.run();
                 unacked.incrementAndGet();
                 Received received = new Received(message, once(settlement -> {
+                    active.run();
                     unacked.decrementAndGet();
                     boolean reject = rejectDeadLetters && settlement == Settlement.DEAD_LETTERED;
                     channel.execute(reject ? "nack of delivery " + deliveryTag : "ack of delivery " + deliveryTag, ch -> {

@@ -59,7 +59,7 @@ class QueueReceiverTest {
                 .expectNoEvent(Duration.ofMillis(500)) // unbounded demand, yet the broker stops at the prefetch
                 .then(() -> {
                     assertThat(unacked).hasValue(5);
-                    held.subList(0, 2).forEach(r -> r.settle().accept(Settlement.STORED));
+                    List.copyOf(held.subList(0, 2)).forEach(r -> r.settle().accept(Settlement.STORED));
                 })
                 .expectNextCount(2)
                 .expectNoEvent(Duration.ofMillis(300))
@@ -152,6 +152,24 @@ class QueueReceiverTest {
         StepVerifier.create(TestBroker.eventually(() -> broker.ready(queue) == 0 && broker.consumers(queue) == 0))
                 .expectNext(true).verifyComplete();
         assertThat(broker.ready(dlx[1])).isZero();
+    }
+
+    @Test
+    void withAnIdleTimeoutItCompletesOnceTheQueueIsQuietAndEverythingIsSettled() {
+        String queue = broker.queue("idle");
+        broker.publish(queue, 30);
+        List<Received> held = new ArrayList<>();
+        StepVerifier.create(QueueReceiver.receive(Broker.parse(TestBroker.URI), queue, 50, false, new AtomicInteger(),
+                        Duration.ofMillis(300), Schedulers.parallel()))
+                .recordWith(() -> held)
+                .expectNextCount(30)
+                // quiet, but 30 unsettled: it must not complete (closing would requeue them)
+                .expectNoEvent(Duration.ofMillis(900))
+                .then(() -> held.forEach(r -> r.settle().accept(Settlement.STORED)))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(TestBroker.eventually(() -> broker.ready(queue) == 0 && broker.consumers(queue) == 0))
+                .expectNext(true).verifyComplete();
     }
 
     @Test
