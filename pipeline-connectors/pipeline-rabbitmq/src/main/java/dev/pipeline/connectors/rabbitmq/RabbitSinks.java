@@ -1,5 +1,6 @@
 package dev.pipeline.connectors.rabbitmq;
 
+import java.util.List;
 import java.util.function.Function;
 
 import dev.pipeline.connectors.internal.Require;
@@ -64,7 +65,7 @@ public final class RabbitSinks {
                     return items.flatMap(item -> publisher
                                     .publish(exchange, routingKey.apply(item), body.apply(item), options.persistent(),
                                             options.confirmTimeout())
-                                    .then(Mono.fromRunnable(() -> ctx.completed(1)).thenReturn(1L))
+                                    .then(Mono.fromRunnable(() -> ctx.completed(List.of(item))).thenReturn(1L))
                                     .onErrorResume(RabbitRejectedException.class, e -> ctx.reject(item, e, 1).then(Mono.empty())),
                             options.maxInFlight())
                             .count();
