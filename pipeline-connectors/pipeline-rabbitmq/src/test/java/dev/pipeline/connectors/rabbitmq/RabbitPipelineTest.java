@@ -139,6 +139,7 @@ class RabbitPipelineTest {
         broker.publish(queue, 10);
         Set<Object> rejected = ConcurrentHashMap.newKeySet();
         Set<String> good = ConcurrentHashMap.newKeySet();
+        // tag::source[]
         PipelineReport<Void> report = Pipeline
                 .from(RabbitSources.queue("work", TestBroker.URI, queue,
                         ConsumeOptions.defaults().deadLetters(DeadLetters.REJECT).idleTimeout(Duration.ofMillis(400))))
@@ -151,6 +152,7 @@ class RabbitPipelineTest {
                 }).onError(ErrorPolicy.deadLetter(Sink.forEach("rejected", d -> rejected.add(d.item())))))
                 .to(Sink.forEach("good", good::add))
                 .run().block(TIMEOUT);
+        // end::source[]
         assertThat(good).hasSize(8);
         assertThat(report.acks("work").stored()).isEqualTo(8);
         assertThat(report.acks("work").deadLettered()).isEqualTo(2);

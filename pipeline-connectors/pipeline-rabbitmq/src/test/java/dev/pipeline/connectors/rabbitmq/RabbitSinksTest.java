@@ -41,10 +41,12 @@ class RabbitSinksTest {
     @Test
     void everyItemIsInTheQueueOnceTheRunCompletes() {
         String queue = broker.queue("sink");
+        // tag::sink[]
         PipelineReport<Long> report = Pipeline.from(Source.of("items", Flux.range(0, 3000).map(i -> "item-" + i)))
                 .to(RabbitSinks.toQueue("publish", TestBroker.URI, queue, RabbitSinksTest::utf8,
                         PublishOptions.defaults().maxInFlight(64)))
                 .run().block(TIMEOUT);
+        // end::sink[]
         assertThat(report.result()).contains(3000L);
         // confirmed means stored: the queue holds every one, right as the run completes
         assertThat(broker.ready(queue)).isEqualTo(3000);
