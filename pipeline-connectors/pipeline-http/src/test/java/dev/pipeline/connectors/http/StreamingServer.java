@@ -15,22 +15,25 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * A local server (127.0.0.1, a free port) whose paths the test scripts: each path answers with
  * the handler registered for it (404 otherwise). Small socket send buffers, so that a test can see
  * how far ahead of a slow client the server gets. Counts open connections.
  */
-final class StreamingServer implements AutoCloseable {
+public final class StreamingServer implements AutoCloseable {
 
     private final Map<String, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>>> routes =
             new ConcurrentHashMap<>();
-    final AtomicInteger requests = new AtomicInteger();
-    final AtomicInteger openConnections = new AtomicInteger();
-    final AtomicInteger inFlight = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger openConnections = new AtomicInteger();
+    public final AtomicInteger inFlight = new AtomicInteger();
     private final DisposableServer server;
 
-    StreamingServer() {
+    public StreamingServer() {
         server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
@@ -53,13 +56,13 @@ final class StreamingServer implements AutoCloseable {
     }
 
     /** Answers {@code path} with {@code handler}. */
-    StreamingServer route(String path, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+    public StreamingServer route(String path, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
         routes.put(path, handler);
         return this;
     }
 
     /** Answers {@code path} with a chunked body, one chunk per string. */
-    StreamingServer chunks(String path, String contentType, Flux<String> chunks) {
+    public StreamingServer chunks(String path, String contentType, Flux<String> chunks) {
         return route(path, (req, res) -> res.header("content-type", contentType).sendString(chunks, java.nio.charset.StandardCharsets.UTF_8).then());
     }
 
@@ -67,7 +70,7 @@ final class StreamingServer implements AutoCloseable {
      * Answers {@code path} with the headers of a 100,000-byte body, writes {@code start} of it,
      * and closes the connection once that is flushed: a server that dies mid-stream.
      */
-    StreamingServer dropAfter(String path, String contentType, String start) {
+    public StreamingServer dropAfter(String path, String contentType, String start) {
         return route(path, (req, res) -> res.header("content-type", contentType).header("content-length", "100000")
                 .sendHeaders().then()
                 .then(Mono.<Void>create(sink -> res.withConnection(c -> c.channel()
@@ -76,26 +79,32 @@ final class StreamingServer implements AutoCloseable {
                         .addListener(f -> c.channel().close().addListener(g -> sink.success()))))));
     }
 
-    URI uri(String path) {
+    /** Answers {@code path} with a WebSocket handler (messages up to 1 MiB). */
+    public StreamingServer ws(String path, BiFunction<? super WebsocketInbound, ? super WebsocketOutbound, ? extends Publisher<Void>> handler) {
+        return route(path, (req, res) -> res.sendWebsocket(handler,
+                WebsocketServerSpec.builder().maxFramePayloadLength(1024 * 1024).build()));
+    }
+
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
-    URI ws(String path) {
+    public URI ws(String path) {
         return URI.create("ws://127.0.0.1:" + server.port() + path);
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
     /** Completes with true once no connection is open. */
-    Mono<Boolean> closed() {
+    public Mono<Boolean> closed() {
         return Flux.interval(Duration.ofMillis(10)).map(i -> openConnections.get() == 0)
                 .filter(b -> b).next().timeout(Duration.ofSeconds(10));
     }
 
     /** Completes with true once no answer is being sent (pooled connections may stay open). */
-    Mono<Boolean> idle() {
+    public Mono<Boolean> idle() {
         return Flux.interval(Duration.ofMillis(10)).map(i -> inFlight.get() == 0)
                 .filter(b -> b).next().timeout(Duration.ofSeconds(10));
     }
