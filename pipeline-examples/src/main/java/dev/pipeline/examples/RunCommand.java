@@ -15,6 +15,7 @@ import dev.pipeline.examples.tutorial.HttpFetch;
 import dev.pipeline.examples.tutorial.LockExample;
 import dev.pipeline.examples.tutorial.MakeRandom;
 import dev.pipeline.examples.tutorial.SemaphoreExample;
+import dev.pipeline.examples.tutorial.StreamTokens;
 import dev.pipeline.examples.tutorial.ToThread;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,6 @@ import picocli.CommandLine.Command;
         description = "Run one example (see 'list').",
         subcommands = {Etl.class, EtlPublish.class, EtlWorker.class, EtlReconcile.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
                 LockExample.class, SemaphoreExample.class, EventExample.class, FutureExample.class,
-                ToThread.class, Chess.class, HttpFetch.class})
+                ToThread.class, Chess.class, HttpFetch.class, StreamTokens.class})
 public final class RunCommand {
 }
