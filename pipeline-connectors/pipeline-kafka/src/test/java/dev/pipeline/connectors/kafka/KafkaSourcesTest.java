@@ -83,8 +83,9 @@ class KafkaSourcesTest {
         assertThat(all).hasSize(100);
         assertThat(run2).filteredOn(d -> notDone1.contains(d.value().value())).allMatch(Delivery::redelivered);
         Topics.await("run 2's final commit", WAIT, () -> sum(BROKER.committed("resume-g", "resume")) == 100);
-        assertThat(first.received()).isEqualTo(60);
-        assertThat(first.abandoned()).isEqualTo(20);
+        // run 1 handed more than 60 to its buffer: all but the 40 done were abandoned at its end
+        assertThat(first.received()).isBetween(60L, 100L);
+        assertThat(first.abandoned()).isEqualTo(first.received() - 40);
     }
 
     @Test
@@ -132,7 +133,7 @@ class KafkaSourcesTest {
     @Test
     void twoConsumersOfOneGroupShareThePartitionsAndLoseNothingInTheRebalance() throws Exception {
         BROKER.createTopic("shared", 4);
-        Topics.produce(BROKER.bootstrapServers(), "shared", 400);
+        Topics.produce(BROKER.bootstrapServers(), "shared", 600);
         Map<String, Integer> times = new ConcurrentHashMap<>();
         Set<String> a = ConcurrentHashMap.newKeySet();
         Set<String> b = ConcurrentHashMap.newKeySet();
@@ -146,7 +147,7 @@ class KafkaSourcesTest {
         try {
             Topics.await("consumer A under way", WAIT, () -> a.size() >= 20);
             runB = slowConsumer(shared.stats(statsB), b, times, unmarkedRepeats);
-            Topics.await("all 400 records done", WAIT, () -> times.size() == 400);
+            Topics.await("all 600 records done", WAIT, () -> times.size() == 600);
         } finally {
             runA.dispose();
             if (runB != null) {
@@ -154,18 +155,18 @@ class KafkaSourcesTest {
             }
         }
         assertThat(b).as("the second consumer got partitions").isNotEmpty();
-        assertThat(a.size() + b.size()).isGreaterThanOrEqualTo(400);
+        assertThat(a.size() + b.size()).isGreaterThanOrEqualTo(600);
         assertThat(unmarkedRepeats).as("records received twice without the redelivered mark").isEmpty();
         long repeats = times.values().stream().filter(n -> n > 1).count();
         // revocation waited for the records in flight: only what A abandoned may come twice
         assertThat(repeats).isLessThanOrEqualTo(statsA.abandoned() + statsB.abandoned());
     }
 
-    /** Does each record in 5 ms, one at a time, counting how often each value came. */
+    /** Does each record in 10 ms, one at a time, counting how often each value came. */
     private static Disposable slowConsumer(KafkaSourceOptions options, Set<String> mine, Map<String, Integer> times,
             List<String> unmarkedRepeats) {
         return deliveries(options)
-                .concatMap(d -> Mono.delay(Duration.ofMillis(5)).doOnNext(x -> {
+                .concatMap(d -> Mono.delay(Duration.ofMillis(10)).doOnNext(x -> {
                     String v = d.value().value();
                     int n = times.merge(v, 1, Integer::sum);
                     if (n > 1 && !d.redelivered()) {
