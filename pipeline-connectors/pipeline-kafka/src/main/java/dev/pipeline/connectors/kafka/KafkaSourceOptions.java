@@ -36,7 +36,8 @@ public final class KafkaSourceOptions {
         String bootstrapServers;
         String groupId;
         List<String> topics;
-        int maxInFlightPerPartition = DEFAULT_MAX_IN_FLIGHT_PER_PARTITION;
+        /** Null until set: the default, or maxInFlight when that is lower. */
+        Integer maxInFlightPerPartition;
         int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         Duration pollTimeout = Duration.ofMillis(100);
         Duration commitInterval = Duration.ofMillis(200);
@@ -48,7 +49,7 @@ public final class KafkaSourceOptions {
 
         @Override
         protected void check() {
-            if (maxInFlightPerPartition > maxInFlight) {
+            if (maxInFlightPerPartition != null && maxInFlightPerPartition > maxInFlight) {
                 throw new IllegalArgumentException("KafkaSourceOptions: maxInFlightPerPartition (" + maxInFlightPerPartition
                         + ") exceeds maxInFlight (" + maxInFlight + "); lower the first or raise the second");
             }
@@ -95,8 +96,10 @@ public final class KafkaSourceOptions {
     /**
      * The most records of one partition that may be in flight (emitted, not yet done) or done
      * behind an earlier record still in flight; at the bound the partition is paused, and it
-     * is resumed once half of them are done. This bounds, per partition, what a crash repeats.
-     * Defaults to {@value #DEFAULT_MAX_IN_FLIGHT_PER_PARTITION}.
+     * is resumed once half of them are done. This bounds, per partition, what a crash repeats;
+     * it is also the consumer's {@code max.poll.records}. Defaults to
+     * {@value #DEFAULT_MAX_IN_FLIGHT_PER_PARTITION}, or {@link #maxInFlight(int) maxInFlight}
+     * when that is lower.
      *
      * @param records the bound, {@code > 0}, at most {@link #maxInFlight(int) maxInFlight}
      * @return a copy with that bound
@@ -256,7 +259,8 @@ public final class KafkaSourceOptions {
      * @return records
      */
     public int maxInFlightPerPartition() {
-        return v.maxInFlightPerPartition;
+        return v.maxInFlightPerPartition != null ? v.maxInFlightPerPartition
+                : Math.min(DEFAULT_MAX_IN_FLIGHT_PER_PARTITION, v.maxInFlight);
     }
 
     /**
@@ -334,7 +338,7 @@ public final class KafkaSourceOptions {
     @Override
     public String toString() {
         return "KafkaSourceOptions[bootstrapServers=" + v.bootstrapServers + ", groupId=" + v.groupId + ", topics=" + v.topics
-                + ", maxInFlightPerPartition=" + v.maxInFlightPerPartition + ", maxInFlight=" + v.maxInFlight
+                + ", maxInFlightPerPartition=" + maxInFlightPerPartition() + ", maxInFlight=" + v.maxInFlight
                 + ", revocationGrace=" + v.revocationGrace + ", properties=" + Configs.masked(v.properties) + "]";
     }
 }
