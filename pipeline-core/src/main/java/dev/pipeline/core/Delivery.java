@@ -1,5 +1,6 @@
 package dev.pipeline.core;
 
+import dev.pipeline.core.internal.Access;
 import dev.pipeline.core.internal.Require;
 import java.util.function.Consumer;
 
@@ -15,6 +16,10 @@ import java.util.function.Consumer;
  * @param <T> the item type
  */
 public final class Delivery<T> {
+
+    static {
+        Access.registerDeliveries((delivery, settlement) -> delivery.settle(settlement));
+    }
 
     private final T value;
     private final boolean redelivered;

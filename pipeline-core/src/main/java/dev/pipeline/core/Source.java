@@ -152,8 +152,7 @@ public final class Source<T> {
     public static <T> Source<T> acknowledged(String name,
             Function<StageContext, ? extends Publisher<Delivery<T>>> factory) {
         Require.nonNull(factory, "factory");
-        // API stub: the engine does not settle yet (branch acks-api); replaced by the engine work.
-        return new Source<>(name, ctx -> Flux.from(factory.apply(ctx)).map(Delivery::value), ErrorPolicy.failFast());
+        return new Source<>(new SourceDef(Require.nonBlank(name, "name"), erase(factory), ErrorPolicy.failFast().def, true));
     }
 
     /**
@@ -187,14 +186,16 @@ public final class Source<T> {
     }
 
     /**
-     * The items as a cold Flux, outside any pipeline (rejected records fail it).
+     * The items as a cold Flux, outside any pipeline (rejected records fail it). An
+     * {@link #acknowledged} source's values are emitted and never settled.
      *
      * @return the items
      */
     @SuppressWarnings("unchecked")
     public Flux<T> flux() {
         String name = def.name();
-        return Flux.defer(() -> Flux.from((Publisher<T>) def.factory().apply(new StageContext() {
+        boolean deliveries = def.acknowledged();
+        Flux<Object> items = Flux.defer(() -> Flux.from((Publisher<Object>) def.factory().apply(new StageContext() {
             @Override
             public String name() {
                 return name;
@@ -209,6 +210,7 @@ public final class Source<T> {
             public void completed(long items) {
             }
         })));
+        return deliveries ? items.map(d -> ((Delivery<T>) d).value()) : (Flux<T>) (Flux<?>) items;
     }
 
     @Override
