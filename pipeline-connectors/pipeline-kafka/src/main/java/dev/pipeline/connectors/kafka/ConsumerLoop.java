@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -45,7 +46,10 @@ import reactor.core.scheduler.Scheduler;
  * <p>Rebalances run inside {@code poll}, on this thread: a revoked partition waits up to the
  * grace period for its records to be done, commits, and closes its tracker (what is still in
  * flight is abandoned: its settlement is ignored, the next owner receives it again). A run
- * that is cancelled commits what is done, then closes the consumer, which leaves the group.
+ * that is cancelled emits nothing more, pauses every partition and goes on committing what is
+ * settled until the run has ended (its items in flight finished or were cut off), all records
+ * are done, or the revocation grace period is over; then it commits and closes the consumer,
+ * which leaves the group.
  */
 final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
 
@@ -89,12 +93,20 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Assigned> assigned = new HashMap<>();
     /** Per partition, the highest offset this run emitted: anything at or below it again is a repeat. */
     private final Map<TopicPartition, Long> highestEmitted = new HashMap<>();
+    private final Mono<Void> runEnds;
     private volatile KafkaConsumer<K, V> consumer;
+    /** Downstream cancelled: emit nothing more, keep committing what settles until the run ends. */
+    private volatile boolean cancelled;
+    private volatile boolean runEnded;
+    /** The loop ends: final commit, close. */
     private volatile boolean stopped;
     private long lastCommitAt;
+    private long drainUntil = -1;
 
     private ConsumerLoop(String name, KafkaSourceOptions options, Supplier<? extends Deserializer<K>> keys,
-            Supplier<? extends Deserializer<V>> values, FluxSink<Delivery<ConsumerRecord<K, V>>> sink, Scheduler clock) {
+            Supplier<? extends Deserializer<V>> values, FluxSink<Delivery<ConsumerRecord<K, V>>> sink, Scheduler clock,
+            Mono<Void> runEnds) {
+        this.runEnds = runEnds;
         this.name = name;
         this.options = options;
         this.keys = keys;
@@ -105,16 +117,35 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
         this.stats = s != null ? s : KafkaSourceStats.create();
     }
 
-    /** The deliveries of one run; cold: the consumer and its thread start on subscription. */
+    /**
+     * The deliveries of one run; cold: the consumer and its thread start on subscription.
+     * After a cancel, records settled until {@code runEnds} completes (the run's in-flight
+     * items finishing) are still committed, for at most the revocation grace period.
+     */
     static <K, V> Flux<Delivery<ConsumerRecord<K, V>>> deliveries(String name, KafkaSourceOptions options,
-            Supplier<? extends Deserializer<K>> keys, Supplier<? extends Deserializer<V>> values, Scheduler clock) {
+            Supplier<? extends Deserializer<K>> keys, Supplier<? extends Deserializer<V>> values, Scheduler clock,
+            Mono<Void> runEnds) {
         return Flux.create(sink -> {
-            ConsumerLoop<K, V> loop = new ConsumerLoop<>(name, options, keys, values, sink, clock);
-            sink.onDispose(loop::stop);
+            ConsumerLoop<K, V> loop = new ConsumerLoop<>(name, options, keys, values, sink, clock, runEnds);
+            sink.onDispose(loop::cancel);
             Thread t = new Thread(loop::run, "kafka-source-" + name + "-" + THREADS.incrementAndGet());
             t.setDaemon(true);
             t.start();
         }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    private void cancel() {
+        cancelled = true;
+        if (runEnded) {
+            stop();
+        }
+    }
+
+    private void runEnded() {
+        runEnded = true;
+        if (cancelled) {
+            stop();
+        }
     }
 
     private void stop() {
@@ -140,7 +171,11 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
             }
             awaitCluster(c);
             c.subscribe(options.topics(), this);
+            runEnds.subscribe(null, e -> runEnded(), this::runEnded);
             while (!stopped) {
+                if (cancelled && drained(c)) {
+                    break;
+                }
                 pauseOrResume(c);
                 ConsumerRecords<K, V> records;
                 try {
@@ -199,11 +234,28 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
                 String.join(",", options.topics()), e);
     }
 
+    /**
+     * After a cancel: pauses every partition and says whether to end now (the run ended, all
+     * records are done, or the grace period is over).
+     */
+    private boolean drained(KafkaConsumer<K, V> c) {
+        long now = clock.now(TimeUnit.MILLISECONDS);
+        if (drainUntil < 0) {
+            drainUntil = now + options.revocationGrace().toMillis();
+            c.pause(c.assignment());
+        }
+        int inFlight = 0;
+        for (Assigned a : assigned.values()) {
+            inFlight += a.tracker.inFlight() - a.tracker.behindGap();
+        }
+        return runEnded || inFlight == 0 || now >= drainUntil;
+    }
+
     private void emit(ConsumerRecord<K, V> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         Assigned a = assigned.get(tp);
-        if (a == null) {
-            return; // revoked while the poll ran: the next owner receives it
+        if (a == null || cancelled) {
+            return; // revoked while the poll ran, or nobody takes it any more: the next owner receives it
         }
         Long highest = highestEmitted.get(tp);
         boolean redelivered = (highest != null && r.offset() <= highest) || a.firstWindow();

@@ -1,5 +1,6 @@
 package dev.pipeline.connectors.kafka;
 
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -150,7 +151,7 @@ public final class KafkaSinks {
                 try {
                     producer.send(record, (md, e) -> {
                         if (e == null) {
-                            ctx.completed(1);
+                            ctx.completed(List.of(item)); // acks of different partitions come in any order
                             s.success(1L);
                         } else {
                             s.error(failed(record, e));

@@ -71,7 +71,9 @@ public final class KafkaSources {
      * <b>Completes when</b> never: the run stops it. <b>Errors when</b> the cluster does not
      * answer within {@link KafkaSourceOptions#connectTimeout connectTimeout} at the start
      * ({@link KafkaUnavailableException}), or the client fails ({@link KafkaConnectorException},
-     * e.g. authentication or authorization). <b>On cancel</b> commits what is done, closes the
+     * e.g. authentication or authorization). <b>On cancel</b> emits nothing more, keeps
+     * committing what the run still settles until the run has ended (at most
+     * {@link KafkaSourceOptions#revocationGrace revocationGrace}), then commits, closes the
      * consumer and leaves the group. <b>Thread</b> the run's own consumer thread.
      *
      * @param name the source's name
@@ -88,7 +90,8 @@ public final class KafkaSources {
         Require.nonNull(options, "options");
         Require.nonNull(keys, "keys");
         Require.nonNull(values, "values");
-        return Source.acknowledged(name, ctx -> ConsumerLoop.deliveries(name, options, keys, values, Schedulers.parallel()));
+        return Source.acknowledged(name,
+                ctx -> ConsumerLoop.deliveries(name, options, keys, values, Schedulers.parallel(), ctx.whenRunEnds()));
     }
 
     /**
