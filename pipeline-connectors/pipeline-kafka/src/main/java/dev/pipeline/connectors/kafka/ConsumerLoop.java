@@ -102,6 +102,8 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
     private volatile boolean stopped;
     private long lastCommitAt;
     private long drainUntil = -1;
+    /** When the cluster last answered (records, a commit, a metadata request), by {@link #clock}. */
+    private long lastHeard;
 
     private ConsumerLoop(String name, KafkaSourceOptions options, Supplier<? extends Deserializer<K>> keys,
             Supplier<? extends Deserializer<V>> values, FluxSink<Delivery<ConsumerRecord<K, V>>> sink, Scheduler clock,
@@ -186,6 +188,11 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
                 for (ConsumerRecord<K, V> r : records) {
                     emit(r);
                 }
+                if (!records.isEmpty()) {
+                    lastHeard = clock.now(TimeUnit.MILLISECONDS);
+                } else {
+                    checkConnection(c);
+                }
                 sample();
                 commit(c, false);
             }
@@ -217,12 +224,36 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
     private void awaitCluster(KafkaConsumer<K, V> c) {
         try {
             c.partitionsFor(options.topics().get(0), options.connectTimeout());
+            lastHeard = clock.now(TimeUnit.MILLISECONDS);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new KafkaUnavailableException(where() + " did not answer within " + options.connectTimeout()
                     + ": is a broker running there, and are bootstrap.servers and the security settings right?",
                     options.bootstrapServers(), String.join(",", options.topics()), options.connectTimeout(), e);
         } catch (WakeupException e) {
             // stopped while waiting: the loop ends at once
+        }
+    }
+
+    /**
+     * The client reconnects on its own and a poll without records says nothing: after
+     * {@code connectTimeout} without a word from the cluster, ask it for metadata (a network
+     * round trip), and fail with a typed error when that times out too.
+     */
+    private void checkConnection(KafkaConsumer<K, V> c) {
+        long now = clock.now(TimeUnit.MILLISECONDS);
+        if (now - lastHeard < options.connectTimeout().toMillis() || stopped) {
+            return;
+        }
+        try {
+            c.listTopics(options.connectTimeout());
+            lastHeard = clock.now(TimeUnit.MILLISECONDS);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new KafkaUnavailableException("lost the connection to " + where() + ": no answer for "
+                    + (clock.now(TimeUnit.MILLISECONDS) - lastHeard) + " ms; records not done are received again once"
+                    + " the source runs again", options.bootstrapServers(), String.join(",", options.topics()),
+                    options.connectTimeout(), e);
+        } catch (WakeupException e) {
+            // stopped: the loop ends at once
         }
     }
 
@@ -348,6 +379,7 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
                     }
                 });
             } else {
+                lastHeard = clock.now(TimeUnit.MILLISECONDS);
                 offsets.forEach((tp, om) -> confirmed(tp, om.offset()));
             }
         });

@@ -162,8 +162,9 @@ public final class KafkaSourceOptions {
     }
 
     /**
-     * How long the source waits for the cluster to answer when it starts, before it fails with
-     * a {@link KafkaUnavailableException}. Defaults to 30 s.
+     * How long the source waits for the cluster to answer when it starts, and how long it goes
+     * on without a word from it during the run (then it asks for metadata, waiting as long
+     * again), before it fails with a {@link KafkaUnavailableException}. Defaults to 30 s.
      *
      * @param timeout the timeout, {@code > 0}
      * @return a copy with that timeout

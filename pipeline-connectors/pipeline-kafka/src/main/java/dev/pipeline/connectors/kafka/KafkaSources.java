@@ -69,8 +69,9 @@ public final class KafkaSources {
      *
      * <b>Emits when</b> a poll returns records and their partition is below its in-flight bound.
      * <b>Completes when</b> never: the run stops it. <b>Errors when</b> the cluster does not
-     * answer within {@link KafkaSourceOptions#connectTimeout connectTimeout} at the start
-     * ({@link KafkaUnavailableException}), or the client fails ({@link KafkaConnectorException},
+     * answer within {@link KafkaSourceOptions#connectTimeout connectTimeout} at the start, or
+     * stops answering for that long while the run goes on ({@link KafkaUnavailableException}:
+     * records not done are received again by the next run), or the client fails ({@link KafkaConnectorException},
      * e.g. authentication or authorization). <b>On cancel</b> emits nothing more, keeps
      * committing what the run still settles until the run has ended (at most
      * {@link KafkaSourceOptions#revocationGrace revocationGrace}), then commits, closes the

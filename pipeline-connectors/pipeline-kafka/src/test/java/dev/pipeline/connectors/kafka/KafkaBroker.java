@@ -157,7 +157,8 @@ final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         stop();
     }
 
-    private void stop() {
+    /** Stops the broker now (also done after the class): for tests of a lost connection. */
+    void stop() {
         if (process == null) {
             return;
         }
