@@ -32,12 +32,16 @@ class KafkaPipelineTest {
 
     /** Source -> parse -> a slow sink that records each stored value and how often it came. */
     private static Pipeline<Void> pipeline(String topic, String group, Map<String, Integer> stored) {
+        // tag::source[]
         KafkaSourceOptions options = KafkaSourceOptions.of(BROKER.bootstrapServers(), group, topic)
-                .pollTimeout(Duration.ofMillis(50)).maxInFlightPerPartition(20).maxInFlight(40);
+                .maxInFlightPerPartition(20)   // pause a partition with 20 records not done
+                .maxInFlight(40)               // pause all with 40
+                .pollTimeout(Duration.ofMillis(50));
         return Pipeline.from(KafkaSources.strings("orders", options))
                 .then(Stage.map("value", r -> r.value()))
                 .to(Sink.forEachAsync("store", (String v) -> Mono.delay(Duration.ofMillis(2))
                         .doOnNext(x -> stored.merge(v, 1, Integer::sum)).then()));
+        // end::source[]
     }
 
     private static long committed(String group, String topic) {

@@ -33,11 +33,14 @@ class KafkaSinksTest {
     @Test
     void everyItemCountsAsStoredOnceTheBrokerAcknowledgedIt() {
         BROKER.createTopic("out", 3);
+        // tag::sink[]
+        KafkaSinkOptions options = KafkaSinkOptions.of(BROKER.bootstrapServers()).maxInFlight(16);
         PipelineReport<Long> report = Pipeline.from(Source.fromIterable("numbers", numbers(500)))
-                .to(KafkaSinks.strings("out", KafkaSinkOptions.of(BROKER.bootstrapServers()).maxInFlight(16),
-                        i -> "k" + i, i -> "v" + i))
+                .to(KafkaSinks.strings("out", options, i -> "k" + i, i -> "v" + i))   // key, value
                 .run()
                 .block(WAIT);
+        // report.result(): the records the broker acknowledged (acks=all)
+        // end::sink[]
         assertThat(report.result()).contains(500L);
         assertThat(report.stage("kafka(out)").emitted()).isEqualTo(500);
         List<ConsumerRecord<String, String>> written = Topics.readAll(BROKER.bootstrapServers(), "out", 500);
