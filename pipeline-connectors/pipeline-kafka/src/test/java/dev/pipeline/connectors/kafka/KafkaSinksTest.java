@@ -50,6 +50,22 @@ class KafkaSinksTest {
     }
 
     @Test
+    void noMoreThanMaxInFlightSendsAwaitTheirAcknowledgement() {
+        BROKER.createTopic("bounded", 2);
+        CountingInterceptor.reset();
+        KafkaSinkOptions options = KafkaSinkOptions.of(BROKER.bootstrapServers()).maxInFlight(4)
+                .property("interceptor.classes", CountingInterceptor.class.getName())
+                .property("linger.ms", 20); // batches would otherwise fill with every item at once
+        PipelineReport<Long> report = Pipeline.from(Source.fromIterable("numbers", numbers(200)))
+                .to(KafkaSinks.strings("bounded", options, i -> "k" + i, i -> "v" + i))
+                .run()
+                .block(WAIT);
+        assertThat(report.result()).contains(200L);
+        assertThat(CountingInterceptor.ACKED).hasValue(200);
+        assertThat(CountingInterceptor.MAX_IN_FLIGHT.get()).isBetween(1, 4);
+    }
+
+    @Test
     void recordsOfOneKeyKeepTheirOrder() {
         BROKER.createTopic("ordered", 2);
         Pipeline.from(Source.fromIterable("numbers", numbers(300)))
