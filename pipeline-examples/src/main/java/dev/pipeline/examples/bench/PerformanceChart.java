@@ -161,12 +161,13 @@ public final class PerformanceChart implements Callable<Integer> {
             return null;
         }
         List<String> categories = refs.stream().map(r -> "vs " + r.impl()).toList();
-        CategoryChart chart = new CategoryChartBuilder().width(420).height(300).title(scenario)
+        CategoryChart chart = new CategoryChartBuilder().width(420).height(320).title(title(scenario))
                 .yAxisTitle("ref time / ours (>1 faster)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setXAxisLabelRotation(0);
         chart.getStyler().setOverlapped(false);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         chart.getStyler().setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 13));
         chart.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
         chart.getStyler().setLegendFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
@@ -205,6 +206,15 @@ public final class PerformanceChart implements Callable<Integer> {
         chart.getStyler().setYAxisMin(Math.min(min / 2, 0.5));
         chart.getStyler().setYAxisMax(Math.max(max * 2, 2));
         return chart;
+    }
+
+    private static final Map<String, String> IDS = Map.of("queue", "S1", "gather-sleep", "S2", "semaphore", "S3",
+            "chain", "S4", "chess", "S5", "http-fetch", "S6", "db-insert", "S7", "file-lines", "S8",
+            "backpressure-memory", "S9");
+
+    private static String title(String scenario) {
+        String id = IDS.get(scenario.split(" ")[0]);
+        return id == null ? scenario : id + " " + scenario;
     }
 
     /** One swept scenario: wall time against size, a line per implementation, log-log. */

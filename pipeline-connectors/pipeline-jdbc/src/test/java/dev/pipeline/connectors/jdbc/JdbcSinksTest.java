@@ -249,6 +249,16 @@ class JdbcSinksTest {
     class Threads {
 
         @Test
+        void blockHoundIsInstalledSoABlockingCallOnAParallelThreadFails() {
+            StepVerifier.create(Mono.fromCallable(() -> {
+                        Thread.sleep(1);
+                        return "slept";
+                    }).subscribeOn(Schedulers.parallel()))
+                    .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("Blocking call"))
+                    .verify(Duration.ofSeconds(10));
+        }
+
+        @Test
         void everyJdbcCallRunsOnTheRunsOwnBoundedThreadsAndTheyEndWithTheRun() {
             try (Db.Fixture f = Db.H2.open(2)) {
                 String table = f.people();
