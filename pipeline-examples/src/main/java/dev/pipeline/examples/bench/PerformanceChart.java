@@ -64,7 +64,7 @@ public final class PerformanceChart implements Callable<Integer> {
     }
 
     /** One RESULT line: its scenario (gather-sleep with its size), implementation and values. */
-    record Line(String scenario, String impl, Map<String, String> values) {
+    public record Line(String scenario, String impl, Map<String, String> values) {
         Double number(String key) {
             String v = values.get(key);
             if (v == null) {
@@ -94,7 +94,7 @@ public final class PerformanceChart implements Callable<Integer> {
     }
 
     /** Reads RESULT lines; lines without a scenario are left out. */
-    static List<Line> parse(List<String> lines) {
+    public static List<Line> parse(List<String> lines) {
         List<Line> parsed = new ArrayList<>();
         for (String line : lines) {
             if (!line.startsWith("RESULT ")) {
@@ -114,7 +114,7 @@ public final class PerformanceChart implements Callable<Integer> {
     }
 
     /** How much faster {@code ours} is than {@code ref}: the reference's time over ours (or our rate over its). */
-    static Double ratio(Line ours, Line ref) {
+    public static Double ratio(Line ours, Line ref) {
         if (ours.rate() != null && ref.rate() != null) {
             return ours.rate() / ref.rate();
         }
