@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.pipeline.connectors.process.internal.Capture;
 import dev.pipeline.connectors.process.internal.LineReader;
@@ -53,33 +55,51 @@ final class RunningProcess {
     }
 
     /**
-     * Starts the process on the I/O scheduler. A process started for a subscriber that
-     * cancelled meanwhile is discarded by Reactor, and killed by the discard hook.
+     * Starts the process on the I/O scheduler. Ownership: until the process reaches the
+     * subscriber, a cancel kills it; the start checks for a cancel after publishing the process,
+     * and the cancel checks for a process after publishing itself, so one of them always sees
+     * the other and a process started for a subscriber that left is never orphaned. A second
+     * kill (the subscriber's own cleanup) is harmless.
      */
     static Mono<RunningProcess> start(Command command) {
-        return Mono.fromCallable(() -> {
-            ProcessBuilder builder = new ProcessBuilder(command.argv());
-            command.directory().ifPresent(dir -> builder.directory(dir.toFile()));
-            builder.environment().putAll(command.environment());
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                throw new ProcessException("cannot start command '" + command.describe() + "': " + e.getMessage()
-                        + "; check that the program exists and is executable"
-                        + command.directory().map(d -> " (directory " + d + ")").orElse(""),
-                        command.argv(), -1, "", e);
-            }
-            RunningProcess running = new RunningProcess(command, process);
-            running.drainStderr();
-            return running;
-        }).subscribeOn(command.scheduler())
-                .doOnDiscard(RunningProcess.class, running -> running.kill().subscribe(null,
-                        e -> LOG.warn("could not kill discarded process of '{}'", command.describe(), e)));
+        return Mono.defer(() -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            AtomicReference<RunningProcess> started = new AtomicReference<>();
+            return Mono.fromCallable(() -> {
+                RunningProcess running = new RunningProcess(command, launch(command));
+                running.drainStderr();
+                started.set(running);
+                if (cancelled.get()) {
+                    running.killDetached();
+                }
+                return running;
+            }).subscribeOn(command.scheduler()).doOnCancel(() -> {
+                cancelled.set(true);
+                RunningProcess running = started.get();
+                if (running != null) {
+                    running.killDetached();
+                }
+            });
+        });
     }
 
-    long pid() {
-        return process.pid();
+    private static Process launch(Command command) {
+        ProcessBuilder builder = new ProcessBuilder(command.argv());
+        command.directory().ifPresent(dir -> builder.directory(dir.toFile()));
+        builder.environment().putAll(command.environment());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new ProcessException("cannot start command '" + command.describe() + "': " + e.getMessage()
+                    + "; check that the program exists and is executable"
+                    + command.directory().map(d -> " (directory " + d + ")").orElse(""),
+                    command.argv(), -1, "", e);
+        }
+    }
+
+    /** Kills the tree with no one waiting for it (a cancelled start), logging a failure. */
+    private void killDetached() {
+        kill().subscribe(null, e -> LOG.warn("could not kill the process of '{}'", command.describe(), e));
     }
 
     private void drainStderr() {
@@ -223,7 +243,7 @@ final class RunningProcess {
                         sink.complete(); // the process stopped reading: stop writing
                     }
                 })
-                .then(Mono.fromRunnable(this::closeStdin).subscribeOn(io))
+                .then(Mono.fromRunnable(this::closeStdin)) // on the writer's thread, which delivers the completion
                 .then()
                 .takeUntilOther(stdoutEnded.asMono());
         return out.mergeWith(in.then(Mono.empty()));
@@ -250,6 +270,10 @@ final class RunningProcess {
 
     /**
      * Kills the process and every descendant it has now: SIGTERM, the grace period, SIGKILL.
+     * Runs on the caller's thread: the calls are non-blocking system calls (kill, a read of
+     * the process table), and the I/O scheduler must not be needed here, since a cancelled
+     * run's worker is released while its thread may still be blocked in a pipe read or write
+     * that only this kill ends.
      * Completes when all have exited (or, should one not even die of SIGKILL, after a second
      * grace period, logging it). A no-op once all have exited.
      */
@@ -267,10 +291,13 @@ final class RunningProcess {
             Duration grace = command.killGrace();
             return exited.timeout(grace, Mono.defer(() -> {
                 alive.forEach(ProcessHandle::destroyForcibly);
-                return exited.timeout(grace.plusSeconds(1), Mono.fromRunnable(() -> LOG.warn(
-                        "processes of '{}' still alive after SIGKILL: {}", command.describe(),
-                        alive.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList())), command.timer());
+                return exited.timeout(grace.plusSeconds(1), Mono.fromRunnable(() -> {
+                    List<Long> left = alive.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+                    if (!left.isEmpty()) {
+                        LOG.warn("processes of '{}' still alive (or not yet reaped) after SIGKILL: {}", command.describe(), left);
+                    }
+                }), command.timer());
             }), command.timer());
-        }).subscribeOn(io);
+        });
     }
 }
