@@ -166,6 +166,7 @@ public final class TcpSources {
                     .onBackpressureBuffer(Queues.<Flux<TcpMessage>>get(maxConnections).get());
             AtomicInteger active = new AtomicInteger();
             Mono<? extends DisposableServer> bind = TcpServer.create().host(host).port(port)
+                    .doOnChannelInit((observer, channel, remote) -> Connections.recordReadErrors(channel))
                     .doOnConnection(conn -> Connections.frame(conn, codec))
                     .handle((in, out) -> Mono.<Void>create(done -> in.withConnection(conn -> {
                         SocketAddress peer = conn.channel().remoteAddress();
@@ -208,6 +209,7 @@ public final class TcpSources {
 
     static Mono<? extends Connection> connection(String host, int port, FrameCodec codec) {
         return TcpClient.create().host(host).port(port)
+                .doOnChannelInit((observer, channel, remote) -> Connections.recordReadErrors(channel))
                 .doOnConnected(conn -> Connections.frame(conn, codec))
                 .connect()
                 .onErrorMap(error -> !(error instanceof TcpException), error -> new TcpException(

@@ -11,9 +11,11 @@ import dev.pipeline.connectors.tcp.TcpException;
 import dev.pipeline.connectors.tcp.TcpFrameTooLongException;
 import dev.pipeline.connectors.tcp.TcpIdleTimeoutException;
 import dev.pipeline.connectors.tcp.TcpOptions;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.AttributeKey;
 import reactor.core.publisher.Flux;
@@ -33,18 +35,42 @@ public final class Connections {
     private static final AttributeKey<Throwable> READ_ERROR = AttributeKey.valueOf("pipeline.readError");
 
     /**
-     * Remembers the first I/O error the channel's reads raised (a reset: "Connection reset by
-     * peer"). Reactor Netty may report a reset as the end of input, depending on when it lands;
-     * with this record the source fails instead, naming the peer.
+     * Remembers the first I/O error the channel's reads or writes raised (a reset: "Connection
+     * reset by peer"). Reactor Netty may report a reset as the end of input, depending on when it
+     * lands (a write that meets the reset consumes the socket's error, and the read then sees an
+     * end of file); with this record the source fails instead, naming the peer.
      */
     @ChannelHandler.Sharable
-    private static final class ReadErrors extends ChannelInboundHandlerAdapter {
+    private static final class ReadErrors extends ChannelDuplexHandler {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof IOException) {
-                ctx.channel().attr(READ_ERROR).setIfAbsent(cause);
-            }
+            record(ctx.channel(), cause);
             ctx.fireExceptionCaught(cause);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (promise.isVoid()) {
+                ctx.write(msg, promise);
+                return;
+            }
+            // Reactor Netty's promises take no listeners: relay a promise of our own to theirs
+            ChannelPromise relay = ctx.newPromise();
+            relay.addListener(done -> {
+                if (done.isSuccess()) {
+                    promise.trySuccess();
+                } else {
+                    record(ctx.channel(), done.cause());
+                    promise.tryFailure(done.cause());
+                }
+            });
+            ctx.write(msg, relay);
+        }
+
+        private static void record(Channel channel, Throwable cause) {
+            if (cause instanceof IOException) {
+                channel.attr(READ_ERROR).setIfAbsent(cause);
+            }
         }
     }
 
@@ -60,8 +86,19 @@ public final class Connections {
      * @param codec the framing
      */
     public static void frame(Connection connection, FrameCodec codec) {
-        connection.channel().pipeline().addFirst(ERRORS, READ_ERRORS);
         connection.addHandlerLast(DECODER, codec.newDecoder());
+    }
+
+    /**
+     * Installs the read-error record on a new channel, before it connects (so that a reset
+     * arriving with the connect is seen too).
+     *
+     * @param channel the channel being initialised
+     */
+    public static void recordReadErrors(Channel channel) {
+        if (channel.pipeline().get(ERRORS) == null) {
+            channel.pipeline().addFirst(ERRORS, READ_ERRORS);
+        }
     }
 
     /**
