@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import dev.pipeline.connectors.http.ScriptedServer.Answer;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;
