@@ -29,6 +29,7 @@ class ContractsTest {
         }
     }
 
+    // tag::sourceContract[]
     @Nested
     class AWellBehavedSource implements SourceContract<Integer> {
         final Counted counted = new Counted();
@@ -48,7 +49,9 @@ class ContractsTest {
             return Mono.fromSupplier(() -> counted.open.get() == 0);
         }
     }
+    // end::sourceContract[]
 
+    // tag::sinkContract[]
     @Nested
     class AWellBehavedSink implements SinkContract<Integer> {
         final AtomicInteger open = new AtomicInteger();
@@ -76,6 +79,7 @@ class ContractsTest {
             return 16;
         }
     }
+    // end::sinkContract[]
 
     @Test
     void aSourceThatEmitsAheadOfDemandIsCaught() {
