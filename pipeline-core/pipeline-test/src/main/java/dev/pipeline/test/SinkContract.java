@@ -1,4 +1,4 @@
-package dev.pipeline.connectors.contract;
+package dev.pipeline.test;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,8 +12,18 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What every sink connector promises, after R2DBC's TestKit: a test class implements this
- * interface and inherits its tests.
+ * What every sink promises, after R2DBC's {@code TestKit}: a test class of a sink (a connector
+ * of this project, or one of your own) implements this interface and inherits its tests. The
+ * sink is given as a function of its item stream, as {@link dev.pipeline.core.Sink#of} takes it.
+ *
+ * <pre>{@code
+ * class MyWriterContractTest implements SinkContract<String> {
+ *     public Function<Flux<String>, Mono<?>> sink() { return items -> MyWriter.write(dir.resolve(UUID.randomUUID() + ".txt"), items); }
+ *     public String item(int i) { return "line " + i; }
+ *     public Mono<Boolean> released() { return Mono.fromSupplier(() -> MyWriter.openFiles() == 0); }
+ *     public long maxOutstandingDemand() { return 256; }
+ * }
+ * }</pre>
  *
  * <ul>
  *   <li>cancelling releases the resource and leaves no partial result behind where the sink
@@ -27,19 +37,40 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public interface SinkContract<T> {
 
-    /** The sink under test as a function of its items (a fresh target each call). */
+    /**
+     * The sink under test as a function of its items (a fresh target each call).
+     *
+     * @return the sink function
+     */
     Function<Flux<T>, Mono<?>> sink();
 
-    /** The i-th item to write. */
+    /**
+     * The i-th item to write.
+     *
+     * @param i the index, from 0
+     * @return the item
+     */
     T item(int i);
 
-    /** Completes with true once every resource taken by earlier runs is released. */
+    /**
+     * Completes with true once every resource taken by earlier runs is released.
+     *
+     * @return true once released
+     */
     Mono<Boolean> released();
 
-    /** How many items the sink may request ahead at most (its batch or prefetch). */
+    /**
+     * How many items the sink may request ahead at most (its batch or prefetch).
+     *
+     * @return the bound
+     */
     long maxOutstandingDemand();
 
-    /** How long to wait for a signal that should come. */
+    /**
+     * How long to wait for a signal that should come. Defaults to 10 seconds.
+     *
+     * @return the bound
+     */
     default Duration timeout() {
         return Duration.ofSeconds(10);
     }
@@ -48,6 +79,7 @@ public interface SinkContract<T> {
         return Flux.range(0, n).map(this::item);
     }
 
+    /** Cancelling while items are still coming releases the resource. */
     @Test
     default void cancelReleasesTheResource() {
         StepVerifier.create(sink().apply(items(3).concatWith(Flux.never())))
@@ -57,6 +89,7 @@ public interface SinkContract<T> {
         StepVerifier.create(released()).expectNext(true).expectComplete().verify(timeout());
     }
 
+    /** An error of the item stream fails the sink's Mono with it, and the resource is released. */
     @Test
     default void anUpstreamErrorPropagatesAndReleasesTheResource() {
         StepVerifier.create(sink().apply(items(3).concatWith(Flux.error(new IllegalStateException("upstream broke")))))
@@ -65,6 +98,7 @@ public interface SinkContract<T> {
         StepVerifier.create(released()).expectNext(true).expectComplete().verify(timeout());
     }
 
+    /** The sink never requests unboundedly, nor more than {@link #maxOutstandingDemand()} ahead. */
     @Test
     default void demandIsBounded() {
         AtomicLong requested = new AtomicLong();
@@ -79,6 +113,7 @@ public interface SinkContract<T> {
         StepVerifier.create(released()).expectNext(true).expectComplete().verify(timeout());
     }
 
+    /** Two runs one after the other both complete. */
     @Test
     default void aSecondRunRunsAgain() {
         StepVerifier.create(sink().apply(items(5))).thenConsumeWhile(x -> true).verifyComplete();

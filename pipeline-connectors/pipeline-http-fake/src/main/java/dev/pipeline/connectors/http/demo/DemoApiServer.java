@@ -7,14 +7,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
+import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pipeline.connectors.internal.Require;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -28,7 +36,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A demo API server and test fixture: a small embeddable HTTP server (Reactor Netty) serving
+ * A fake HTTP API for demos, tests and benchmarks (artifact {@code pipeline-http-fake}): a small embeddable HTTP server (Reactor Netty) serving
  * paged JSON of deterministic synthetic records, with switches for latency, error statuses,
  * dropped connections and malformed bodies, so that examples, tests and benchmarks run with
  * no internet. Hot: {@link #start(DemoApiOptions)} binds it; {@link #close()} stops it. Not for
@@ -60,6 +68,11 @@ import reactor.netty.http.server.HttpServerResponse;
  * 500, 503 or 429 in turn (503 and 429 with {@code Retry-After}); a drop sends the headers and
  * half the body, then closes the connection; a malformed body is valid HTTP with truncated JSON.
  * Records are the same for a given seed whatever the faults.
+ *
+ * <p>Scripted faults ({@link Fault}) go before the random ones: {@link #enqueue(String, Fault...)}
+ * decides what the next requests to a path meet (a status with {@code Retry-After}, a reset
+ * connection, a dropped body, malformed JSON, latency), so a test can say "the first call to
+ * {@code /items/7} answers 503, the second succeeds".
  */
 public final class DemoApiServer implements AutoCloseable {
 
@@ -72,12 +85,15 @@ public final class DemoApiServer implements AutoCloseable {
         "Thompson", "Hamilton", "Wirth", "Perlman", "Berners-Lee", "Lamport", "Backus", "Wilson", "Torvalds"};
     private static final long EPOCH = Instant.parse("2024-01-01T00:00:00Z").getEpochSecond();
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String ANY_PATH = "";
 
     private final DemoApiOptions config;
     private final DisposableServer server;
     private final Scheduler timer;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong faults = new AtomicLong();
+    /** Scripted faults by path ({@link #ANY_PATH} for any): each queue is consumed in order. */
+    private final Map<String, Queue<Fault>> scripts = new ConcurrentHashMap<>(Map.of(ANY_PATH, new ConcurrentLinkedQueue<>()));
 
     private DemoApiServer(DemoApiOptions config) {
         this.config = config;
@@ -203,8 +219,29 @@ public final class DemoApiServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ handlers
 
-    private Publisher<Void> faulty(HttpServerRequest req, HttpServerResponse res, java.util.function.Supplier<Publisher<Void>> ok) {
+    private Publisher<Void> faulty(HttpServerRequest req, HttpServerResponse res, Supplier<Publisher<Void>> ok) {
         long k = requests.incrementAndGet();
+        Fault fault = scripted(req.fullPath());
+        if (fault == null) {
+            fault = random(k);
+        }
+        if (fault.kind() != Fault.Kind.NONE) {
+            faults.incrementAndGet();
+        }
+        Fault f = fault;
+        Mono<Void> answer = Mono.defer(() -> answer(f, k, res, ok));
+        return f.delay().isZero() ? answer : Mono.delay(f.delay(), timer).then(answer);
+    }
+
+    /** The next scripted fault for this path (its own script first, then the one for any path), or null. */
+    private Fault scripted(String path) {
+        Queue<Fault> own = scripts.get(path);
+        Fault f = own == null ? null : own.poll();
+        return f != null ? f : scripts.get(ANY_PATH).poll();
+    }
+
+    /** The fault the options' rates draw for request number {@code k}, with its latency. */
+    private Fault random(long k) {
         long bits = mix(config.seed() ^ (k * 0xD1B54A32D192ED03L));
         double u = (bits >>> 11) * 0x1.0p-53;
         Duration delay = config.minLatency();
@@ -212,40 +249,98 @@ public final class DemoApiServer implements AutoCloseable {
             long span = config.maxLatency().toNanos() - config.minLatency().toNanos();
             delay = config.minLatency().plusNanos(Math.floorMod(mix(bits), span + 1));
         }
-        Mono<Void> answer;
+        Fault f;
         if (u < config.errorRate()) {
-            faults.incrementAndGet();
             int which = (int) (k % 3);
-            String retryAfter = String.valueOf(config.retryAfter().toSeconds());
-            answer = Mono.defer(() -> {
-                if (which == 0) {
-                    return Mono.from(json(res, 500, "{\"error\":\"injected failure\"}".getBytes(StandardCharsets.UTF_8)));
-                }
-                res.header(HttpHeaderNames.RETRY_AFTER, retryAfter);
-                return Mono.from(json(res, which == 1 ? 503 : 429,
-                        ("{\"error\":\"" + (which == 1 ? "unavailable" : "too many requests") + "\"}").getBytes(StandardCharsets.UTF_8)));
-            });
+            f = which == 0 ? Fault.status(500) : Fault.status(which == 1 ? 503 : 429).retryAfter(config.retryAfter());
         } else if (u < config.errorRate() + config.dropRate()) {
-            faults.incrementAndGet();
-            answer = Mono.defer(() -> {
+            f = Fault.drop();
+        } else if (u < config.errorRate() + config.dropRate() + config.malformedRate()) {
+            f = Fault.malformed();
+        } else {
+            f = Fault.none();
+        }
+        return f.after(delay);
+    }
+
+    private static Mono<Void> answer(Fault f, long k, HttpServerResponse res, Supplier<Publisher<Void>> ok) {
+        switch (f.kind()) {
+            case STATUS -> {
+                if (f.retryAfterValue() != null) {
+                    res.header(HttpHeaderNames.RETRY_AFTER, String.valueOf(f.retryAfterValue().toSeconds()));
+                }
+                int status = f.statusCode();
+                String error = status == 500 ? "injected failure" : status == 503 ? "unavailable" : status == 429 ? "too many requests"
+                        : "injected status " + status;
+                return Mono.from(json(res, status, ("{\"error\":\"" + error + "\"}").getBytes(StandardCharsets.UTF_8)));
+            }
+            case RESET -> {
+                return Mono.create(sink -> res.withConnection(c -> {
+                    // SO_LINGER 0: close() sends a TCP RST instead of a FIN
+                    c.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                    c.channel().close().addListener(g -> sink.success());
+                }));
+            }
+            case DROP -> {
                 byte[] body = sampleItem(k);
                 res.status(200)
                         .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                         .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
                 return res.sendHeaders().then().then(Mono.<Void>create(sink -> res.withConnection(c -> c.channel()
-                                            .writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(io.netty.buffer.Unpooled.wrappedBuffer(java.util.Arrays.copyOf(body, body.length / 2))))
-                                            .addListener(f -> c.channel().close().addListener(g -> sink.success())))));
-            });
-        } else if (u < config.errorRate() + config.dropRate() + config.malformedRate()) {
-            faults.incrementAndGet();
-            answer = Mono.defer(() -> {
+                        .writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(Arrays.copyOf(body, body.length / 2))))
+                        .addListener(w -> c.channel().close().addListener(g -> sink.success())))));
+            }
+            case MALFORMED -> {
                 byte[] body = sampleItem(k);
-                return Mono.from(json(res, 200, java.util.Arrays.copyOf(body, body.length / 2)));
-            });
-        } else {
-            answer = Mono.defer(() -> Mono.from(ok.get()));
+                return Mono.from(json(res, 200, Arrays.copyOf(body, body.length / 2)));
+            }
+            default -> {
+                return Mono.from(ok.get());
+            }
         }
-        return delay.isZero() ? answer : Mono.delay(delay, timer).then(answer);
+    }
+
+    /**
+     * Scripts the answers of the next requests to {@code /records} and {@code /items}, whatever
+     * their path, in the order they arrive: each request takes the next fault, before the
+     * options' random faults apply. Thread-safe; the server is running (hot).
+     *
+     * @param faults the answers, in order
+     * @return this server
+     */
+    public DemoApiServer enqueue(Fault... faults) {
+        return enqueue(ANY_PATH, faults);
+    }
+
+    /**
+     * Scripts the answers of the next requests to one path (such as {@code /items/7}, without
+     * the query), in order; a path's own script goes before the one for any path. Deterministic
+     * under concurrency when each path is requested once at a time.
+     *
+     * @param path the request path, starting with {@code /}
+     * @param faults the answers, in order
+     * @return this server
+     */
+    public DemoApiServer enqueue(String path, Fault... faults) {
+        Require.nonNull(path, "path");
+        Require.nonNull(faults, "faults");
+        if (!path.equals(ANY_PATH) && !path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+        }
+        Queue<Fault> script = scripts.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>());
+        for (Fault f : faults) {
+            script.add(Require.nonNull(f, "fault"));
+        }
+        return this;
+    }
+
+    /**
+     * How many scripted faults no request has met yet.
+     *
+     * @return the count, over every path
+     */
+    public int scriptedLeft() {
+        return scripts.values().stream().mapToInt(Queue::size).sum();
     }
 
     private static Publisher<Void> json(HttpServerResponse res, int status, byte[] body) {
