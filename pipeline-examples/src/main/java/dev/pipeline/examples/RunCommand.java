@@ -13,6 +13,7 @@ import dev.pipeline.examples.tutorial.LockExample;
 import dev.pipeline.examples.tutorial.MakeRandom;
 import dev.pipeline.examples.tutorial.SemaphoreExample;
 import dev.pipeline.examples.tutorial.ToThread;
+import dev.pipeline.examples.tutorial.WaitExample;
 import picocli.CommandLine.Command;
 
 /** {@code run <name>}: one example. */
@@ -20,6 +21,6 @@ import picocli.CommandLine.Command;
         description = "Run one example (see 'list').",
         subcommands = {Etl.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
                 LockExample.class, SemaphoreExample.class, EventExample.class, FutureExample.class,
-                ToThread.class, Chess.class, HttpFetch.class})
+                WaitExample.class, ToThread.class, Chess.class, HttpFetch.class})
 public final class RunCommand {
 }
