@@ -17,6 +17,7 @@ import dev.pipeline.examples.tutorial.MakeRandom;
 import dev.pipeline.examples.tutorial.SemaphoreExample;
 import dev.pipeline.examples.tutorial.StreamTokens;
 import dev.pipeline.examples.tutorial.ToThread;
+import dev.pipeline.examples.tutorial.WaitExample;
 import picocli.CommandLine.Command;
 
 /** {@code run <name>}: one example. */
@@ -24,6 +25,6 @@ import picocli.CommandLine.Command;
         description = "Run one example (see 'list').",
         subcommands = {Etl.class, EtlPublish.class, EtlWorker.class, EtlReconcile.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
                 LockExample.class, SemaphoreExample.class, EventExample.class, FutureExample.class,
-                ToThread.class, Chess.class, HttpFetch.class, StreamTokens.class})
+                WaitExample.class, ToThread.class, Chess.class, HttpFetch.class, StreamTokens.class})
 public final class RunCommand {
 }
