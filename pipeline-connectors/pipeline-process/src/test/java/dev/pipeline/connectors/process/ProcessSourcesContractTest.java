@@ -1,6 +1,6 @@
 package dev.pipeline.connectors.process;
 
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

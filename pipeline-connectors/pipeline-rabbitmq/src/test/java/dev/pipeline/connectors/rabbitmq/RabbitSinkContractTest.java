@@ -3,7 +3,7 @@ package dev.pipeline.connectors.rabbitmq;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
-import dev.pipeline.connectors.contract.SinkContract;
+import dev.pipeline.test.SinkContract;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.Source;
 import org.junit.jupiter.api.AfterEach;
