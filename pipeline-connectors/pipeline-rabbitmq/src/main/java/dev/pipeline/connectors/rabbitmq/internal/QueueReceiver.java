@@ -158,6 +158,7 @@ public final class QueueReceiver {
             }
         };
         return channel.call(() -> channel.channel().basicConsume(queue, false, consumer))
+                .doOnSuccess(tag -> active.run()) // the idle time counts from when the broker accepted the consumer
                 .thenMany(deliveries.asFlux());
     }
 
