@@ -67,6 +67,7 @@ public final class EtlPublish implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ConnectionPool pool = R2dbc.pool(db, 2);
         try {
+            WorkQueue.warm(pool, 1).block(Duration.ofMinutes(2));
             WorkQueue.execute(pool, WorkQueue.schema(p)).block(Duration.ofMinutes(1));
             WorkQueue.execute(pool, List.of("INSERT INTO " + p + "_work (items, page_size, seed, invalid_fraction) VALUES ("
                     + items + ", " + pageSize + ", " + seed + ", " + invalidFraction + ")")).block(Duration.ofMinutes(1));

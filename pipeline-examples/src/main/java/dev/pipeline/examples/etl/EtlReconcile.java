@@ -80,6 +80,7 @@ public final class EtlReconcile implements Callable<Integer> {
     private Figures figures(String p) {
         ConnectionPool pool = R2dbc.pool(db, 2);
         try {
+            WorkQueue.warm(pool, 1).block(Duration.ofMinutes(2));
             WorkQueue.Run run = WorkQueue.run(pool, p).block(Duration.ofMinutes(1));
             Duration t = Duration.ofMinutes(1);
             long stored = WorkQueue.number(pool, "SELECT COUNT(*) FROM " + p + "_customers").block(t);

@@ -107,6 +107,7 @@ public final class EtlWorker implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ConnectionPool pool = R2dbc.pool(db, 4);
         try {
+            WorkQueue.warm(pool, 4).block(Duration.ofMinutes(2));
             WorkQueue.Run run = WorkQueue.run(pool, p).block(Duration.ofMinutes(1));
             try (DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults().seed(run.seed()).totalRecords(run.records())
                     .invalidFraction(run.invalidFraction()).errorRate(errorRate).retryAfter(Duration.ofMillis(50))

@@ -1,5 +1,6 @@
 package dev.pipeline.examples.etl;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -10,7 +11,9 @@ import dev.pipeline.connectors.r2dbc.R2dbcSources;
 import dev.pipeline.connectors.rabbitmq.Rabbit;
 import io.r2dbc.spi.ConnectionFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * What the distributed ETL's three commands share: the work queue on RabbitMQ, the tables in
@@ -77,6 +80,19 @@ final class WorkQueue {
                         + " invalid_fraction DOUBLE PRECISION NOT NULL)");
     }
 
+    /**
+     * Opens {@code n} connections of the pool and returns them to it, retrying: on a loaded
+     * machine a JVM's first connections can outlast the pool's 10 s create timeout, and a sink
+     * that met that in the middle of the run would fail it. Idle connections stay in the pool
+     * for 5 minutes.
+     */
+    static Mono<Void> warm(ConnectionFactory db, int n) {
+        return Flux.range(0, n)
+                .concatMap(i -> Mono.from(db.create()).retryWhen(Retry.backoff(6, Duration.ofSeconds(1))))
+                .collectList()
+                .flatMap(connections -> Flux.fromIterable(connections).concatMap(c -> Mono.from(c.close())).then());
+    }
+
     /** Runs statements one after the other on one connection. */
     static Mono<Void> execute(ConnectionFactory db, List<String> statements) {
         return Mono.usingWhen(Mono.from(db.create()),
@@ -100,10 +116,14 @@ final class WorkQueue {
                         row -> new Run(row.get("items", Long.class), row.get("page_size", Integer.class), row.get("seed", Long.class),
                                 row.get("invalid_fraction", Double.class)))
                 .flux().next()
+                // a JVM's first connection can outlast the pool's 10 s create timeout on a loaded machine: a few more tries
+                .retryWhen(Retry.backoff(4, Duration.ofSeconds(1)).filter(e -> !(e instanceof IllegalStateException)))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException(p + "_work is empty: run 'etl-publish' first")))
-                .onErrorMap(e -> !(e instanceof IllegalStateException),
-                        e -> new IllegalStateException("cannot read " + p + "_work (run 'etl-publish --tables " + p + "' first): "
-                                + e.getMessage(), e));
+                .onErrorMap(e -> !(e instanceof IllegalStateException) || Exceptions.isRetryExhausted(e), e -> {
+                    Throwable cause = Exceptions.isRetryExhausted(e) && e.getCause() != null ? e.getCause() : e;
+                    return new IllegalStateException("cannot read " + p + "_work (run 'etl-publish --tables " + p + "' first): "
+                            + cause.getMessage(), cause);
+                });
     }
 
     /** An admin connection to the broker, for declaring and inspecting the queue (blocking; call from the command's thread). */

@@ -71,7 +71,7 @@ class RabbitPipelineTest {
 
         Set<String> second = ConcurrentHashMap.newKeySet();
         Set<String> redelivered = ConcurrentHashMap.newKeySet();
-        PipelineReport<Void> report = pipeline(queue, ConsumeOptions.defaults().prefetch(prefetch).idleTimeout(Duration.ofMillis(500)),
+        PipelineReport<Void> report = pipeline(queue, ConsumeOptions.defaults().prefetch(prefetch).idleTimeout(Duration.ofSeconds(2)),
                 second, redelivered).run().block(TIMEOUT);
 
         Set<String> all = IntStream.range(0, n).mapToObj(i -> "m" + i).collect(Collectors.toSet());
@@ -123,7 +123,7 @@ class RabbitPipelineTest {
         String queue = broker.queue("drain");
         broker.publish(queue, 500);
         Set<String> stored = ConcurrentHashMap.newKeySet();
-        PipelineReport<Void> report = pipeline(queue, ConsumeOptions.defaults().prefetch(32).idleTimeout(Duration.ofMillis(400)),
+        PipelineReport<Void> report = pipeline(queue, ConsumeOptions.defaults().prefetch(32).idleTimeout(Duration.ofSeconds(2)),
                 stored, ConcurrentHashMap.newKeySet()).run().block(TIMEOUT);
         assertThat(stored).hasSize(500);
         assertThat(report.acks("work").acked()).isEqualTo(500);
@@ -142,7 +142,7 @@ class RabbitPipelineTest {
         // tag::source[]
         PipelineReport<Void> report = Pipeline
                 .from(RabbitSources.queue("work", TestBroker.URI, queue,
-                        ConsumeOptions.defaults().deadLetters(DeadLetters.REJECT).idleTimeout(Duration.ofMillis(400))))
+                        ConsumeOptions.defaults().deadLetters(DeadLetters.REJECT).idleTimeout(Duration.ofSeconds(2))))
                 .then(Stage.map("check", (RabbitMessage m) -> {
                     if (m.text().equals("m3") || m.text().equals("m7")) {
                         throw new IllegalArgumentException("bad " + m.text());

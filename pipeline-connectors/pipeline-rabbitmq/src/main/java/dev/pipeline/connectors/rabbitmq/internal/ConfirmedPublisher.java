@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConfirmListener;
@@ -32,7 +33,7 @@ public final class ConfirmedPublisher {
     private final SerialChannel channel;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
 
-    private record Pending(MonoSink<Void> sink, String target, String[] returned) {
+    private record Pending(MonoSink<Void> sink, String target, AtomicReference<String> returned) {
     }
 
     private ConfirmedPublisher(SerialChannel channel) {
@@ -52,7 +53,7 @@ public final class ConfirmedPublisher {
             Object seq = properties.getHeaders() == null ? null : properties.getHeaders().get(SEQUENCE_HEADER);
             Pending p = seq instanceof Number n ? pending.get(n.longValue()) : null;
             if (p != null) {
-                p.returned()[0] = "the broker returned it: " + code + " " + text + " (no queue is bound for it)";
+                p.returned().set("the broker returned it: " + code + " " + text + " (no queue is bound for it)");
             }
         });
         channel.channel().addShutdownListener(this::failAll);
@@ -97,7 +98,7 @@ public final class ConfirmedPublisher {
             headers.put(SEQUENCE_HEADER, seq);
             AMQP.BasicProperties props = (persistent ? MessageProperties.PERSISTENT_BASIC : MessageProperties.BASIC)
                     .builder().headers(headers).build();
-            pending.put(seq, new Pending(sink, target, new String[1]));
+            pending.put(seq, new Pending(sink, target, new AtomicReference<>()));
             try {
                 ch.basicPublish(exchange, routingKey, true, props, body);
             } catch (Exception e) {
@@ -127,7 +128,7 @@ public final class ConfirmedPublisher {
     }
 
     private void complete(Pending p, String nacked) {
-        String why = nacked != null ? nacked : p.returned()[0];
+        String why = nacked != null ? nacked : p.returned().get();
         if (why == null) {
             p.sink().success();
         } else {

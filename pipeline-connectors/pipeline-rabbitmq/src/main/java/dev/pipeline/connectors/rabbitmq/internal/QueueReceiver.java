@@ -12,6 +12,8 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.pipeline.connectors.rabbitmq.RabbitMessage;
 import dev.pipeline.core.Settlement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -30,6 +32,8 @@ import reactor.util.concurrent.Queues;
  * broker delivers again everything not acknowledged by then.
  */
 public final class QueueReceiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueReceiver.class);
 
     private QueueReceiver() {
     }
@@ -143,14 +147,18 @@ public final class QueueReceiver {
             }
 
             private void fail(Throwable error) {
+                Sinks.EmitResult result;
                 synchronized (deliveries) {
-                    // a failure here means the run already ended (cancelled or failed): nothing more to tell
-                    Sinks.EmitResult ignoredWhenOver = deliveries.tryEmitError(error);
-                    assert ignoredWhenOver != null;
+                    result = deliveries.tryEmitError(error);
+                }
+                if (result.isFailure()) {
+                    // the run already ended (cancelled or failed): the channel is being closed anyway
+                    LOG.debug("RabbitMQ {} {}: after the end of the run: {}", channel.broker(), channel.target(), error.getMessage());
                 }
             }
         };
         return channel.call(() -> channel.channel().basicConsume(queue, false, consumer))
+                .doOnSuccess(tag -> active.run()) // the idle time counts from when the broker accepted the consumer
                 .thenMany(deliveries.asFlux());
     }
 

@@ -160,11 +160,11 @@ class QueueReceiverTest {
         broker.publish(queue, 30);
         List<Received> held = new ArrayList<>();
         StepVerifier.create(QueueReceiver.receive(Broker.parse(TestBroker.URI), queue, 50, false, new AtomicInteger(),
-                        Duration.ofMillis(300), Schedulers.parallel()))
+                        Duration.ofSeconds(1), Schedulers.parallel()))
                 .recordWith(() -> held)
                 .expectNextCount(30)
                 // quiet, but 30 unsettled: it must not complete (closing would requeue them)
-                .expectNoEvent(Duration.ofMillis(900))
+                .expectNoEvent(Duration.ofMillis(1500))
                 .then(() -> held.forEach(r -> r.settle().accept(Settlement.STORED)))
                 .expectComplete()
                 .verify(TIMEOUT);
