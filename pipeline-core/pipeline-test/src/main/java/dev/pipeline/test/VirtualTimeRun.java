@@ -2,6 +2,7 @@ package dev.pipeline.test;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.pipeline.core.Pipeline;
@@ -131,7 +132,7 @@ public final class VirtualTimeRun<R> implements AutoCloseable {
      * @return the elapsed virtual time
      */
     public Duration elapsed() {
-        return Duration.ofNanos(clock.now(java.util.concurrent.TimeUnit.NANOSECONDS));
+        return Duration.ofNanos(clock.now(TimeUnit.NANOSECONDS));
     }
 
     /**
