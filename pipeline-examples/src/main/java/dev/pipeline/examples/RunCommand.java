@@ -1,6 +1,8 @@
 package dev.pipeline.examples;
 
 import dev.pipeline.examples.etl.Etl;
+import dev.pipeline.examples.streams.SubprocessExample;
+import dev.pipeline.examples.streams.TcpEcho;
 import dev.pipeline.examples.tutorial.Asyncq;
 import dev.pipeline.examples.tutorial.Chained;
 import dev.pipeline.examples.tutorial.Chess;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Command;
         description = "Run one example (see 'list').",
         subcommands = {Etl.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
                 LockExample.class, SemaphoreExample.class, EventExample.class, FutureExample.class,
-                ToThread.class, Chess.class, HttpFetch.class})
+                ToThread.class, Chess.class, HttpFetch.class,
+                TcpEcho.class, SubprocessExample.class})
 public final class RunCommand {
 }
