@@ -4,6 +4,8 @@ import dev.pipeline.examples.etl.Etl;
 import dev.pipeline.examples.etl.EtlPublish;
 import dev.pipeline.examples.etl.EtlReconcile;
 import dev.pipeline.examples.etl.EtlWorker;
+import dev.pipeline.examples.streams.SubprocessExample;
+import dev.pipeline.examples.streams.TcpEcho;
 import dev.pipeline.examples.tutorial.Asyncq;
 import dev.pipeline.examples.tutorial.Chained;
 import dev.pipeline.examples.tutorial.Chess;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Command;
         description = "Run one example (see 'list').",
         subcommands = {Etl.class, EtlPublish.class, EtlWorker.class, EtlReconcile.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
                 LockExample.class, SemaphoreExample.class, EventExample.class, FutureExample.class,
-                WaitExample.class, ToThread.class, Chess.class, HttpFetch.class, StreamTokens.class})
+                WaitExample.class, ToThread.class, Chess.class, HttpFetch.class, StreamTokens.class,
+                TcpEcho.class, SubprocessExample.class})
 public final class RunCommand {
 }
