@@ -32,6 +32,7 @@ public final class SemaphoreBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Rounds.startRuntime();
         double ideal = Math.ceil((double) k / permits) * sleepMs / 1000;
         Duration hold = Duration.ofNanos((long) (sleepMs * 1e6));
         AtomicInteger maxInside = new AtomicInteger();
