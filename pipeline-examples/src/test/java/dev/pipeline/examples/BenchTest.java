@@ -31,6 +31,8 @@ class BenchTest {
         assertThat(run.code()).isZero();
         assertThat(resultLine(run)).startsWith("RESULT scenario=queue impl=aio-queue n=20000 producers=4 consumers=4 capacity=16")
                 .contains("checksum=" + (20000L * 19999 / 2)).endsWith("ok=true");
+        assertThat(run.lines()).filteredOn(l -> l.startsWith("RESULT scenario=queue impl=aio-queue-item "))
+                .singleElement().asString().contains("checksum=" + (20000L * 19999 / 2)).endsWith("ok=true");
     }
 
     @Test

@@ -96,11 +96,13 @@ public final class AsyncQueue<T> {
     /**
      * Puts an item, waiting while the queue is full ({@code await queue.put(item)}).
      *
-     * <p><b>Completes when</b> the item is in the queue (or handed to a waiting taker).
+     * <p><b>Completes when</b> the item is in the queue (or handed to a waiting taker): as it
+     * is subscribed, without waiting for demand, when there is room and no putter waits ahead.
      * <b>Errors when</b> the queue is or becomes shut down: {@link QueueShutDownException}, and
      * the item is not added. <b>On cancel</b> the item is not added, unless it was admitted at
-     * that very moment. <b>Thread</b>: the subscribing thread, or the thread whose take freed
-     * the slot.
+     * that very moment (a put admitted as it is subscribed has taken effect before its
+     * subscriber could cancel). <b>Thread</b>: the subscribing thread, or the thread whose take
+     * freed the slot.
      *
      * <p>To give up after a while, use {@link #offer(Object, Duration)} rather than
      * {@code put(item).timeout(d)}: a timeout that cancels the put at the moment the item is

@@ -30,6 +30,7 @@ public final class BenchAll implements Callable<Integer> {
         {"queue", "queue --n 100000 --rounds 2"},
         {"gather-sleep", "gather-sleep --k 1000 --sleep 0.2 --rounds 1"},
         {"gather-sleep --k 100000", "gather-sleep --k 2000 --sleep 0.2 --rounds 1"},
+        {"gather-sleep --k 1000000", "gather-sleep --k 3000 --sleep 0.2 --rounds 1"},
         {"semaphore", "semaphore --k 200 --permits 20 --rounds 1"},
         {"chain", "chain --k 500 --rounds 1"},
         {"chess", "chess --boards 4 --moves 3 --rounds 1"},
@@ -43,7 +44,8 @@ public final class BenchAll implements Callable<Integer> {
 
     /** The Python reference script for each scenario that has one runnable here without extra set-up. */
     private static final String[][] PYTHON = {
-        {"s1_queue.py"}, {"s2_gather_sleep.py"}, {"s2_gather_sleep.py", "-k", "100000"}, {"s3_semaphore.py"},
+        {"s1_queue.py"}, {"s2_gather_sleep.py"}, {"s2_gather_sleep.py", "-k", "100000"},
+        {"s2_gather_sleep.py", "-k", "1000000"}, {"s3_semaphore.py"},
         {"s4_chain.py"}, {"s5_chess.py"}, {"s9_backpressure.py"},
     };
 

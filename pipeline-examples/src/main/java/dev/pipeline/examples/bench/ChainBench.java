@@ -31,6 +31,7 @@ public final class ChainBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Rounds.startRuntime();
         Random random = new Random(seed);
         int[][] r = new int[k][2];
         long expected = 0;

@@ -9,7 +9,6 @@ import dev.pipeline.core.aio.Tasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /** S2 gather-sleep: K tasks each sleep 1.0 s, gathered; the ideal is 1.0 s. */
 @Command(name = "gather-sleep", mixinStandardHelpOptions = true,
@@ -29,7 +28,7 @@ public final class GatherSleepBench implements Callable<Integer> {
     @Override
     public Integer call() {
         Duration each = Duration.ofNanos((long) (sleep * 1e9));
-        Schedulers.parallel().init();
+        Rounds.startRuntime();
         List<Rounds.Round<Integer>> gathered = Rounds.run(rounds, () -> {
             List<Mono<Integer>> tasks = new ArrayList<>(k);
             for (int i = 0; i < k; i++) {

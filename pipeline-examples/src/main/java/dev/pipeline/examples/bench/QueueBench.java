@@ -20,8 +20,12 @@ import reactor.core.scheduler.Schedulers;
 /**
  * S1 queue: the asyncq pattern. P producers put N ints into one bounded {@link AsyncQueue};
  * C consumers take them, add them to a checksum and call {@code taskDone}; producers done,
- * then {@code join()}, then the consumers are cancelled. A second line runs the same numbers
- * through a pipeline's {@code buffer} stage with C workers.
+ * then {@code join()}, then the consumers are cancelled. It runs three ways: through a
+ * pipeline's {@code buffer} stage with C workers ({@code pipeline-buffer}); with one
+ * {@code put(item)} and one {@code take()} per item, as asyncq.py does
+ * ({@code aio-queue-item}); and with the streaming {@code putAll}/{@code asFlux}, which move
+ * items in batches ({@code aio-queue}). The warm figure is the median of the second half of
+ * the rounds.
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
         description = "S1: P producers -> bounded AsyncQueue -> C consumers (items/s, checksum).")
@@ -41,21 +45,25 @@ public final class QueueBench implements Callable<Integer> {
     int capacity;
 
     @Option(names = "--rounds", description = "rounds in this JVM; the first is cold, the last warm (default ${DEFAULT-VALUE})",
-            defaultValue = "3")
+            defaultValue = "5")
     int rounds;
 
     @Override
     public Integer call() {
+        Rounds.startRuntime();
         long expected = (long) n * (n - 1) / 2;
         List<Rounds.Round<long[]>> viaBuffer = Rounds.run(rounds, this::pipelineBuffer);
-        print("pipeline-buffer", viaBuffer, expected);
-        List<Rounds.Round<long[]>> viaQueue = Rounds.run(rounds, this::asyncQueue);
-        return print("aio-queue", viaQueue, expected) ? 0 : 1;
+        boolean ok = print("pipeline-buffer", viaBuffer, expected);
+        List<Rounds.Round<long[]>> perItem = Rounds.run(rounds, () -> asyncQueue(false));
+        ok &= print("aio-queue-item", perItem, expected);
+        List<Rounds.Round<long[]>> viaQueue = Rounds.run(rounds, () -> asyncQueue(true));
+        ok &= print("aio-queue", viaQueue, expected);
+        return ok ? 0 : 1;
     }
 
     private boolean print(String impl, List<Rounds.Round<long[]>> all, long expected) {
         Rounds.Round<long[]> cold = Rounds.cold(all);
-        Rounds.Round<long[]> warm = Rounds.warm(all);
+        Rounds.Round<long[]> warm = Rounds.warmMedian(all);
         boolean ok = all.stream().allMatch(r -> r.value()[0] == expected && r.value()[1] == n);
         System.out.println(BenchResult.of("queue", impl)
                 .put("n", n).put("producers", producers).put("consumers", consumers).put("capacity", capacity)
@@ -65,21 +73,27 @@ public final class QueueBench implements Callable<Integer> {
         return ok;
     }
 
-    /** The asyncq pattern on AsyncQueue; returns {checksum, consumed}. */
-    long[] asyncQueue() {
+    /**
+     * The asyncq pattern on AsyncQueue, streaming ({@code putAll}/{@code asFlux}) or one
+     * {@code put}/{@code take} per item; returns {checksum, consumed}.
+     */
+    long[] asyncQueue(boolean streaming) {
         AsyncQueue<Integer> queue = AsyncQueue.bounded(capacity);
         Consumer[] workers = new Consumer[consumers];
         List<Disposable> running = new ArrayList<>();
         for (int k = 0; k < consumers; k++) {
             Consumer worker = new Consumer(queue);
             workers[k] = worker;
-            running.add(queue.asFlux().subscribeOn(Schedulers.parallel()).subscribe(worker::accept));
+            Flux<Integer> items = streaming ? queue.asFlux() : queue.take().repeat(); // while True: await q.get()
+            running.add(items.subscribeOn(Schedulers.parallel()).subscribe(worker::accept));
         }
         List<Mono<Void>> puts = new ArrayList<>();
         for (int k = 0; k < producers; k++) {
             int from = (int) ((long) k * n / producers);
             int to = (int) ((long) (k + 1) * n / producers);
-            puts.add(queue.putAll(Flux.range(from, to - from)).subscribeOn(Schedulers.parallel()));
+            Flux<Integer> range = Flux.range(from, to - from);
+            Mono<Void> put = streaming ? queue.putAll(range) : range.concatMap(queue::put).then(); // await q.put(i)
+            puts.add(put.subscribeOn(Schedulers.parallel()));
         }
         try {
             Tasks.run(Mono.when(puts).then(queue.join()));

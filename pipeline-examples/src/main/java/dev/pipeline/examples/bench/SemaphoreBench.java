@@ -32,6 +32,7 @@ public final class SemaphoreBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Rounds.startRuntime();
         double ideal = Math.ceil((double) k / permits) * sleepMs / 1000;
         Duration hold = Duration.ofNanos((long) (sleepMs * 1e6));
         AtomicInteger maxInside = new AtomicInteger();
@@ -43,7 +44,9 @@ public final class SemaphoreBench implements Callable<Integer> {
                 int id = i;
                 tasks.add(semaphore.withPermit(() -> {
                     maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                    return Tasks.sleep(hold, id).doFinally(s -> inside.decrementAndGet());
+                    // out once its value is there, before the permit is released: a doFinally runs
+                    // after the release, when another thread may already have taken the permit
+                    return Tasks.sleep(hold, id).doOnNext(v -> inside.decrementAndGet());
                 }));
             }
             return Tasks.run(Tasks.gather(tasks)).size();

@@ -23,7 +23,8 @@ import reactor.util.context.Context;
  *
  * <p>A gathered {@link SleepMono} is started without a subscriber between it and the
  * coordinator (a {@link GatheredSleep} is both the sleep and the slot), which halves what a
- * gather of a million sleeps keeps alive while they sleep.
+ * gather of a million sleeps keeps alive while they sleep. Such a sleep runs no user code, so
+ * nothing is lost by Reactor's subscribe-time hooks not seeing it.
  */
 public final class GatherMono extends Mono<List<Object>> {
 

@@ -50,6 +50,17 @@ public class MonoWaiter<T> extends Waiter<T> implements Subscription, Scannable 
         cancelWaiter(owner);
     }
 
+    /** Whether the subscriber has requested the value (then a grant may be delivered at once). */
+    public final boolean isRequested() {
+        return requested;
+    }
+
+    /** Delivers {@code v} after a {@link #tryClaimNow()} that succeeded (no lock held). */
+    public final void deliverClaimed(T v) {
+        actual.onNext(v);
+        actual.onComplete();
+    }
+
     /** After a grant made while subscribing (no lock held): deliver on this thread. */
     public final void deliverNow() {
         // a failure needs no demand (§1.9): only a value waits for request()

@@ -249,6 +249,7 @@ public final class QueueCore<T> {
 
     private void registerTake(MonoWaiter<T> w) {
         Waiter<Void> putter;
+        T claimed = null;
         synchronized (this) {
             if (!w.isWaiting()) {
                 return;
@@ -264,14 +265,24 @@ public final class QueueCore<T> {
                 }
                 putter = null;
             } else {
-                if (!w.tryGrant(item)) {
+                // requested already (the usual case): claim it for delivery right after the
+                // lock, skipping the granted state; otherwise grant it to wait for the request
+                boolean now = w.isRequested();
+                if (now ? !w.tryClaimNow() : !w.tryGrant(item)) {
                     store.putBack(item);
                     return;
+                }
+                if (now) {
+                    claimed = item;
                 }
                 putter = admitPutter();
             }
         }
-        w.deliverNow();
+        if (claimed != null) {
+            w.deliverClaimed(claimed);
+        } else {
+            w.deliverNow();
+        }
         if (putter != null) {
             putter.signal();
         }

@@ -75,6 +75,14 @@ public abstract class Waiter<T> extends Trampoline.Task {
     }
 
     /**
+     * Moves a waiting waiter straight to DONE, for an owner that will deliver the value itself
+     * at once (after releasing its lock); false if the waiter was already cancelled.
+     */
+    public final boolean tryClaimNow() {
+        return STATE.compareAndSet(this, WAITING, DONE);
+    }
+
+    /**
      * Cancels a waiter that has not been granted yet, without telling its owner (for an owner
      * that unlinks it itself, under its own lock).
      *
