@@ -232,6 +232,11 @@ class HttpStreamingTest {
                     .to(Sink.<ServerSentEvent>collect("out"))
                     .run().block(WAIT);
             assertThat(report.result().orElseThrow()).extracting(ServerSentEvent::data).containsExactly("a", "b");
+            // the accounting reconciles: one item in, dead-lettered, after two outputs; nothing in flight
+            assertThat(report.stage("events").received()).isEqualTo(1);
+            assertThat(report.stage("events").deadLettered()).isEqualTo(1);
+            assertThat(report.stage("events").outputs()).isEqualTo(2);
+            assertThat(report.stage("events").inFlight()).isZero();
             assertThat(letters).singleElement().satisfies(l -> {
                 assertThat(l.item()).isEqualTo("/broken");
                 assertThat(l.error()).hasMessageContaining("GET " + server.uri("/broken")).hasMessageContaining("after 2 item(s)");
