@@ -244,6 +244,36 @@ class HttpStreamingTest {
         }
     }
 
+    /** The connector contract, for the streaming stage as a publisher of the items of three streams. */
+    @Nested
+    class StageContract implements SourceContract<Token> {
+
+        StageContract() {
+            server.chunks("/tokens", "application/x-ndjson", cut(ndjson(0, 4), 9));
+        }
+
+        @Override
+        public Flux<Token> subject() {
+            return Pipeline.from(Source.fromIterable("prompts", List.of(1, 2, 3)))
+                    .then(HttpStages.ndjson("generate", (Integer p) -> HttpRequest.get(server.uri("/tokens")), Token.class,
+                            noRetries().concurrency(2)))
+                    .toFlux();
+        }
+
+        @Override
+        public Flux<Token> failingSubject() {
+            return Pipeline.from(Source.fromIterable("prompts", List.of(1)))
+                    .then(HttpStages.ndjson("generate", (Integer p) -> HttpRequest.get(server.uri("/nowhere")), Token.class,
+                            noRetries()))
+                    .toFlux();
+        }
+
+        @Override
+        public Mono<Boolean> released() {
+            return server.idle();
+        }
+    }
+
     /** The connector contract, for the NDJSON source. */
     @Nested
     class Contract implements SourceContract<Token> {
