@@ -111,8 +111,9 @@ public final class HttpOptions {
     /**
      * The longest one attempt may take, from sending the request to the last byte of the body
      * (the stage's {@code timeout}: it fails with {@link dev.pipeline.core.ItemTimeoutException},
-     * then is retried). Timed on Reactor's parallel scheduler, so virtual time applies.
-     * Defaults to 30 seconds.
+     * then is retried). Timed on Reactor's parallel scheduler, so virtual time applies. For a
+     * streamed body ({@link HttpSources#ndjson}, {@link HttpSources#events}), it bounds the wait
+     * for the first item; after it, the stream has no timeout. Defaults to 30 seconds.
      *
      * @param timeout the limit, {@code > 0}
      * @return a copy with that timeout

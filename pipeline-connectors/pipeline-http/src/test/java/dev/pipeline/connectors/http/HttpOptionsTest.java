@@ -32,6 +32,9 @@ class HttpOptionsTest {
         assertThatThrownBy(() -> HttpRequest.get(URI.create("/relative"))).hasMessageContaining("must be absolute");
         assertThatThrownBy(() -> HttpIngestOptions.defaults().path("/health")).hasMessageContaining("not be /health");
         assertThatThrownBy(() -> HttpStages.get("x", null)).isInstanceOf(NullPointerException.class).hasMessageContaining("uri");
+        assertThatThrownBy(() -> HttpOptions.defaults().maxLineSize(0)).hasMessage("maxLineSize must be > 0, was 0");
+        assertThat(HttpOptions.defaults().maxLineSize()).isEqualTo(1024 * 1024);
+        assertThat(HttpOptions.defaults().maxLineSize(10).maxLineSize()).isEqualTo(10);
     }
 
     @Test

@@ -232,10 +232,45 @@ class HttpStreamingTest {
                     .to(Sink.<ServerSentEvent>collect("out"))
                     .run().block(WAIT);
             assertThat(report.result().orElseThrow()).extracting(ServerSentEvent::data).containsExactly("a", "b");
+            // the accounting reconciles: one item in, dead-lettered, after two outputs; nothing in flight
+            assertThat(report.stage("events").received()).isEqualTo(1);
+            assertThat(report.stage("events").deadLettered()).isEqualTo(1);
+            assertThat(report.stage("events").outputs()).isEqualTo(2);
+            assertThat(report.stage("events").inFlight()).isZero();
             assertThat(letters).singleElement().satisfies(l -> {
                 assertThat(l.item()).isEqualTo("/broken");
                 assertThat(l.error()).hasMessageContaining("GET " + server.uri("/broken")).hasMessageContaining("after 2 item(s)");
             });
+        }
+    }
+
+    /** The connector contract, for the streaming stage as a publisher of the items of three streams. */
+    @Nested
+    class StageContract implements SourceContract<Token> {
+
+        StageContract() {
+            server.chunks("/tokens", "application/x-ndjson", cut(ndjson(0, 4), 9));
+        }
+
+        @Override
+        public Flux<Token> subject() {
+            return Pipeline.from(Source.fromIterable("prompts", List.of(1, 2, 3)))
+                    .then(HttpStages.ndjson("generate", (Integer p) -> HttpRequest.get(server.uri("/tokens")), Token.class,
+                            noRetries().concurrency(2)))
+                    .toFlux();
+        }
+
+        @Override
+        public Flux<Token> failingSubject() {
+            return Pipeline.from(Source.fromIterable("prompts", List.of(1)))
+                    .then(HttpStages.ndjson("generate", (Integer p) -> HttpRequest.get(server.uri("/nowhere")), Token.class,
+                            noRetries()))
+                    .toFlux();
+        }
+
+        @Override
+        public Mono<Boolean> released() {
+            return server.idle();
         }
     }
 

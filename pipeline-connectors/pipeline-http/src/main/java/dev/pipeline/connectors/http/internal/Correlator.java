@@ -67,6 +67,11 @@ public final class Correlator {
                 return Mono.error(e);
             }
         }
+        if (replyKey == null) {
+            // in order, a request that gave up keeps its place: its reply, when it comes, is
+            // dropped, and the next message still answers the next request
+            return reply.asMono();
+        }
         return reply.asMono().doOnCancel(() -> {
             synchronized (lock) {
                 remove(key, reply);

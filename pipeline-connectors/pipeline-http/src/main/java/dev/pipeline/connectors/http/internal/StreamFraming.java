@@ -196,12 +196,12 @@ public abstract class StreamFraming<T> {
                 dispatch();
                 return;
             }
+            if (bytes[from] == ':') {
+                return; // a comment (often a keep-alive): not held, not counted
+            }
             eventBytes += bytes.length + 1;
             if (eventBytes > max) {
                 throw tooLong("an event", lines.lines());
-            }
-            if (bytes[from] == ':') {
-                return; // a comment (often a keep-alive)
             }
             String text = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
             int colon = text.indexOf(':');

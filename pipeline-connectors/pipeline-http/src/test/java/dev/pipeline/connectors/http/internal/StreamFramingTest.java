@@ -138,6 +138,12 @@ class StreamFramingTest {
         }
 
         @Test
+        void commentsDoNotCountTowardsTheEventLimit() {
+            StreamFraming.Factory<ServerSentEvent> small = StreamFraming.events(100);
+            assertThat(frame(small, ": ping\n".repeat(50) + "data: x\n\n", 7)).containsExactly(message("x"));
+        }
+
+        @Test
         void refusesALineOverTheLimitBeforeItEnds() {
             StreamFraming<ServerSentEvent> f = StreamFraming.events(100).create("GET", URL);
             byte[] chunk = "x".repeat(60).getBytes(StandardCharsets.UTF_8);

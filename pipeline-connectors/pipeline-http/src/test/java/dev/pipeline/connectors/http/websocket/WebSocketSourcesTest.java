@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.pipeline.test.SourceContract;
 import dev.pipeline.connectors.http.StreamingServer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -145,6 +147,55 @@ class WebSocketSourcesTest {
                         .hasMessageStartingWith(server.ws("/big").toString())
                         .hasMessageContaining("over the limit of 4096 bytes"))
                 .verify(WAIT);
+    }
+
+    @Test
+    void aFragmentedMessageArrivesWholeAndCountsWholeAgainstTheLimit() {
+        server.ws("/fragments", (in, out) -> out.sendObject(Flux.just(
+                        new TextWebSocketFrame(false, 0, "a".repeat(1500)), new ContinuationWebSocketFrame(true, 0, "b".repeat(1500)),
+                        new TextWebSocketFrame(false, 0, "c".repeat(3000)), new ContinuationWebSocketFrame(true, 0, "d".repeat(3000))))
+                .then().then(Mono.never()));
+        StepVerifier.create(WebSocketSources.connect("f", server.ws("/fragments"), WebSocketOptions.defaults().maxMessageSize(4096))
+                        .flux())
+                .expectNextMatches(m -> m.text().equals("a".repeat(1500) + "b".repeat(1500)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(WebSocketException.class)
+                        .hasMessageContaining("over the limit of 4096 bytes"))
+                .verify(WAIT);
+    }
+
+    @Test
+    void reconnectBackoffsAreTimedOnTheOptionsScheduler() throws InterruptedException {
+        AtomicInteger connections = new AtomicInteger();
+        java.util.concurrent.CountDownLatch second = new java.util.concurrent.CountDownLatch(1);
+        server.ws("/restart", (in, out) -> {
+            if (connections.incrementAndGet() == 1) {
+                return out.sendString(Mono.just("a")).then(out.sendClose(1012, "restarting"));
+            }
+            second.countDown();
+            return out.sendString(Mono.just("b")).then(out.sendClose(1000, ""));
+        });
+        reactor.test.scheduler.VirtualTimeScheduler clock = reactor.test.scheduler.VirtualTimeScheduler.create();
+        try {
+            // a first backoff of 10 s with jitter 0.5 waits 5 to 15 s: virtual seconds, advanced by the test
+            WebSocketOptions options = WebSocketOptions.defaults().reconnect(1, Duration.ofSeconds(10), Duration.ofSeconds(10))
+                    .scheduler(clock);
+            List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch completed = new java.util.concurrent.CountDownLatch(1);
+            reactor.core.Disposable run = WebSocketSources.connect("r", server.ws("/restart"), options).flux()
+                    .subscribe(m -> got.add(m.text()), e -> got.add("error: " + e), completed::countDown);
+            long advanced = 0;
+            while (!second.await(50, java.util.concurrent.TimeUnit.MILLISECONDS) && advanced < 60) {
+                clock.advanceTimeBy(Duration.ofSeconds(1));
+                advanced++;
+            }
+            assertThat(second.getCount()).as("reconnected").isZero();
+            assertThat(advanced).as("virtual seconds before the reconnect").isBetween(5L, 60L);
+            assertThat(completed.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("completed").isTrue();
+            assertThat(got).containsExactly("a", "b");
+            run.dispose();
+        } finally {
+            clock.dispose();
+        }
     }
 
     @Test
