@@ -135,7 +135,9 @@ public final class PerformanceChart implements Callable<Integer> {
                 panels.add(panel);
             }
         }
-        save(panels, png);
+        if (!panels.isEmpty() || sweeps.isEmpty()) {
+            save(panels, png);
+        }
         if (!sweeps.isEmpty()) {
             List<XYChart> curves = new ArrayList<>();
             for (String scenario : new LinkedHashSet<>(sweeps.stream().map(Line::scenario).toList())) {
