@@ -66,6 +66,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void productionCodeUsesNeitherTheTestKitNorTheFakeApi() {
+        noClasses().that().resideInAnyPackage("dev.pipeline.core..", "dev.pipeline.connectors..")
+                .and().resideOutsideOfPackage("dev.pipeline.connectors.http.demo..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pipeline.test..", "dev.pipeline.connectors.http.demo..")
+                .because("pipeline-test and pipeline-http-fake are test-scope artifacts for users")
+                .check(CLASSES);
+    }
+
+    @Test
     void theConnectorsUseOnlyTheirOwnInternals() {
         noClasses().that().resideInAPackage("dev.pipeline.connectors.file..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.pipeline.connectors.http.internal..",

@@ -119,7 +119,9 @@ public final class BatchWriter<T> {
             return Mono.just(Counts.EMPTY);
         }
         return guarded(rows, ctx, target)
-                .doOnNext(n -> ctx.completed(rows.size()))
+                // named, not counted: batches commit out of order (concurrency), and an acknowledged
+                // source's items settle exactly when their own batch committed
+                .doOnNext(n -> ctx.completed(rows.stream().map(Row::item).toList()))
                 .map(n -> new Counts(rows.size(), 0, 1))
                 // the sink's circuit breaker refused the batch: nothing was written, every row goes to the policy
                 .onErrorResume(CircuitOpenException.class, e -> Flux.fromIterable(rows)

@@ -5,8 +5,10 @@ import java.net.URI;
 /**
  * An HTTP exchange failed for a reason of HTTP: a non-2xx status ({@link HttpStatusException}),
  * or a response that could not be used (too large, wrong content type, a body that is not the
- * JSON expected). Carries the method and the URL. Connection errors are not wrapped: they reach
- * the error policy as the {@link java.io.IOException} Reactor Netty raised.
+ * JSON expected). Carries the method and the URL. Connection errors of the one-body stages and
+ * sinks are not wrapped: they reach the error policy as the {@link java.io.IOException} Reactor
+ * Netty raised. A streamed body's are (a connection that closes or resets mid-stream, a line
+ * over the limit), naming the URL and the items received before, with the cause kept.
  */
 public class HttpException extends RuntimeException {
 

@@ -52,6 +52,7 @@ public final class HttpOptions {
         double jitter = 0.5;
         Duration maxRetryAfter = Duration.ofSeconds(60);
         int maxResponseSize = 10 * 1024 * 1024;
+        int maxLineSize = 1024 * 1024;
         Map<String, String> headers = Map.of();
         ObjectMapper mapper = defaultMapper();
         HttpClient client;
@@ -187,6 +188,22 @@ public final class HttpOptions {
     }
 
     /**
+     * The largest line of a streamed NDJSON body, or the largest server-sent event (all its
+     * lines together), for {@link HttpSources#ndjson}, {@link HttpSources#events} and the
+     * streaming stages. A longer one fails the stream with an {@link HttpException} naming the
+     * URL and the line, as soon as it is known to be too long (it is never held whole). A
+     * streamed body has no total size limit: {@link #maxResponseSize(int)} does not apply to it.
+     * Defaults to 1 MiB.
+     *
+     * @param bytes the limit, {@code > 0}
+     * @return a copy with that limit
+     */
+    public HttpOptions maxLineSize(int bytes) {
+        Require.positive(bytes, "maxLineSize");
+        return with(o -> o.maxLineSize = bytes);
+    }
+
+    /**
      * A header sent with every request (for example {@code Authorization}). Defaults to none;
      * each call adds one, read back with {@link #headers()}.
      *
@@ -273,6 +290,11 @@ public final class HttpOptions {
         return v.maxResponseSize;
     }
 
+    /** @return the largest streamed line or server-sent event accepted, in bytes */
+    public int maxLineSize() {
+        return v.maxLineSize;
+    }
+
     /** @return the headers sent with every request, added by {@link #header} */
     public Map<String, String> headers() {
         return v.headers;
@@ -293,6 +315,6 @@ public final class HttpOptions {
         return "HttpOptions[concurrency=" + v.concurrency + ", connectTimeout=" + v.connectTimeout + ", responseTimeout="
                 + v.responseTimeout + ", retries=" + v.maxRetries + " (" + v.minBackoff + ".." + v.maxBackoff + ", jitter "
                 + v.jitter + ", maxRetryAfter " + v.maxRetryAfter + "), maxResponseSize=" + v.maxResponseSize
-                + ", headers=" + v.headers.keySet() + (v.client == null ? "" : ", custom client") + "]";
+                + ", maxLineSize=" + v.maxLineSize + ", headers=" + v.headers.keySet() + (v.client == null ? "" : ", custom client") + "]";
     }
 }

@@ -1,13 +1,17 @@
 package dev.pipeline.connectors.http;
 
+import dev.pipeline.connectors.http.internal.HttpCall;
+import dev.pipeline.connectors.http.internal.HttpStream;
 import dev.pipeline.connectors.http.internal.IngestServer;
+import dev.pipeline.connectors.http.internal.StreamFraming;
 import dev.pipeline.core.Source;
 import dev.pipeline.connectors.internal.Require;
 
 /**
  * Sources that feed a pipeline from HTTP: an ingest endpoint on Reactor Netty, like an
  * {@code aiohttp.web} handler that puts into an {@code asyncio.Queue(maxsize)}, but with real
- * backpressure.
+ * backpressure; and a streamed response body as items ({@link #ndjson NDJSON lines},
+ * {@link #events server-sent events}), the way a streaming inference API answers token by token.
  *
  * <pre>{@code
  * Source<Order> orders = HttpSources.server("orders", Order.class, HttpIngestOptions.defaults()
@@ -65,5 +69,82 @@ public final class HttpSources {
         Require.nonNull(type, "type");
         Require.nonNull(options, "options");
         return Source.create(name, ctx -> IngestServer.flux(type, options, ctx));
+    }
+
+    /**
+     * A source that makes one request and emits its streamed response body, one NDJSON line
+     * (one JSON value per line) at a time, decoded into {@code type} with the options' mapper
+     * ({@code String.class} gives the raw lines; blank lines are skipped). Like
+     * {@code async for line in response.content} in aiohttp. Cold: the request is made on
+     * subscribe, again for each run.
+     *
+     * <pre>{@code
+     * Source<Token> tokens = HttpSources.ndjson("tokens",
+     *         HttpRequest.postJson(api.resolve("/generate"), prompt), Token.class, HttpOptions.defaults());
+     * }</pre>
+     *
+     * <p><b>Backpressure</b>: the body is read one network chunk at a time as the pipeline takes
+     * items; while downstream is slow, Reactor Netty stops reading the socket and TCP flow
+     * control slows the server. Nothing but the unfinished line and one chunk's items is held.
+     *
+     * <p><b>Emits when</b> a line is complete and downstream has demand. <b>Completes when</b>
+     * the body ends (a last line without a line end is an item). <b>Errors when</b> the status
+     * is not 2xx ({@link HttpStatusException}), the first item takes longer than the
+     * {@linkplain HttpOptions#responseTimeout(java.time.Duration) response timeout}, a line is
+     * not valid JSON or is over {@link HttpOptions#maxLineSize(int)}, or the connection closes or
+     * resets before the body's end: an {@link HttpException} naming the URL (and the line, or the
+     * items received before). Failures before the first item are retried as
+     * {@link HttpOptions#retries} says; after it, never (items would repeat). <b>On cancel</b>
+     * the connection is closed. <b>Thread</b>: decoding runs on the Netty event loop that read
+     * the chunk.
+     *
+     * @param name the source's name
+     * @param request the request (any method; {@code Accept: application/x-ndjson} unless it sets one)
+     * @param type what to decode each line into
+     * @param options the client, timeouts, retries, line limit
+     * @param <T> the item type
+     * @return the source
+     * @see #events(String, HttpRequest, HttpOptions)
+     * @see HttpStages#ndjson
+     */
+    public static <T> Source<T> ndjson(String name, HttpRequest request, Class<T> type, HttpOptions options) {
+        Require.nonBlank(name, "name");
+        Require.nonNull(request, "request");
+        Require.nonNull(type, "type");
+        Require.nonNull(options, "options");
+        HttpCall call = new HttpCall(name, options);
+        StreamFraming.Factory<T> framing = StreamFraming.ndjson(type, options.mapper().readerFor(type), options.maxLineSize());
+        return Source.create(name, ctx -> HttpStream.open(call, request, framing));
+    }
+
+    /**
+     * A source that makes one request and emits the {@linkplain ServerSentEvent server-sent
+     * events} of its {@code text/event-stream} response, parsed as a browser's
+     * {@code EventSource} would ({@code data:} lines joined, {@code event:}, {@code id:},
+     * {@code retry:}; comments skipped; an event without data, or unfinished at the end of the
+     * body, is not emitted). It does not reconnect by itself: a run reads one response. Cold: the
+     * request is made on subscribe, again for each run.
+     *
+     * <pre>{@code
+     * Source<ServerSentEvent> events = HttpSources.events("completions",
+     *         HttpRequest.get(api.resolve("/events")), HttpOptions.defaults());
+     * }</pre>
+     *
+     * <p>Backpressure, errors and threads as for {@link #ndjson}, with
+     * {@link HttpOptions#maxLineSize(int)} bounding each event (all its lines together).
+     *
+     * @param name the source's name
+     * @param request the request ({@code Accept: text/event-stream} unless it sets one)
+     * @param options the client, timeouts, retries, event size limit
+     * @return the source
+     * @see HttpStages#events
+     */
+    public static Source<ServerSentEvent> events(String name, HttpRequest request, HttpOptions options) {
+        Require.nonBlank(name, "name");
+        Require.nonNull(request, "request");
+        Require.nonNull(options, "options");
+        HttpCall call = new HttpCall(name, options);
+        StreamFraming.Factory<ServerSentEvent> framing = StreamFraming.events(options.maxLineSize());
+        return Source.create(name, ctx -> HttpStream.open(call, request, framing));
     }
 }

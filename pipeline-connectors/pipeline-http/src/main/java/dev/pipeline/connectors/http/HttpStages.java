@@ -5,6 +5,8 @@ import java.util.function.Function;
 
 import dev.pipeline.connectors.http.internal.HttpCall;
 import dev.pipeline.connectors.http.internal.HttpRetry;
+import dev.pipeline.connectors.http.internal.HttpStream;
+import dev.pipeline.connectors.http.internal.StreamFraming;
 import dev.pipeline.core.Stage;
 import dev.pipeline.connectors.internal.Require;
 import reactor.core.publisher.Mono;
@@ -142,6 +144,71 @@ public final class HttpStages {
             Require.nonNull(r, "the request built for the item");
             return call.exchange(r, decoder);
         })), options);
+    }
+
+    /**
+     * A stage that makes the request built from each item and emits the items of its streamed
+     * NDJSON response body, one per line, decoded into {@code type}: one request, many items,
+     * like a streaming inference API answering a prompt token by token. Up to
+     * {@link HttpOptions#concurrency(int) concurrency} requests stream at once; the results of
+     * each item come out together, in input order.
+     *
+     * <pre>{@code
+     * Stage<Prompt, Token> generate = HttpStages.ndjson("generate",
+     *         (Prompt p) -> HttpRequest.postJson(api.resolve("/generate"), p), Token.class, HttpOptions.defaults());
+     * }</pre>
+     *
+     * <p>It is a core {@link Stage#flatMap flatMap} stage: each response is read as its items
+     * are taken (see {@link HttpSources#ndjson} for backpressure, limits and errors); a failed
+     * stream sends its item to the stage's error policy, after the items it already emitted.
+     * Failures before a stream's first item are retried as {@link HttpOptions#retries} says.
+     *
+     * @param name the stage's name
+     * @param request builds the request for an item
+     * @param type what to decode each line into ({@code String.class} for the raw lines)
+     * @param options concurrency, timeouts, retries, line limit
+     * @param <I> the item type
+     * @param <O> the decoded type
+     * @return the stage
+     * @see #events(String, Function, HttpOptions)
+     */
+    public static <I, O> Stage<I, O> ndjson(String name, Function<? super I, HttpRequest> request, Class<O> type,
+            HttpOptions options) {
+        Require.nonNull(request, "request");
+        Require.nonNull(type, "type");
+        Require.nonNull(options, "options");
+        HttpCall call = new HttpCall(Require.nonBlank(name, "name"), options);
+        StreamFraming.Factory<O> framing = StreamFraming.ndjson(type, options.mapper().readerFor(type), options.maxLineSize());
+        return Stage.flatMap(name, (I item) -> HttpStream.open(call,
+                Require.nonNull(request.apply(item), "the request built for the item"), framing))
+                .concurrency(options.concurrency());
+    }
+
+    /**
+     * A stage that makes the request built from each item and emits the
+     * {@linkplain ServerSentEvent server-sent events} of its {@code text/event-stream} response,
+     * as {@link #ndjson} does for NDJSON (see {@link HttpSources#events} for the parsing).
+     *
+     * <pre>{@code
+     * Stage<String, ServerSentEvent> answers = HttpStages.events("answers",
+     *         (String q) -> HttpRequest.postJson(api.resolve("/chat"), Map.of("prompt", q)), HttpOptions.defaults());
+     * }</pre>
+     *
+     * @param name the stage's name
+     * @param request builds the request for an item
+     * @param options concurrency, timeouts, retries, event size limit
+     * @param <I> the item type
+     * @return the stage
+     */
+    public static <I> Stage<I, ServerSentEvent> events(String name, Function<? super I, HttpRequest> request,
+            HttpOptions options) {
+        Require.nonNull(request, "request");
+        Require.nonNull(options, "options");
+        HttpCall call = new HttpCall(Require.nonBlank(name, "name"), options);
+        StreamFraming.Factory<ServerSentEvent> framing = StreamFraming.events(options.maxLineSize());
+        return Stage.flatMap(name, (I item) -> HttpStream.open(call,
+                Require.nonNull(request.apply(item), "the request built for the item"), framing))
+                .concurrency(options.concurrency());
     }
 
     private static <I, O> Stage<I, O> configure(Stage<I, O> stage, HttpOptions options) {

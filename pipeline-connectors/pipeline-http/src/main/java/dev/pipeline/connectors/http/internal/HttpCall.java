@@ -67,30 +67,40 @@ public final class HttpCall {
     }
 
     public <O> Mono<O> exchange(HttpRequest request, Decoder<O> decoder) {
+        return receiver(request, null).flatMap(r -> receive(r, request.method(), request.uri(), decoder, null));
+    }
+
+    /**
+     * The request ready to send (its JSON body encoded, on subscribe); {@code accept} is sent as
+     * {@code Accept} unless null or the request sets its own.
+     */
+    Mono<HttpClient.ResponseReceiver<?>> receiver(HttpRequest request, String accept) {
         HttpClient c = client;
         Map<String, String> headers = request.headers();
         byte[] raw = request.body();
         Object json = request.jsonBody();
         boolean hasJson = json != null;
-        if (!headers.isEmpty() || hasJson) {
+        if (!headers.isEmpty() || hasJson || accept != null) {
             c = c.headers(h -> {
                 if (hasJson) {
                     h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                }
+                if (accept != null) {
+                    h.set(HttpHeaderNames.ACCEPT, accept);
                 }
                 headers.forEach(h::set);
             });
         }
         HttpClient.RequestSender sender = c.request(HttpMethod.valueOf(request.method())).uri(request.uri());
         if (raw != null) {
-            return receive(sender.send((req, out) -> out.sendByteArray(Mono.just(raw))), request.method(), request.uri(), decoder, null);
+            return Mono.just(sender.send((req, out) -> out.sendByteArray(Mono.just(raw))));
         }
         if (hasJson) {
             ObjectMapper mapper = options.mapper();
             return Mono.fromCallable(() -> mapper.writeValueAsBytes(json))
-                    .flatMap(bytes -> receive(sender.send((req, out) -> out.sendByteArray(Mono.just(bytes))),
-                            request.method(), request.uri(), decoder, null));
+                    .map(bytes -> sender.send((req, out) -> out.sendByteArray(Mono.just(bytes))));
         }
-        return receive(sender, request.method(), request.uri(), decoder, null);
+        return Mono.just(sender);
     }
 
     /**
