@@ -92,6 +92,23 @@ class BenchTest {
     }
 
     @Test
+    void theChartDrawsAPanelPerScenarioEvenWhenTheLastRowIsNotFull(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<String> lines = new java.util.ArrayList<>();
+        for (String s : List.of("a", "b", "c", "d", "e")) {   // 5 panels: a grid of 4 columns, one in the last row
+            lines.add("RESULT scenario=" + s + " impl=flux wall_s=2.0");
+            lines.add("RESULT scenario=" + s + " impl=pipeline wall_s=1.0");
+        }
+        lines.add("RESULT scenario=sweep-queue impl=pipeline size=10 wall_s=1.0");
+        lines.add("RESULT scenario=sweep-queue impl=pipeline size=100 wall_s=3.0");
+        java.nio.file.Path png = dir.resolve("chart.png");
+        dev.pipeline.examples.bench.PerformanceChart.write(dev.pipeline.examples.bench.PerformanceChart.parse(lines), png);
+        var image = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isGreaterThan(image.getHeight());
+        assertThat(javax.imageio.ImageIO.read(dir.resolve("chart-sweeps.png").toFile())).isNotNull();
+    }
+
+    @Test
     void theChartComparesEachImplementationWithEachReferenceInTheSameRun() {
         List<String> lines = List.of(
                 "RESULT scenario=db-insert impl=jdbc-batch rows=10 wall_s=2.0",

@@ -124,7 +124,7 @@ public final class PerformanceChart implements Callable<Integer> {
     }
 
     /** Draws the panels (PNG); sweep lines, when there are any, to {@code <name>-sweeps.png}. */
-    static void write(List<Line> lines, Path png) throws IOException {
+    public static void write(List<Line> lines, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<Line> runs = lines.stream().filter(l -> !l.scenario().startsWith("sweep-")).toList();
         List<Line> sweeps = lines.stream().filter(l -> l.scenario().startsWith("sweep-")).toList();
@@ -135,7 +135,9 @@ public final class PerformanceChart implements Callable<Integer> {
                 panels.add(panel);
             }
         }
-        save(panels, png);
+        if (!panels.isEmpty() || sweeps.isEmpty()) {
+            save(panels, png);
+        }
         if (!sweeps.isEmpty()) {
             List<XYChart> curves = new ArrayList<>();
             for (String scenario : new LinkedHashSet<>(sweeps.stream().map(Line::scenario).toList())) {
@@ -252,10 +254,26 @@ public final class PerformanceChart implements Callable<Integer> {
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        // each panel drawn on its own, laid out in a grid of up to 4 columns (XChart's own grid wants a full last row)
         int cols = Math.min(4, charts.size());
         int rows = (charts.size() + cols - 1) / cols;
-        String name = png.toString();
-        BitmapEncoder.saveBitmap(charts, rows, cols, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
-                BitmapEncoder.BitmapFormat.PNG);
+        List<java.awt.image.BufferedImage> images = new ArrayList<>();
+        for (C chart : charts) {
+            images.add(BitmapEncoder.getBufferedImage(chart));
+        }
+        int w = images.stream().mapToInt(java.awt.image.BufferedImage::getWidth).max().orElseThrow();
+        int h = images.stream().mapToInt(java.awt.image.BufferedImage::getHeight).max().orElseThrow();
+        java.awt.image.BufferedImage grid = new java.awt.image.BufferedImage(cols * w, rows * h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = grid.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < images.size(); i++) {
+                g.drawImage(images.get(i), (i % cols) * w, (i / cols) * h, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        javax.imageio.ImageIO.write(grid, "png", png.toFile());
     }
 }

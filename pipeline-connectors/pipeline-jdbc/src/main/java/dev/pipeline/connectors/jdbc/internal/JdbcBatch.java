@@ -40,6 +40,7 @@ public final class JdbcBatch<T> {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcBatch.class);
     /** Tasks that may wait for a thread: a batch per thread and the dialect look-up, with room to spare. */
     private static final int QUEUED_TASKS_PER_THREAD = 4;
+    private static final int IDLE_SECONDS = 60;
 
     private final String name;
     private final DataSource ds;
@@ -91,7 +92,8 @@ public final class JdbcBatch<T> {
             return options.scheduler();
         }
         int n = options.concurrency();
-        return Schedulers.newBoundedElastic(n, n * QUEUED_TASKS_PER_THREAD, "jdbc-" + name);
+        // daemon threads: a run that is never ended (a subscriber that goes away without cancelling) keeps no JVM alive
+        return Schedulers.newBoundedElastic(n, n * QUEUED_TASKS_PER_THREAD, "jdbc-" + name, IDLE_SECONDS, true);
     }
 
     /** Disposes the run's own scheduler once its tasks are done (never interrupting a batch mid-way). */
