@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.pipeline.connectors.file.internal.CsvRows;
 import dev.pipeline.connectors.file.internal.Inbox;
 import dev.pipeline.connectors.file.internal.LineReader;
+import dev.pipeline.connectors.file.internal.Resumable;
 import dev.pipeline.connectors.file.internal.Rejected;
 import dev.pipeline.core.Source;
 import dev.pipeline.core.StageContext;
@@ -72,7 +73,17 @@ public final class FileSources {
         Require.nonNull(path, "path");
         Require.nonNull(options, "options");
         LineReader.requireAsciiCompatible(options.charset());
-        return Source.create("lines(" + path.getFileName() + ")", ctx -> lineFlux(path, options));
+        String name = "lines(" + path.getFileName() + ")";
+        if (options.checkpoint() != null) {
+            return Resumable.source(name, path, options, state -> {
+                LineReader lines = LineReader.open(path, options, state.position(), state.lines());
+                return reader(lines, () -> {
+                    String line = lines.next();
+                    return line == null ? null : new Resumable.Read(line, lines.position(), lines.lineNumber());
+                });
+            });
+        }
+        return Source.create(name, ctx -> lineFlux(path, options));
     }
 
     /**
@@ -104,34 +115,73 @@ public final class FileSources {
         Require.nonNull(options, "options");
         LineReader.requireAsciiCompatible(options.charset());
         ObjectReader reader = options.mapper().readerFor(type);
-        return Source.create("ndjson(" + path.getFileName() + ")", ctx -> Flux.<Object, LineReader>generate(
+        String name = "ndjson(" + path.getFileName() + ")";
+        if (options.checkpoint() != null) {
+            return Resumable.source(name, path, options, state -> {
+                LineReader lines = LineReader.open(path, options, state.position(), state.lines());
+                return reader(lines, () -> {
+                    Object next = nextJson(lines, reader, path, type);
+                    return next == null ? null : new Resumable.Read(next, lines.position(), lines.lineNumber());
+                });
+            });
+        }
+        return Source.create(name, ctx -> Flux.<Object, LineReader>generate(
                 () -> LineReader.open(path, options),
                 (lines, sink) -> {
-                    String line;
-                    do {
-                        line = lines.next();
-                    } while (line != null && line.isBlank());
-                    if (line == null) {
+                    Object next = nextJson(lines, reader, path, type);
+                    if (next == null) {
                         sink.complete();
-                        return lines;
-                    }
-                    try {
-                        Object value = reader.readValue(line);
-                        if (value == null) {
-                            sink.next(new Rejected(line, new MalformedRecordException(path, lines.lineNumber(), line,
-                                    "null is not a " + type.getSimpleName(), null)));
-                        } else {
-                            sink.next(value);
-                        }
-                    } catch (JsonProcessingException e) {
-                        sink.next(new Rejected(line, new MalformedRecordException(path, lines.lineNumber(), line,
-                                e.getOriginalMessage(), e)));
+                    } else {
+                        sink.next(next);
                     }
                     return lines;
                 },
                 LineReader::close)
                 .subscribeOn(options.scheduler())
                 .concatMap(o -> emitOrReject(o, ctx, type), 32));
+    }
+
+    /** The next NDJSON object (blank lines skipped), a {@link Rejected} line, or null at the end. */
+    private static Object nextJson(LineReader lines, ObjectReader reader, Path path, Class<?> type) {
+        String line;
+        do {
+            line = lines.next();
+        } while (line != null && line.isBlank());
+        if (line == null) {
+            return null;
+        }
+        try {
+            Object value = reader.readValue(line);
+            if (value == null) {
+                return new Rejected(line, new MalformedRecordException(path, lines.lineNumber(), line,
+                        "null is not a " + type.getSimpleName(), null));
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            return new Rejected(line, new MalformedRecordException(path, lines.lineNumber(), line,
+                    e.getOriginalMessage(), e));
+        }
+    }
+
+    /** A resumable reader over an open reader. */
+    private static Resumable.Reader reader(AutoCloseable open, java.util.function.Supplier<Resumable.Read> next) {
+        return new Resumable.Reader() {
+            @Override
+            public Resumable.Read next() {
+                return next.get();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    open.close();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
     }
 
     /**
@@ -160,7 +210,12 @@ public final class FileSources {
     public static Source<Map<String, String>> csv(Path path, ReadOptions options) {
         Require.nonNull(path, "path");
         Require.nonNull(options, "options");
-        return Source.create("csv(" + path.getFileName() + ")", ctx -> csvFlux(path, options)
+        String name = "csv(" + path.getFileName() + ")";
+        if (options.checkpoint() != null) {
+            return Resumable.source(name, path, options, state -> csvReader(path, options, state.records(),
+                    o -> o instanceof CsvRows.Row r ? r.values() : o));
+        }
+        return Source.create(name, ctx -> csvFlux(path, options)
                 .concatMap(o -> o instanceof CsvRows.Row r ? Mono.just(r.values()) : reject((Rejected) o, ctx), 32));
     }
 
@@ -191,19 +246,24 @@ public final class FileSources {
         Require.nonNull(path, "path");
         Require.nonNull(type, "type");
         Require.nonNull(options, "options");
-        return Source.create("csv(" + path.getFileName() + ")", ctx -> csvFlux(path, options)
-                .map(o -> {
-                    if (o instanceof CsvRows.Row r) {
-                        try {
-                            return (Object) options.mapper().convertValue(r.values(), type);
-                        } catch (IllegalArgumentException e) {
-                            String raw = CsvRows.text(java.util.List.copyOf(r.values().values()));
-                            return new Rejected(raw, new MalformedRecordException(path, r.line(), raw,
-                                    "cannot convert to " + type.getSimpleName() + ": " + firstLine(e.getMessage()), e));
-                        }
-                    }
-                    return o;
-                })
+        java.util.function.Function<Object, Object> convert = o -> {
+            if (o instanceof CsvRows.Row r) {
+                try {
+                    return options.mapper().convertValue(r.values(), type);
+                } catch (IllegalArgumentException e) {
+                    String raw = CsvRows.text(java.util.List.copyOf(r.values().values()));
+                    return new Rejected(raw, new MalformedRecordException(path, r.line(), raw,
+                            "cannot convert to " + type.getSimpleName() + ": " + firstLine(e.getMessage()), e));
+                }
+            }
+            return o;
+        };
+        String name = "csv(" + path.getFileName() + ")";
+        if (options.checkpoint() != null) {
+            return Resumable.source(name, path, options, state -> csvReader(path, options, state.records(), convert));
+        }
+        return Source.create(name, ctx -> csvFlux(path, options)
+                .map(convert)
                 .concatMap(o -> emitOrReject(o, ctx, type), 32));
     }
 
@@ -284,6 +344,29 @@ public final class FileSources {
                 },
                 CsvRows::close)
                 .subscribeOn(options.scheduler());
+    }
+
+    /** CSV rows after the first {@code skip} (those a checkpoint says are done), the position being the row count. */
+    private static Resumable.Reader csvReader(Path path, ReadOptions options, long skip,
+            java.util.function.Function<Object, Object> convert) {
+        CsvRows rows = CsvRows.open(path, options);
+        long[] count = {0};
+        try {
+            while (count[0] < skip && rows.next() != null) {
+                count[0]++;
+            }
+        } catch (RuntimeException e) {
+            rows.close();
+            throw e;
+        }
+        return reader(rows, () -> {
+            Object next = rows.next();
+            if (next == null) {
+                return null;
+            }
+            count[0]++;
+            return new Resumable.Read(convert.apply(next), count[0], 0);
+        });
     }
 
     private static <T> Mono<T> emitOrReject(Object o, StageContext ctx, Class<T> type) {

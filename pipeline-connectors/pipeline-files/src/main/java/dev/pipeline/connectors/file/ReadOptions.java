@@ -1,6 +1,8 @@
 package dev.pipeline.connectors.file;
 
 import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
@@ -42,6 +44,9 @@ public final class ReadOptions {
         Scheduler scheduler;
         /** Null: the connectors' mapper. */
         ObjectMapper mapper;
+        /** Null: no checkpoint. */
+        Path checkpoint;
+        Duration checkpointEvery = Duration.ofSeconds(1);
     }
 
     private final Values v;
@@ -136,6 +141,59 @@ public final class ReadOptions {
     }
 
     /**
+     * Keeps a checkpoint in {@code file}, so that a run that dies (even {@code kill -9}) resumes
+     * where every record before was done: the {@code lines} and {@code ndjson} sources then
+     * track the byte position after each record, {@code csv} the record count, as an
+     * {@link dev.pipeline.core.Source#acknowledged acknowledged source}; the checkpoint moves
+     * when the pipeline has finished every record before a position (stored, filtered,
+     * skipped or dead-lettered) and is written atomically at most every
+     * {@link #checkpointEvery}. A restart with the same checkpoint reads from there: nothing
+     * is lost, and what is read again (records the last run had read but not finished) is
+     * marked {@link dev.pipeline.core.Delivery#redelivered() redelivered} and counted in the
+     * report's {@link dev.pipeline.core.AckReport}. A lock file beside it ({@code <file>.lock},
+     * an OS lock released when the process dies) refuses a second run at once. Delete the
+     * checkpoint to read the file from the start again. Defaults to none.
+     *
+     * @param file the checkpoint file (its directory must exist)
+     * @return a copy with that checkpoint
+     */
+    public ReadOptions checkpoint(Path file) {
+        Require.nonNull(file, "file");
+        return with(o -> o.checkpoint = file);
+    }
+
+    /**
+     * How often the checkpoint is written at most, while the run goes; it is always written
+     * when the run ends. A kill repeats at most the records finished since the last write plus
+     * those in flight. Defaults to 1 second.
+     *
+     * @param every the least time between two writes, {@code >= 0}
+     * @return a copy with that interval
+     */
+    public ReadOptions checkpointEvery(Duration every) {
+        Require.nonNegative(every, "every");
+        return with(o -> o.checkpointEvery = every);
+    }
+
+    /**
+     * The checkpoint file, or null.
+     *
+     * @return the checkpoint file, or null when there is none
+     */
+    public Path checkpoint() {
+        return v.checkpoint;
+    }
+
+    /**
+     * The least time between two checkpoint writes.
+     *
+     * @return the interval
+     */
+    public Duration checkpointEvery() {
+        return v.checkpointEvery;
+    }
+
+    /**
      * The charset.
      *
      * @return the charset
@@ -192,6 +250,7 @@ public final class ReadOptions {
     @Override
     public String toString() {
         return "ReadOptions[charset=" + v.charset + ", onMalformed=" + v.malformed + ", bufferSize=" + v.bufferSize
-                + ", maxLineSize=" + v.maxLineSize + "]";
+                + ", maxLineSize=" + v.maxLineSize + (v.checkpoint == null ? "" : ", checkpoint=" + v.checkpoint
+                + " every " + v.checkpointEvery) + "]";
     }
 }

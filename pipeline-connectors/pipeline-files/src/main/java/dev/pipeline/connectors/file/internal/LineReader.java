@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import dev.pipeline.connectors.file.FileAccessException;
 import dev.pipeline.connectors.file.Malformed;
 import dev.pipeline.connectors.file.MalformedRecordException;
 import dev.pipeline.connectors.file.ReadOptions;
@@ -43,6 +44,8 @@ public final class LineReader implements AutoCloseable {
     private boolean afterCr;
     private long line;
     private long bytesRead;
+    /** Where in the file reading started. */
+    private long offset;
 
     private LineReader(Path path, FileChannel channel, ReadOptions options) {
         this.path = path;
@@ -79,6 +82,41 @@ public final class LineReader implements AutoCloseable {
         } catch (IOException e) {
             throw IoErrors.read(path, e);
         }
+    }
+
+    /**
+     * Opens {@code path} to read from byte {@code offset} on, where a line starts (the position
+     * after an earlier line), numbering lines from {@code linesBefore + 1}.
+     */
+    public static LineReader open(Path path, ReadOptions options, long offset, long linesBefore) {
+        LineReader r = open(path, options);
+        if (offset == 0) {
+            r.line = linesBefore;
+            return r;
+        }
+        try {
+            if (offset > r.channel.size()) {
+                r.close();
+                throw new FileAccessException(path, "cannot resume " + path + " at byte " + offset + ": the file has only "
+                        + r.channel.size() + " bytes (was it replaced? delete the checkpoint to read it from the start)", null);
+            }
+            ByteBuffer before = ByteBuffer.allocate(1);
+            r.channel.read(before, offset - 1);
+            // a line that ended at "\r" just before: a "\n" right here still belongs to it
+            r.afterCr = before.get(0) == '\r';
+            r.channel.position(offset);
+        } catch (IOException e) {
+            r.close();
+            throw IoErrors.read(path, e);
+        }
+        r.offset = offset;
+        r.line = linesBefore;
+        return r;
+    }
+
+    /** The byte position after the line last returned (where the next read starts). */
+    public long position() {
+        return offset + bytesRead - (limit - pos);
     }
 
     /** The 1-based number of the line last returned. */
