@@ -40,7 +40,7 @@ class EtlDistributedIT {
     Path dir;
 
     @Test
-    @Timeout(value = 30, unit = TimeUnit.MINUTES) // 20,000 items on a loaded 2-core machine
+    @Timeout(value = 45, unit = TimeUnit.MINUTES) // 20,000 items on a loaded 2-core machine
     void aWorkerKilledAtAThirdLosesNothingAndItsRepeatsAreRedeliveriesWithinItsPrefetch() throws Exception {
         Services.require("RabbitMQ", "127.0.0.1", 5672);
         Services.requirePostgres();

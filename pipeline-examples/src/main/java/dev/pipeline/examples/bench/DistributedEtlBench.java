@@ -59,6 +59,14 @@ public final class DistributedEtlBench implements Callable<Integer> {
         String tables = "bench_etl_" + ProcessHandle.current().pid();
         System.out.printf("etl-distributed: %,d pages of 1 record, API latency %d ms, prefetch %d; queue %s, tables %s_*%n",
                 items, latencyMs, prefetch, queue, tables);
+        try {
+            return measure(queue, tables);
+        } finally {
+            cleanUp(queue, tables);
+        }
+    }
+
+    private int measure(String queue, String tables) throws Exception {
         double single = singleProcess();
         System.out.printf("  single-process etl: %.1f items/s%n", single);
         double[] rates = new double[maxWorkers + 1];
@@ -72,6 +80,24 @@ public final class DistributedEtlBench implements Callable<Integer> {
                 .put("w" + maxWorkers + "_items_per_s", rates[maxWorkers]).put("scaling", rates[maxWorkers] / rates[1])
                 .put("ratio_single", rates[1] / single).line());
         return 0;
+    }
+
+    /** Deletes the round's queue and tables. */
+    private void cleanUp(String queue, String tables) throws Exception {
+        com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
+        f.setUri(broker);
+        try (com.rabbitmq.client.Connection c = f.newConnection("bench-cleanup"); com.rabbitmq.client.Channel ch = c.createChannel()) {
+            ch.queueDelete(queue);
+        }
+        io.r2dbc.pool.ConnectionPool pool = dev.pipeline.connectors.r2dbc.R2dbc.pool(db, 1);
+        try {
+            reactor.core.publisher.Mono.usingWhen(reactor.core.publisher.Mono.from(pool.create()),
+                    c -> reactor.core.publisher.Mono.from(c.createStatement("DROP TABLE IF EXISTS " + tables + "_customers, " + tables
+                            + "_rejected, " + tables + "_receipts, " + tables + "_work").execute()).then(),
+                    c -> reactor.core.publisher.Mono.from(c.close())).block(java.time.Duration.ofMinutes(2));
+        } finally {
+            pool.dispose();
+        }
     }
 
     /** The single-process ETL in this JVM on the same work: records per second of its pipeline. */

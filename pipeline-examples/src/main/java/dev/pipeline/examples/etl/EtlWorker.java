@@ -141,8 +141,8 @@ public final class EtlWorker implements Callable<Integer> {
     /**
      * The worker's pipeline: work items -> a receipt per delivery (page, worker, redelivered) and,
      * beside it, fetch -> records -> validate (invalid ones upserted into the rejected table) ->
-     * enrich -> upsert by id. Upserts run one batch at a time, so that a batch's commit settles
-     * exactly its own items.
+     * enrich -> upsert by id, one batch at a time per table (a batch's commit settles its own
+     * items).
      */
     Pipeline<InsertResult> job(URI api, ConnectionFactory pool, String p, String name) {
         InsertOptions batches = InsertOptions.defaults().batchSize(batchSize).maxWait(Duration.ofMillis(20)).concurrency(1);
