@@ -30,6 +30,7 @@ public final class PipelineReport<R> {
     private final List<StageReport> stages;
     private final List<CircuitBreakerReport> breakers;
     private final Map<String, Object> results;
+    private final List<AckReport> acks;
 
     /**
      * A report; runs make them, and tests of listeners or assertions may too.
@@ -45,6 +46,26 @@ public final class PipelineReport<R> {
      */
     public PipelineReport(String pipeline, PipelineStatus status, Duration duration, Throwable error, R result,
             List<StageReport> stages, List<CircuitBreakerReport> breakers, Map<String, Object> results) {
+        this(pipeline, status, duration, error, result, stages, breakers, results, List.of());
+    }
+
+    /**
+     * A report with the acknowledgements of its acknowledged sources.
+     *
+     * @param pipeline the pipeline's name
+     * @param status how the run stands or ended
+     * @param duration time since the run started, or its whole length
+     * @param error the error that failed the run, or null
+     * @param result the main sink's result, or null
+     * @param stages every node's report, upstream before downstream
+     * @param breakers every circuit breaker's report
+     * @param results every sink's result by name, once the run completed or stopped (a Void sink's is null)
+     * @param acks one report per {@link Source#acknowledged acknowledged source}
+     */
+    public PipelineReport(String pipeline, PipelineStatus status, Duration duration, Throwable error, R result,
+            List<StageReport> stages, List<CircuitBreakerReport> breakers, Map<String, Object> results,
+            List<AckReport> acks) {
+        this.acks = List.copyOf(acks);
         this.pipeline = pipeline;
         this.status = status;
         this.duration = duration;
@@ -112,6 +133,35 @@ public final class PipelineReport<R> {
      */
     public List<CircuitBreakerReport> breakers() {
         return breakers;
+    }
+
+    /**
+     * What each {@link Source#acknowledged acknowledged source}'s deliveries became: acked,
+     * dead-lettered, redelivered, unacked in flight, and the longest wait for a settlement;
+     * empty when the pipeline has no such source.
+     *
+     * @return one report per acknowledged source, in pipeline order
+     */
+    public List<AckReport> acks() {
+        return acks;
+    }
+
+    /**
+     * The acknowledgements of one acknowledged source.
+     *
+     * @param source the source's name
+     * @return its report
+     * @throws NoSuchElementException naming the acknowledged sources there are, when none has that name
+     */
+    public AckReport acks(String source) {
+        Require.nonNull(source, "source");
+        for (AckReport a : acks) {
+            if (a.source().equals(source)) {
+                return a;
+            }
+        }
+        throw new NoSuchElementException("no acknowledged source '" + source + "' in pipeline '" + pipeline
+                + "'; acknowledged sources are " + acks.stream().map(AckReport::source).toList());
     }
 
     /**
@@ -220,6 +270,9 @@ public final class PipelineReport<R> {
         }
         for (CircuitBreakerReport b : breakers) {
             sb.append(b).append('\n');
+        }
+        for (AckReport a : acks) {
+            sb.append(a).append('\n');
         }
         long cut = cutOff();
         if (status != PipelineStatus.RUNNING && cut > 0) {

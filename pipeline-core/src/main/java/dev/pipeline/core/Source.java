@@ -138,6 +138,40 @@ public final class Source<T> {
     }
 
     /**
+     * A source whose items are acknowledged: the pipeline tells each {@link Delivery} how it
+     * left the pipeline for good (stored after the sink's commit, filtered, skipped, or
+     * dead-lettered after the dead-letter sink succeeded), counting everything derived from it
+     * (flatMap results, broadcast copies, the route branch, the batch it joined) and calling
+     * back once with the worst of them ({@link Settlement#worst}). A run that fails or is
+     * cancelled settles nothing more, so a broker redelivers: the guarantee is at least once.
+     * This is asyncio's {@code Queue.task_done()}, a broker's ack and a checkpoint's position.
+     * The run's report has an {@link AckReport} for it ({@link PipelineReport#acks(String)}).
+     *
+     * <pre>{@code
+     * Source<String> queue = Source.acknowledged("orders", ctx -> messages()
+     *         .map(m -> Delivery.of(m.body(), m.redelivered(), s -> {
+     *             if (s == Settlement.DEAD_LETTERED) nack(m.tag()); else ack(m.tag());
+     *         })));
+     * }</pre>
+     *
+     * <p>Its items cannot pass a {@link Stage#of} stage (the pipeline could not follow them
+     * through an arbitrary operator chain): such a pipeline fails at assembly, naming the stage.
+     * Cold, like every source: the factory is called once per run.
+     *
+     * @param name the source's name
+     * @param factory builds the deliveries for one run
+     * @param <T> the item type
+     * @return the source
+     * @see Watermark
+     * @see StageContext#whenRunEnds()
+     */
+    public static <T> Source<T> acknowledged(String name,
+            Function<StageContext, ? extends Publisher<Delivery<T>>> factory) {
+        Require.nonNull(factory, "factory");
+        return new Source<>(new SourceDef(Require.nonBlank(name, "name"), erase(factory), ErrorPolicy.failFast().def, true));
+    }
+
+    /**
      * The policy for records a {@link #create created} source rejects. Defaults to
      * {@link ErrorPolicy#failFast()}.
      *
@@ -168,14 +202,16 @@ public final class Source<T> {
     }
 
     /**
-     * The items as a cold Flux, outside any pipeline (rejected records fail it).
+     * The items as a cold Flux, outside any pipeline (rejected records fail it). An
+     * {@link #acknowledged} source's values are emitted and never settled.
      *
      * @return the items
      */
     @SuppressWarnings("unchecked")
     public Flux<T> flux() {
         String name = def.name();
-        return Flux.defer(() -> Flux.from((Publisher<T>) def.factory().apply(new StageContext() {
+        boolean deliveries = def.acknowledged();
+        Flux<Object> items = Flux.defer(() -> Flux.from((Publisher<Object>) def.factory().apply(new StageContext() {
             @Override
             public String name() {
                 return name;
@@ -190,6 +226,7 @@ public final class Source<T> {
             public void completed(long items) {
             }
         })));
+        return deliveries ? items.map(d -> ((Delivery<T>) d).value()) : (Flux<T>) (Flux<?>) items;
     }
 
     @Override

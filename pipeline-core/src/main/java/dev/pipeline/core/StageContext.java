@@ -1,5 +1,7 @@
 package dev.pipeline.core;
 
+import java.util.Collection;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,9 +37,40 @@ public interface StageContext {
      * Counts items this sink finished successfully, for sinks that consume in batches. Sinks
      * made with {@link Sink#create} must call it; others are counted by the framework.
      *
+     * <p>When the items come from an {@link Source#acknowledged acknowledged source}, this
+     * also settles the {@code items} oldest items the sink received and has neither completed
+     * nor rejected, as {@link Settlement#STORED}: right for a sink that finishes its items in
+     * the order it received them (one batch after another). A sink that finishes them out of
+     * order (batches in parallel) calls {@link #completed(Collection)} with the items instead.
+     *
      * @param items how many items were finished, {@code >= 0}
      */
     void completed(long items);
+
+    /**
+     * Counts these items as finished successfully and, when they come from an
+     * {@link Source#acknowledged acknowledged source}, settles exactly them as
+     * {@link Settlement#STORED} (each is found by identity among the items the sink received
+     * and has not finished): for sinks that finish items out of order. The default counts
+     * {@code items.size()}.
+     *
+     * @param items the items finished, as the sink received them
+     */
+    default void completed(Collection<?> items) {
+        completed(items.size());
+    }
+
+    /**
+     * Completes when the run this source or sink belongs to has ended, however it ended
+     * (completed, stopped, failed or cancelled): a hook for a source's last commit, after
+     * which nothing settles any more. Hot; never errors. The default (outside a run) never
+     * completes.
+     *
+     * @return a Mono that completes when the run has ended
+     */
+    default Mono<Void> whenRunEnds() {
+        return Mono.never();
+    }
 
     /**
      * One call this source or sink makes (a batch insert, a request, a write), as the

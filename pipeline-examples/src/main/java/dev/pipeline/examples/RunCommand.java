@@ -1,6 +1,9 @@
 package dev.pipeline.examples;
 
 import dev.pipeline.examples.etl.Etl;
+import dev.pipeline.examples.etl.EtlPublish;
+import dev.pipeline.examples.etl.EtlReconcile;
+import dev.pipeline.examples.etl.EtlWorker;
 import dev.pipeline.examples.tutorial.Asyncq;
 import dev.pipeline.examples.tutorial.Chained;
 import dev.pipeline.examples.tutorial.Chess;
@@ -14,13 +17,14 @@ import dev.pipeline.examples.tutorial.MakeRandom;
 import dev.pipeline.examples.tutorial.SemaphoreExample;
 import dev.pipeline.examples.tutorial.StreamTokens;
 import dev.pipeline.examples.tutorial.ToThread;
+import dev.pipeline.examples.tutorial.WaitExample;
 import picocli.CommandLine.Command;
 
 /** {@code run <name>}: one example. */
 @Command(name = "run", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "<example>",
         description = "Run one example (see 'list').",
-        subcommands = {Etl.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
+        subcommands = {Etl.class, EtlPublish.class, EtlWorker.class, EtlReconcile.class, Count.class, FetchData.class, Chained.class, Asyncq.class, MakeRandom.class,
                 LockExample.class, SemaphoreExample.class, EventExample.class, FutureExample.class,
-                ToThread.class, Chess.class, HttpFetch.class, StreamTokens.class})
+                WaitExample.class, ToThread.class, Chess.class, HttpFetch.class, StreamTokens.class})
 public final class RunCommand {
 }

@@ -66,10 +66,27 @@ class ArchitectureTest {
     }
 
     @Test
+    void productionCodeUsesNeitherTheTestKitNorTheFakeApi() {
+        noClasses().that().resideInAnyPackage("dev.pipeline.core..", "dev.pipeline.connectors..")
+                .and().resideOutsideOfPackage("dev.pipeline.connectors.http.demo..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pipeline.test..", "dev.pipeline.connectors.http.demo..")
+                .because("pipeline-test and pipeline-http-fake are test-scope artifacts for users")
+                .check(CLASSES);
+    }
+
+    @Test
     void theConnectorsUseOnlyTheirOwnInternals() {
         noClasses().that().resideInAPackage("dev.pipeline.connectors.file..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.pipeline.connectors.http.internal..",
-                        "dev.pipeline.connectors.r2dbc.internal..")
+                        "dev.pipeline.connectors.r2dbc.internal..", "dev.pipeline.connectors.jdbc.internal..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.pipeline.connectors.r2dbc..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pipeline.connectors.jdbc..")
+                .because("the R2DBC and JDBC sinks share their policy through pipeline-connectors-common, not each other")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.pipeline.connectors.jdbc..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pipeline.connectors.r2dbc..", "io.r2dbc..")
+                .because("a JDBC user gets no R2DBC")
                 .check(CLASSES);
     }
 

@@ -66,6 +66,8 @@ class BenchTest {
     }
 
     @Test
+    // a dozen scenarios in one JVM (and wrk for 1 s when it is installed): beyond the default 120 s on a loaded 2-core machine
+    @org.junit.jupiter.api.Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
     void benchAllRunsEveryScenarioAndDrawsTheChart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path results = dir.resolve("results.txt");
         java.nio.file.Path chart = dir.resolve("chart.png");
@@ -78,7 +80,47 @@ class BenchTest {
         }
         assertThat(lines).allMatch(l -> l.startsWith("RESULT scenario="));
         assertThat(lines.stream().filter(l -> l.contains(" ok=")).toList()).allMatch(l -> l.contains(" ok=true"));
+        assertThat(lines).as("S7 reports the JDBC sink, the R2DBC sink and both raw drivers in one run")
+                .anyMatch(l -> l.startsWith("RESULT scenario=db-insert impl=pipeline ") && l.contains(" sink=jdbc "))
+                .anyMatch(l -> l.startsWith("RESULT scenario=db-insert impl=pipeline-r2dbc "))
+                .anyMatch(l -> l.startsWith("RESULT scenario=db-insert impl=jdbc-batch "))
+                .anyMatch(l -> l.startsWith("RESULT scenario=db-insert impl=r2dbc-raw "));
         byte[] png = java.nio.file.Files.readAllBytes(chart);
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    @Test
+    void theChartComparesEachImplementationWithEachReferenceInTheSameRun() {
+        List<String> lines = List.of(
+                "RESULT scenario=db-insert impl=jdbc-batch rows=10 wall_s=2.0",
+                "RESULT scenario=db-insert impl=r2dbc-raw rows=10 wall_s=4.0",
+                "RESULT scenario=db-insert impl=pipeline rows=10 wall_s=1.0 sink=jdbc",
+                "RESULT scenario=http-fetch impl=wrk req_per_s=1000.0",
+                "RESULT scenario=http-fetch impl=python status=absent reason=none",
+                "RESULT scenario=http-fetch impl=pipeline req_per_s=250.0 wall_s=4.0");
+        var parsed = dev.pipeline.examples.bench.PerformanceChart.parse(lines);
+        assertThat(parsed).as("a reference that did not run is no bar").hasSize(5);
+        var pipeline = parsed.get(2);
+        assertThat(dev.pipeline.examples.bench.PerformanceChart.ratio(pipeline, parsed.get(0))).isEqualTo(2.0);
+        assertThat(dev.pipeline.examples.bench.PerformanceChart.ratio(pipeline, parsed.get(1))).isEqualTo(4.0);
+        assertThat(dev.pipeline.examples.bench.PerformanceChart.ratio(parsed.get(4), parsed.get(3)))
+                .as("rates where the reference has no time (wrk)").isEqualTo(0.25);
+    }
+
+    @Test
+    void sweepRefusesAScenarioItCannotSweep() {
+        Cli.Run run = Cli.run("bench", "sweep", "chess");
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains("'chess' cannot be swept").contains("db-insert");
+    }
+
+    @Test
+    void sweepRunsEachSizeInAFreshJvmAndPrintsTheGrowth() {
+        Cli.Run run = Cli.run("bench", "sweep", "overhead", "--sizes", "1000,4000");
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        List<String> sweep = run.lines().stream().filter(l -> l.startsWith("RESULT scenario=sweep-overhead ")).toList();
+        assertThat(sweep).anyMatch(l -> l.contains("impl=pipeline size=1000 ")).anyMatch(l -> l.contains("impl=flux size=4000 "))
+                .allMatch(l -> l.contains(" rss_mb=") && l.endsWith("ok=true"));
+        assertThat(run.out()).contains("x time").contains("x rss");
     }
 }

@@ -16,7 +16,7 @@ class CliTest {
         String examples = run.out().substring(run.out().indexOf("Examples"), run.out().indexOf("Benchmarks"));
         String benchmarks = run.out().substring(run.out().indexOf("Benchmarks"));
         for (String name : List.of("etl", "count", "fetch-data", "chained", "asyncq", "makerandom", "lock", "semaphore",
-                "event", "future", "to-thread", "chess", "http-fetch", "stream-tokens")) {
+                "event", "future", "wait", "to-thread", "chess", "http-fetch", "stream-tokens")) {
             assertThat(examples).as(name).containsPattern("(?m)^  " + name + " +\\S");
         }
         for (String name : List.of("queue", "gather-sleep", "semaphore", "chain", "chess", "http-fetch", "db-insert",

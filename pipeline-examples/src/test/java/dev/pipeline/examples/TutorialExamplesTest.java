@@ -206,6 +206,22 @@ class TutorialExamplesTest {
     }
 
     @Test
+    void waitReturnsTheFastestFetchAndTheRestAreCancelled() {
+        Cli.Run run = Cli.run("run", "wait", "--time-scale", "0.25"); // steps 125 ms apart
+        assertThat(run.code()).as(run.err()).isZero();
+        // the timed wait returns with every fetch pending, and cancels none of them
+        assertThat(run.out()).containsPattern("wait\\(timeout=0.5\\): done=\\[\\] pending=\\[mirror-a, mirror-b, mirror-c\\]");
+        assertThat(run.indexOf("wait(timeout=0.5)")).isLessThan(run.indexOf("mirror-b: answered"));
+        assertThat(run.out()).containsPattern("wait\\(FIRST_COMPLETED\\): done=\\[mirror-b\\] pending=\\[mirror-a, mirror-c\\]");
+        assertThat(run.indexOf("mirror-b: answered")).isLessThan(run.indexOf("wait(FIRST_COMPLETED)"));
+        assertThat(run.indexOf("wait(FIRST_COMPLETED)")).isLessThan(run.indexOf("mirror-a: cancelled"));
+        assertThat(run.lines()).contains("winner: document from mirror-b", "  mirror-a: cancelled", "  mirror-b: done",
+                "  mirror-c: cancelled");
+        assertThat(run.out()).doesNotContain("mirror-a: answered", "mirror-c: answered");
+        assertThat(executedIn(run)).isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
     void toThreadKeepsTickingWhileTheCallBlocks() {
         Cli.Run run = Cli.run("run", "to-thread");
         assertThat(run.code()).isZero();

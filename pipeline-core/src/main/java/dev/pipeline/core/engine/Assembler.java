@@ -28,9 +28,9 @@ public final class Assembler {
      * are merged by whoever consumes them) and the edges their items come from. Closed (no lanes)
      * once every branch of a fan-out ended in a sink.
      */
-    private record Flow(List<Flux<Object>> lanes, List<NodeAccount.Edge> tails) {
-        static Flow of(Flux<Object> lane, NodeAccount from) {
-            return new Flow(List.of(lane), List.of(new NodeAccount.Edge(from, -1)));
+    private record Flow(List<Flux<Object>> lanes, List<NodeAccount.Edge> tails, boolean tracked) {
+        static Flow of(Flux<Object> lane, NodeAccount from, boolean tracked) {
+            return new Flow(List.of(lane), List.of(new NodeAccount.Edge(from, -1)), tracked);
         }
     }
 
@@ -61,12 +61,18 @@ public final class Assembler {
 
     /** The items that would reach a sink at the end of {@code chain}, as a Flux, with buffers, branch sinks and dead-letter sinks running. */
     public static Flux<Object> flux(Chain chain, RunContext ctx) {
-        return Flux.defer(() -> new Assembler(ctx).fluxNow(chain)).doFinally(s -> ctx.close());
+        return Flux.defer(() -> new Assembler(ctx).fluxNow(chain)).doFinally(s -> {
+            ctx.end();
+            ctx.close();
+        });
     }
 
     private Flux<Object> fluxNow(Chain chain) {
         Flow flow = chain(chain, "", null);
         Flux<Object> items = merged(flow.lanes());
+        if (flow.tracked()) {
+            items = Delivered.toSubscriber(items);
+        }
         Flux<Object> main = side.isEmpty() ? items : Flux.merge(items, Mono.when(side).then(Mono.empty()));
         Map<SinkDef, AsyncQueue<RunContext.Letter>> channels = ctx.channels();
         if (channels.isEmpty()) {
@@ -144,12 +150,13 @@ public final class Assembler {
         return node;
     }
 
-    private NodeRun copyOf(NodeAccount node, String name, PolicyDef policy, dev.pipeline.core.Breaker breaker) {
+    private NodeRun copyOf(NodeAccount node, String name, PolicyDef policy, dev.pipeline.core.Breaker breaker,
+            boolean tracked) {
         if (policy.deadLetter()) {
             ctx.channel(policy); // the dead-letter sink starts with the run
             node.deadLettersTo(policy.deadLetters().name());
         }
-        return new NodeRun(ctx, node, node.newCell(), name, policy, ctx.guard(breaker, name));
+        return new NodeRun(ctx, node, node.newCell(), name, policy, ctx.guard(breaker, name), tracked);
     }
 
     // ------------------------------------------------------------------ heads
@@ -159,26 +166,39 @@ public final class Assembler {
     private Flow source(SourceDef source, List<StageDef> inline, String branch) {
         NodeAccount node = node(source.name(), "source", true, branch, List.of());
         node.outputsAreEmitted(true);
-        NodeRun run = copyOf(node, source.name(), source.policy(), null);
+        NodeRun run = copyOf(node, source.name(), source.policy(), null, false);
         dev.pipeline.core.StageContext sctx = ctx.contextFor(run);
         Flux<Object> items = Flux.defer(() -> Flux.from((org.reactivestreams.Publisher<Object>) java.util.Objects.requireNonNull(
                 source.factory().apply(sctx), "source '" + source.name() + "' returned null")));
+        if (source.acknowledged()) {
+            // each delivery becomes its value with a fresh ticket; nothing else changes on the source's path
+            AckAccount acks = ctx.ackAccount(source.name());
+            String name = source.name();
+            items = items.map(d -> {
+                if (!(d instanceof dev.pipeline.core.Delivery<?> delivery)) {
+                    throw new PipelineException(name, "an acknowledged source must emit Delivery objects, got " + d.getClass().getName(), null);
+                }
+                return acks.admit(delivery);
+            });
+        }
         if (ctx.stoppable) {
             // the graceful-stop valve serializes every item, so only runs that can be stopped have it
             items = items.takeUntilOther(ctx.stopSignal());
         }
         items = items.name(source.name()).tag("pipeline", ctx.pipeline);
-        return inlineGroup(inline, Flow.of(items, node), branch, source.name(), run.copy);
+        return inlineGroup(inline, Flow.of(items, node, source.acknowledged()), branch, source.name(), run.copy);
     }
 
     /** Several chains into one: the merge node counts what it passes on; items waiting in the merge are its own. */
     private Flow merge(Chain.MergeHead m, String branch) {
         List<Flux<Object>> lanes = new ArrayList<>();
         List<NodeAccount.Edge> tails = new ArrayList<>();
+        boolean tracked = false;
         for (Chain input : m.inputs()) {
             Flow f = chain(input, branch, null);
             lanes.addAll(f.lanes());
             tails.addAll(f.tails());
+            tracked |= f.tracked();
         }
         NodeAccount node = node(m.name(), "merge", true, branch, tails);
         node.outputsAreEmitted(true);
@@ -187,7 +207,7 @@ public final class Assembler {
             cell.emitted();
             sink.next(item);
         });
-        return Flow.of(out.name(m.name()).tag("pipeline", ctx.pipeline), node);
+        return Flow.of(out.name(m.name()).tag("pipeline", ctx.pipeline), node, tracked);
     }
 
     // ------------------------------------------------------------------ steps
@@ -220,14 +240,14 @@ public final class Assembler {
                 int to = Math.min(stages.size(), from + 4);
                 InlineOperator.Step[] steps = new InlineOperator.Step[to - from];
                 for (int i = from; i < to; i++) {
-                    steps[i - from] = InlineOperator.Step.of(stages.get(i), nodes.get(i).newCell(), ctx);
+                    steps[i - from] = InlineOperator.Step.of(stages.get(i), nodes.get(i).newCell(), ctx, flow.tracked());
                 }
                 out = new InlineOperator(out, from == 0 ? sourceName : null, from == 0 ? sourceCell : null, steps);
                 from += 4;
             } while (from < stages.size());
             lanes.add(names.isEmpty() ? out : out.name(names).tag("pipeline", ctx.pipeline));
         }
-        return new Flow(lanes, tails);
+        return new Flow(lanes, tails, flow.tracked());
     }
 
     private Flow stage(StageDef stage, Flow flow, String branch) {
@@ -235,10 +255,10 @@ public final class Assembler {
         node.outputsAreEmitted(stage.oneToOne());
         List<Flux<Object>> lanes = new ArrayList<>();
         for (Flux<Object> lane : flow.lanes()) {
-            NodeRun run = copyOf(node, stage.name(), stage.options().policy(), stage.options().breaker());
+            NodeRun run = copyOf(node, stage.name(), stage.options().policy(), stage.options().breaker(), flow.tracked());
             lanes.add(stage.apply(lane, run).name(stage.name()).tag("pipeline", ctx.pipeline));
         }
-        return new Flow(lanes, List.of(new NodeAccount.Edge(node, -1)));
+        return new Flow(lanes, List.of(new NodeAccount.Edge(node, -1)), flow.tracked());
     }
 
     private Flow buffer(Step.BufferStep buffer, Flow flow, String branch) {
@@ -255,7 +275,7 @@ public final class Assembler {
                 sink.next(item);
             }));
         }
-        return new Flow(workers, List.of(new NodeAccount.Edge(node, -1)));
+        return new Flow(workers, List.of(new NodeAccount.Edge(node, -1)), flow.tracked());
     }
 
     /**
@@ -272,9 +292,20 @@ public final class Assembler {
         node.fanOut(fan.kind() == FanOutDef.Kind.BROADCAST ? NodeAccount.FanOut.BROADCAST : NodeAccount.FanOut.ROUTE,
                 branches.stream().map(BranchDef::name).toList());
         Flux<Object> in = merged(flow.lanes());
+        if (flow.tracked() && fan.kind() == FanOutDef.Kind.BROADCAST && branches.size() > 1) {
+            // every branch gets the same (immutable) item: it takes one share per extra copy
+            // before the publish can hand it to any branch, so no branch can settle it alone
+            int copies = branches.size() - 1;
+            in = in.map(item -> {
+                if (item instanceof Tracked t) {
+                    t.ticket.retain(copies);
+                }
+                return item;
+            });
+        }
         Flux<Object> shared;
         if (fan.kind() == FanOutDef.Kind.ROUTE) {
-            NodeRun run = copyOf(node, fan.name(), fan.policy(), null);
+            NodeRun run = copyOf(node, fan.name(), fan.policy(), null, flow.tracked());
             shared = Routes.tag(in, fan, branches, run).publish(FanOutDef.PREFETCH).refCount(branches.size());
         } else {
             shared = in.publish(FanOutDef.PREFETCH).refCount(branches.size());
@@ -288,7 +319,7 @@ public final class Assembler {
             Flux<Object> items = fan.kind() == FanOutDef.Kind.ROUTE ? Routes.take(shared, i, outlet, ctx)
                     : new InlineOperator(shared, null, outlet, new InlineOperator.Step[0]);
             String path = (branch.isEmpty() ? "" : branch + "/") + fan.name() + "/" + b.name();
-            Flow out = steps(b.steps(), new Flow(List.of(items), List.of(new NodeAccount.Edge(node, i))), path);
+            Flow out = steps(b.steps(), new Flow(List.of(items), List.of(new NodeAccount.Edge(node, i)), flow.tracked()), path);
             if (b.rejoins()) {
                 lanes.addAll(out.lanes());
                 tails.addAll(out.tails());
@@ -296,7 +327,7 @@ public final class Assembler {
                 side.add(sink(b.sink(), out, path));
             }
         }
-        return new Flow(lanes, tails);
+        return new Flow(lanes, tails, flow.tracked());
     }
 
     // ------------------------------------------------------------------ sinks
@@ -305,7 +336,7 @@ public final class Assembler {
     private Mono<Object> sink(SinkDef sink, Flow flow, String branch) {
         NodeAccount node = node(sink.name(), "sink", true, branch, flow.tails());
         node.outputsAreEmitted(true);
-        NodeRun run = copyOf(node, sink.name(), sink.options().policy(), sink.options().breaker());
+        NodeRun run = copyOf(node, sink.name(), sink.options().policy(), sink.options().breaker(), flow.tracked());
         return consume(sink, merged(flow.lanes()), run);
     }
 
@@ -334,12 +365,14 @@ public final class Assembler {
             NodeAccount node = node(sink.name(), "sink", true, "", List.of());
             node.outputsAreEmitted(true);
             node.ownReceipt();
-            NodeRun run = copyOf(node, sink.name(), sink.options().policy(), sink.options().breaker());
+            boolean tracked = ctx.acknowledged();
+            NodeRun run = copyOf(node, sink.name(), sink.options().policy(), sink.options().breaker(), tracked);
             Flux<Object> letters = channel.asFlux().handle((letter, s) -> {
                 // one event: dead-lettered at the sender, received here
                 DeadLetter<Object> taken = letter.take();
                 run.copy.received();
-                s.next(taken);
+                // a letter of an acknowledged item settles it as dead-lettered once this sink is done with it
+                s.next(letter.ticket == null ? taken : new Tracked(taken, Ticket.deadLetter(letter.ticket)));
             });
             sinks.add(consume(sink, letters, run)
                     // a failed dead-letter sink stops taking letters: stages that still send one fail

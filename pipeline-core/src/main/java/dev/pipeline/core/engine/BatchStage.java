@@ -1,6 +1,8 @@
 package dev.pipeline.core.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import reactor.core.publisher.Flux;
@@ -40,7 +42,25 @@ public record BatchStage(StageOptions options, int maxSize, Duration maxWait) im
                 .map(list -> {
                     node.copy.emitted(list.size());
                     node.copy.output();
-                    return (Object) list;
+                    return node.tracked ? grouped(list) : (Object) list;
                 });
+    }
+
+    /** A batch of tracked items: the list of their values, with one ticket that settles every member. */
+    private static Object grouped(List<Object> items) {
+        List<Ticket> members = null;
+        List<Object> values = new ArrayList<>(items.size());
+        for (Object item : items) {
+            if (item instanceof Tracked t) {
+                if (members == null) {
+                    members = new ArrayList<>(items.size());
+                }
+                members.add(t.ticket);
+                values.add(t.value);
+            } else {
+                values.add(item);
+            }
+        }
+        return members == null ? items : new Tracked(values, Ticket.group(members));
     }
 }

@@ -30,6 +30,15 @@ public record ContextSink(SinkOptions options, BiFunction<? super Flux<Object>, 
 
     @Override
     public Mono<Object> consume(Flux<Object> items, NodeRun node) {
+        if (node.tracked) {
+            // the sink sees values; what it completes or rejects is found among what it received
+            return Mono.defer(() -> {
+                PendingItems pending = new PendingItems();
+                StageContext sctx = node.ctx.contextFor(node, pending);
+                return Objects.requireNonNull(consumer.apply(items.map(pending::add), sctx),
+                        "sink '" + name() + "' returned a null Mono");
+            });
+        }
         StageContext sctx = node.ctx.contextFor(node);
         return Mono.defer(() -> Objects.requireNonNull(consumer.apply(items, sctx),
                 "sink '" + name() + "' returned a null Mono"));

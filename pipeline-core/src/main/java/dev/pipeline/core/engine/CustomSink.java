@@ -1,9 +1,12 @@
 package dev.pipeline.core.engine;
 
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Set;
 import java.util.function.Function;
 
+import dev.pipeline.core.Settlement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -22,6 +25,29 @@ public record CustomSink(SinkOptions options, Function<? super Flux<Object>, ? e
 
     @Override
     public Mono<Object> consume(Flux<Object> items, NodeRun node) {
+        if (node.tracked) {
+            // consumed as a whole: its items settle as stored once the consumer completes
+            return Mono.defer(() -> {
+                Queue<Ticket> tickets = new ConcurrentLinkedQueue<>();
+                Flux<Object> values = items.map(item -> {
+                    if (item instanceof Tracked t) {
+                        tickets.add(t.ticket);
+                        return t.value;
+                    }
+                    return item;
+                });
+                return untracked(values, node).doOnSuccess(v -> {
+                    Ticket t;
+                    while ((t = tickets.poll()) != null) {
+                        t.release(Settlement.STORED);
+                    }
+                });
+            });
+        }
+        return untracked(items, node);
+    }
+
+    private Mono<Object> untracked(Flux<Object> items, NodeRun node) {
         return Mono.<Object>defer(() -> Objects.requireNonNull(consumer.apply(items),
                         "sink '" + name() + "' returned a null Mono"))
                 // consumed as a whole: every item received counts once the consumer completes

@@ -37,6 +37,11 @@ public record CustomStage(StageOptions options, Function<? super Flux<Object>, ?
 
     @Override
     public Flux<Object> apply(Flux<Object> in, NodeRun node) {
+        if (node.tracked) {
+            throw new PipelineException(name(), "a custom stage (Stage.of) cannot carry the items of an acknowledged source:"
+                    + " the pipeline cannot follow an item through an arbitrary operator chain to know when it is done;"
+                    + " use map, mapAsync, flatMap, filter, batch or blocking stages there", null);
+        }
         Publisher<?> out;
         try {
             out = Objects.requireNonNull(operators.apply(in), "the function returned null");

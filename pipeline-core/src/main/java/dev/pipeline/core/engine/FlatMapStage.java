@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import dev.pipeline.core.ItemTimeoutException;
+import dev.pipeline.core.Settlement;
 import dev.pipeline.core.aio.Tasks;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -49,11 +50,21 @@ public record FlatMapStage(StageOptions options, Function<Object, ? extends Publ
         String message = "the function of flatMap stage '" + name() + "' returned null";
         Function<Object, Object> call = item -> fn.apply(item);
         Function<Object, Publisher<Object>> mapper = item -> {
+            Tracked tracked = item instanceof Tracked t ? t : null;
+            Object value = tracked == null ? item : tracked.value;
             Flux<Object> results = Flux.defer(() -> Flux.from((Publisher<Object>) Objects.requireNonNull(
-                    node.timed(call, item), message)));
+                    node.timed(call, value), message)));
             if (timeout != null) {
                 Mono<Object> timedOut = Mono.error(() -> new ItemTimeoutException(name(), timeout));
                 results = results.timeout(Tasks.sleep(timeout), v -> Tasks.sleep(timeout), timedOut);
+            }
+            if (tracked != null) {
+                // each result takes a share before it is seen downstream; the item releases its own
+                // once all its results are out (as filtered: the results' settlements are the worse)
+                results = results.<Object>map(r -> {
+                    tracked.ticket.retain(1);
+                    return tracked.with(r);
+                }).doOnComplete(() -> tracked.ticket.release(Settlement.FILTERED));
             }
             return results
                     .doOnComplete(() -> node.copy.emittedConcurrent(1))

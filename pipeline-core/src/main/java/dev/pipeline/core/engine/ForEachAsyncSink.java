@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
+import dev.pipeline.core.Settlement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,9 +28,13 @@ public record ForEachAsyncSink(SinkOptions options, Function<Object, ? extends M
     public Mono<Object> consume(Flux<Object> items, NodeRun node) {
         String message = "the action of sink '" + name() + "' returned a null Mono";
         Function<Object, Mono<Object>> one = item -> {
-            Mono<Object> call = node.timed(Mono.defer(() -> Objects.requireNonNull(action.apply(item), message)));
+            Object value = Tracked.value(item);
+            Mono<Object> call = node.timed(Mono.defer(() -> Objects.requireNonNull(action.apply(value), message)));
             return (node.guard == null ? call : node.guard.call(call))
-                    .then(Mono.fromRunnable(() -> node.copy.emittedConcurrent(1)))
+                    .then(Mono.fromRunnable(() -> {
+                        node.copy.emittedConcurrent(1);
+                        Tracked.release(item, Settlement.STORED);
+                    }))
                     .onErrorResume(e -> node.reject(item, e, 1))
                     .then(Mono.empty());
         };

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import dev.pipeline.core.Settlement;
 import reactor.core.Exceptions;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -33,12 +34,15 @@ public record ForEachSink(SinkOptions options, Consumer<Object> consumer) implem
         return items.concatMap(item -> Mono.fromRunnable(() -> {
                     long t0 = node.ctx.ticker.nanos();
                     try {
-                        consumer.accept(item);
+                        consumer.accept(Tracked.value(item));
                     } finally {
                         node.copy.busy(node.ctx.ticker.nanos() - t0);
                     }
                 })
-                .doOnSuccess(v -> node.copy.emittedConcurrent(1))
+                .doOnSuccess(v -> {
+                    node.copy.emittedConcurrent(1);
+                    Tracked.release(item, Settlement.STORED);
+                })
                 .onErrorResume(e -> node.reject(item, e, 1)))
                 .then(Mono.empty());
     }
@@ -51,6 +55,7 @@ public record ForEachSink(SinkOptions options, Consumer<Object> consumer) implem
     private Mono<Object> inline(Flux<Object> upstream, NodeRun node) {
         Cell cell = node.copy;
         RunContext ctx = node.ctx;
+        boolean tracked = node.tracked;
         return Mono.create(result -> {
             BaseSubscriber<Object> terminal = new BaseSubscriber<>() {
                 @Override
@@ -60,13 +65,14 @@ public record ForEachSink(SinkOptions options, Consumer<Object> consumer) implem
 
                 @Override
                 protected void hookOnNext(Object item) {
+                    Object value = tracked ? Tracked.value(item) : item;
                     try {
                         if (cell.sampleBusy()) {
                             long t0 = ctx.ticker.nanos();
-                            consumer.accept(item);
+                            consumer.accept(value);
                             cell.busy((ctx.ticker.nanos() - t0) * Cell.SAMPLE);
                         } else {
-                            consumer.accept(item);
+                            consumer.accept(value);
                         }
                     } catch (Throwable e) {
                         Exceptions.throwIfJvmFatal(e);
@@ -78,6 +84,9 @@ public record ForEachSink(SinkOptions options, Consumer<Object> consumer) implem
                         return;
                     }
                     cell.emitted();
+                    if (tracked) {
+                        Tracked.release(item, Settlement.STORED);
+                    }
                 }
 
                 @Override

@@ -70,6 +70,7 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
         /** The value to pass on, {@link #DROP}, or {@link #FAIL} (the error is then in {@code failure[0]}). */
         abstract Object step(Object v, Throwable[] failure);
 
+        /** Applies the policy to {@code v} (tracked or not: a skipped tracked item settles as skipped). */
         final Object reject(Object v, Throwable e, Throwable[] failure) {
             Exceptions.throwIfJvmFatal(e);
             Throwable signal = ctx.rejectNow(name, policy, cell, v, e, 1);
@@ -80,11 +81,72 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
             return FAIL;
         }
 
+        /** The step of an inline stage that no acknowledged item reaches. */
         static Step of(StageDef stage, Cell cell, RunContext ctx) {
+            return of(stage, cell, ctx, false);
+        }
+
+        /**
+         * The step of an inline stage; {@code tracked} when items of an acknowledged source may
+         * reach it (its own classes, so that the path without acknowledgements is unchanged).
+         */
+        static Step of(StageDef stage, Cell cell, RunContext ctx, boolean tracked) {
             if (stage instanceof FilterStage f) {
-                return new FilterStep(f, cell, ctx);
+                return tracked ? new TrackedFilterStep(f, cell, ctx) : new FilterStep(f, cell, ctx);
             }
-            return new MapStep((MapStage) stage, cell, ctx);
+            return tracked ? new TrackedMapStep((MapStage) stage, cell, ctx) : new MapStep((MapStage) stage, cell, ctx);
+        }
+    }
+
+    /** A map step for items that may carry a ticket share: the function sees the value, the result keeps the share. */
+    static final class TrackedMapStep extends Step {
+        private final Function<Object, Object> fn;
+
+        TrackedMapStep(MapStage stage, Cell cell, RunContext ctx) {
+            super(stage, cell, ctx);
+            this.fn = stage.fn();
+        }
+
+        @Override
+        Object step(Object v, Throwable[] failure) {
+            Object r;
+            try {
+                r = fn.apply(Tracked.value(v));
+            } catch (Throwable e) {
+                return reject(v, e, failure);
+            }
+            if (r == null) {
+                return reject(v, new NullPointerException("the function of map stage '" + name + "' returned null"), failure);
+            }
+            cell.emitted();
+            return Tracked.carry(v, r);
+        }
+    }
+
+    /** A filter step for items that may carry a ticket share: a dropped item settles as filtered. */
+    static final class TrackedFilterStep extends Step {
+        private final Predicate<Object> test;
+
+        TrackedFilterStep(FilterStage stage, Cell cell, RunContext ctx) {
+            super(stage, cell, ctx);
+            this.test = stage.test();
+        }
+
+        @Override
+        Object step(Object v, Throwable[] failure) {
+            boolean keep;
+            try {
+                keep = test.test(Tracked.value(v));
+            } catch (Throwable e) {
+                return reject(v, e, failure);
+            }
+            if (keep) {
+                cell.emitted();
+                return v;
+            }
+            cell.filtered();
+            Tracked.release(v, dev.pipeline.core.Settlement.FILTERED);
+            return DROP;
         }
     }
 

@@ -18,14 +18,22 @@ public final class NodeRun {
     final PolicyDef policy;
     /** The node's circuit breaker in this run, or null. */
     final RunBreakers.Guard guard;
+    /**
+     * Whether items of an acknowledged source may reach this copy ({@link Tracked}, carrying a
+     * {@link Ticket} share): only then does it unwrap values and settle; otherwise its item
+     * path is exactly what it is without acknowledgements.
+     */
+    final boolean tracked;
 
-    NodeRun(RunContext ctx, NodeAccount node, Cell copy, String name, PolicyDef policy, RunBreakers.Guard guard) {
+    NodeRun(RunContext ctx, NodeAccount node, Cell copy, String name, PolicyDef policy, RunBreakers.Guard guard,
+            boolean tracked) {
         this.ctx = ctx;
         this.node = node;
         this.copy = copy;
         this.name = name;
         this.policy = policy;
         this.guard = guard;
+        this.tracked = tracked;
     }
 
     /** Applies the node's policy to a failed item: empty when skipped or dead-lettered, an error under fail-fast. */

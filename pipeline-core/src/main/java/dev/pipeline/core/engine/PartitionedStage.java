@@ -45,7 +45,7 @@ public record PartitionedStage(StageOptions options, Function<Object, ?> key, Fu
         return PerItem.leaving(in.<Object[]>handle((item, sink) -> {
                     Object k;
                     try {
-                        k = key.apply(item);
+                        k = key.apply(node.tracked ? Tracked.value(item) : item);
                     } catch (Throwable e) {
                         Exceptions.throwIfJvmFatal(e);
                         node.copy.failed();

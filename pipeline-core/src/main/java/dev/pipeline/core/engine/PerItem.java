@@ -50,7 +50,9 @@ final class PerItem {
     static Mono<Object> guarded(StageDef stage, NodeRun node, Function<Object, Mono<Object>> attempt, Object item) {
         StageOptions o = stage.options();
         int[] attempts = {0};
-        Mono<Object> call = Mono.defer(() -> attempt.apply(item));
+        Tracked tracked = item instanceof Tracked t ? t : null;
+        Object value = tracked == null ? item : tracked.value;
+        Mono<Object> call = Mono.defer(() -> attempt.apply(value));
         Duration timeout = o.timeout();
         if (timeout != null) {
             call = call.timeout(Tasks.sleep(timeout), Mono.error(() -> new ItemTimeoutException(stage.name(), timeout)));
@@ -80,18 +82,24 @@ final class PerItem {
                 }).retryWhen(retry);
             });
         }
-        return m
+        m = m
                 .doOnSuccess(v -> {
                     node.copy.retried(attempts[0] - 1L);
                     if (v == null) {
                         node.copy.filteredConcurrent();
+                        if (tracked != null) {
+                            tracked.ticket.release(dev.pipeline.core.Settlement.FILTERED);
+                        }
                     }
                     // a value counts as emitted when it leaves the stage (see leaving()), not here:
                     // it may still wait in flatMapSequential's reorder buffer
                 })
                 .onErrorResume(e -> {
                     node.copy.retried(attempts[0] - 1L);
+                    // a tracked item goes to the policy with its share (settled if skipped or dead-lettered)
                     return node.reject(item, e, Math.max(1, attempts[0])).then(Mono.empty());
                 });
+        // the result carries the item's share on
+        return tracked == null ? m : m.map(tracked::with);
     }
 }

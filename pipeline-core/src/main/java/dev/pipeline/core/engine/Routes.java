@@ -59,7 +59,7 @@ final class Routes {
     private static Routed route(Object item, FanOutDef fan, Map<String, Integer> index, int otherwise, List<String> names) {
         String name;
         try {
-            name = fan.selector().apply(item);
+            name = fan.selector().apply(Tracked.value(item));
         } catch (RuntimeException e) {
             throw new IllegalStateException("the selector of route '" + fan.name() + "' failed: " + e, e);
         }

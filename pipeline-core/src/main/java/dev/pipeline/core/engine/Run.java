@@ -92,6 +92,7 @@ public final class Run<R> implements RunningPipeline<R> {
             timer.dispose();
         }
         status = end;
+        ctx.end(); // nothing settles from here on: what is in flight stays unacknowledged
         PipelineReport<R> report = snapshot(end, error);
         ctx.close();
         last = report;
@@ -129,7 +130,7 @@ public final class Run<R> implements RunningPipeline<R> {
         List<StageReport> stages = ctx.snapshot();
         boolean ended = s == PipelineStatus.COMPLETED || s == PipelineStatus.STOPPED;
         return new PipelineReport<>(name, s, Duration.ofMillis(elapsed), error, ended ? result : null, stages,
-                ctx.breakerReports(), ended ? ctx.results() : java.util.Map.of());
+                ctx.breakerReports(), ended ? ctx.results() : java.util.Map.of(), ctx.ackReports());
     }
 
     private void requireStoppable(String method) {

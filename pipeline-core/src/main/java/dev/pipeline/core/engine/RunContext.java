@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import dev.pipeline.core.AckReport;
 import dev.pipeline.core.Breaker;
 import dev.pipeline.core.CircuitBreakerReport;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.PipelineException;
 import dev.pipeline.core.PipelineListener;
+import dev.pipeline.core.Settlement;
 import dev.pipeline.core.StageContext;
 import dev.pipeline.core.StageReport;
 import dev.pipeline.core.aio.AsyncQueue;
@@ -50,6 +52,9 @@ public final class RunContext {
     private final Sinks.Empty<Void> stop = Sinks.empty();
     private final Map<String, AsyncSemaphore> limiters = new LinkedHashMap<>();
     private final Map<String, Object> results = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** The acknowledged sources' accounts, by source name; empty (and never touched per item) without one. */
+    private final Map<String, AckAccount> acks = new LinkedHashMap<>();
+    private final Sinks.Empty<Void> ended = Sinks.empty();
     /** Created when the first node with a circuit breaker is assembled (resilience4j is optional). */
     private RunBreakers breakers;
 
@@ -95,6 +100,41 @@ public final class RunContext {
         return reports;
     }
 
+    /** The account of an acknowledged source, created when it is assembled. */
+    synchronized AckAccount ackAccount(String source) {
+        return acks.computeIfAbsent(source, n -> new AckAccount(n, ticker));
+    }
+
+    /** Whether the run has an acknowledged source (so its items may carry tickets). */
+    synchronized boolean acknowledged() {
+        return !acks.isEmpty();
+    }
+
+    /** Every acknowledged source's report so far. */
+    synchronized List<AckReport> ackReports() {
+        List<AckReport> out = new ArrayList<>(acks.size());
+        acks.values().forEach(a -> out.add(a.report()));
+        return out;
+    }
+
+    /**
+     * The run has ended (failed, cancelled, stopped or completed): nothing settles from here on,
+     * and {@link StageContext#whenRunEnds()} completes.
+     */
+    void end() {
+        List<AckAccount> all;
+        synchronized (this) {
+            all = new ArrayList<>(acks.values());
+        }
+        all.forEach(AckAccount::close);
+        ended.tryEmitEmpty();
+    }
+
+    /** Completes when the run has ended. */
+    Mono<Void> whenEnded() {
+        return ended.asMono();
+    }
+
     /** Completes when the run is asked to stop taking items from its sources. */
     Mono<Void> stopSignal() {
         return stop.asMono();
@@ -126,10 +166,13 @@ public final class RunContext {
     final class Letter {
         private final DeadLetter<Object> letter;
         private final Cell origin;
+        /** The share of the item's ticket the letter carries to the dead-letter sink, or null. */
+        final Ticket ticket;
 
-        Letter(DeadLetter<Object> letter, Cell origin) {
+        Letter(DeadLetter<Object> letter, Cell origin, Ticket ticket) {
             this.letter = letter;
             this.origin = origin;
+            this.ticket = ticket;
         }
 
         /** Counts the letter at its origin and returns it, as the dead-letter sink takes it. */
@@ -198,10 +241,12 @@ public final class RunContext {
      *
      * @return the error to signal (fail-fast), or null when the item was skipped
      */
-    Throwable rejectNow(String node, PolicyDef policy, Cell cell, Object item, Throwable error, int attempts) {
+    Throwable rejectNow(String node, PolicyDef policy, Cell cell, Object tracked, Throwable error, int attempts) {
         Throwable cause = unwrap(error);
+        Object item = Tracked.value(tracked);
         if (policy.kind() == PolicyDef.Kind.SKIP) {
             skip(node, cell, item, cause);
+            Tracked.release(tracked, Settlement.SKIPPED);
             return null;
         }
         cell.failed();
@@ -210,16 +255,20 @@ public final class RunContext {
     }
 
     /** Applies {@code policy} to a failed item: empty when skipped or dead-lettered, an error under fail-fast. */
-    Mono<Void> reject(String node, PolicyDef policy, Cell cell, Object item, Throwable error, int attempts) {
+    Mono<Void> reject(String node, PolicyDef policy, Cell cell, Object tracked, Throwable error, int attempts) {
         Throwable cause = unwrap(error);
+        Object item = Tracked.value(tracked);
         switch (policy.kind()) {
             case SKIP:
                 skip(node, cell, item, cause);
+                Tracked.release(tracked, Settlement.SKIPPED);
                 return Mono.empty();
             case DEAD_LETTER:
                 AsyncQueue<Letter> channel = channel(policy);
                 DeadLetter<Object> letter = new DeadLetter<>(node, item, cause, Math.max(1, attempts), now());
-                return channel.put(new Letter(letter, cell))
+                // the item's share goes with the letter: it settles once the dead-letter sink is done with it
+                Ticket share = tracked instanceof Tracked t ? t.ticket : null;
+                return channel.put(new Letter(letter, cell, share))
                         .onErrorMap(QueueShutDownException.class, e -> {
                             cell.failed();
                             return new PipelineException(node, item, attempts, new IllegalStateException(
@@ -251,6 +300,14 @@ public final class RunContext {
 
     /** The {@link StageContext} of a source or sink copy. */
     StageContext contextFor(NodeRun node) {
+        return contextFor(node, null);
+    }
+
+    /**
+     * The {@link StageContext} of a source or sink copy; for a sink of tracked items, {@code pending}
+     * holds the tickets of the items it received and has not finished.
+     */
+    StageContext contextFor(NodeRun node, PendingItems pending) {
         return new StageContext() {
             @Override
             public String name() {
@@ -259,7 +316,7 @@ public final class RunContext {
 
             @Override
             public Mono<Void> reject(Object item, Throwable error, int attempts) {
-                return node.reject(item, error, attempts);
+                return node.reject(pending == null ? item : pending.take(item), error, attempts);
             }
 
             @Override
@@ -268,6 +325,23 @@ public final class RunContext {
                     throw new IllegalArgumentException("items must be >= 0, was " + items);
                 }
                 node.copy.emittedConcurrent(items);
+                if (pending != null) {
+                    pending.completeOldest(items);
+                }
+            }
+
+            @Override
+            public void completed(java.util.Collection<?> items) {
+                Objects.requireNonNull(items, "items must not be null");
+                node.copy.emittedConcurrent(items.size());
+                if (pending != null) {
+                    pending.complete(items);
+                }
+            }
+
+            @Override
+            public Mono<Void> whenRunEnds() {
+                return whenEnded();
             }
 
             @Override

@@ -40,6 +40,34 @@ class AsyncQueueTest {
         }
 
         @Test
+        void aPutWithRoomCompletesAsItIsSubscribedWithoutDemand() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            StepVerifier.create(q.put(1), 0).expectSubscription().expectComplete().verify(Duration.ofSeconds(5));
+            assertThat(q.size()).isOne();
+            assertThat(q.unfinishedCount()).isOne();
+            // full: the next put waits, and cancelling it before it is admitted adds nothing
+            StepVerifier.create(q.put(2), 0).expectSubscription().expectNoEvent(Duration.ofMillis(20)).thenCancel()
+                    .verify(Duration.ofSeconds(5));
+            assertThat(q.poll()).isEqualTo(1);
+            assertThat(q.poll()).isNull();
+            assertThat(q.unfinishedCount()).isOne();
+        }
+
+        @Test
+        void waitingPutsAreAdmittedInOrderAsSlotsFree() {
+            AsyncQueue<Integer> q = AsyncQueue.bounded(1);
+            q.offer(0);
+            List<Integer> order = new ArrayList<>();
+            q.put(1).subscribe(null, null, () -> order.add(1));
+            assertThat(q.poll()).isZero(); // the slot goes to the waiting put of 1 at once
+            assertThat(order).containsExactly(1);
+            q.put(2).subscribe(null, null, () -> order.add(2)); // full again: 2 waits
+            assertThat(q.poll()).isEqualTo(1);
+            assertThat(order).containsExactly(1, 2);
+            assertThat(q.poll()).isEqualTo(2);
+        }
+
+        @Test
         void lifoQueueTakesTheNewestFirst() {
             AsyncQueue<String> q = AsyncQueue.lifo(10);
             q.offer("a");

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -299,6 +300,239 @@ class CancellationRaceTest {
         assertThat(expired).as("timeouts happened").isNotEmpty();
         assertThat(admitted).as("admissions happened").isNotEmpty();
         assertThat(timers.disposed.get()).as("timers of admitted or cancelled offers released").isPositive();
+    }
+
+    @Test
+    void joinersAreReleasedWhenTheCountReachesZeroUnderConcurrentTaskDones() throws Exception {
+        // half the threads move the count between 0 and 1 over and over (taskDone's path
+        // without a lock), the other half join meanwhile: no join may miss its zero
+        AsyncQueue<Integer> q = AsyncQueue.bounded(64);
+        ConcurrentLinkedQueue<AtomicBoolean> joins = new ConcurrentLinkedQueue<>();
+        Races.run(THREADS, t -> {
+            for (int i = 0; i < ITERATIONS; i++) {
+                if (t % 2 == 0) {
+                    if (q.offer(i) && q.poll() != null) {
+                        q.taskDone();
+                    }
+                } else {
+                    AtomicBoolean joined = new AtomicBoolean();
+                    joins.add(joined);
+                    q.join().subscribe(null, e -> {
+                        throw new AssertionError(e);
+                    }, () -> joined.set(true));
+                }
+            }
+        });
+        while (q.poll() != null) {
+            q.taskDone();
+        }
+        assertThat(q.unfinishedCount()).isZero();
+        assertThat(joins).hasSize(THREADS / 2 * ITERATIONS);
+        assertThat(joins.stream().filter(j -> !j.get()).count()).as("joins still waiting at zero").isZero();
+        assertThat(q.join().block(Duration.ofSeconds(5))).isNull();
+    }
+
+    @Test
+    void noJoinCompletesWhileAnItemIsUnfinishedUnderConcurrentTaskDones() throws Exception {
+        AsyncQueue<Integer> q = AsyncQueue.bounded(64);
+        q.offer(-1);
+        assertThat(q.poll()).isEqualTo(-1); // taken, not done: the count never drops below 1
+        ConcurrentLinkedQueue<AtomicBoolean> joins = new ConcurrentLinkedQueue<>();
+        Races.run(THREADS, t -> {
+            for (int i = 0; i < ITERATIONS; i++) {
+                if (t % 2 == 0) {
+                    if (q.offer(i) && q.poll() != null) {
+                        q.taskDone();
+                    }
+                } else {
+                    AtomicBoolean joined = new AtomicBoolean();
+                    joins.add(joined);
+                    q.join().subscribe(null, e -> {
+                        throw new AssertionError(e);
+                    }, () -> joined.set(true));
+                }
+            }
+        });
+        while (q.poll() != null) {
+            q.taskDone();
+        }
+        assertThat(q.unfinishedCount()).isOne();
+        assertThat(joins.stream().filter(AtomicBoolean::get).count()).as("joins released early").isZero();
+        q.taskDone(); // the first item is done: now every join completes
+        assertThat(joins.stream().filter(j -> !j.get()).count()).as("joins still waiting").isZero();
+    }
+
+    /** Timers that fire when a racing thread decides to, on that thread (any thread). */
+    static final class SharedManualTimers implements Scheduler {
+        final ConcurrentLinkedQueue<Runnable> due = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            throw new UnsupportedOperationException("only timers");
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            AtomicBoolean disposed = new AtomicBoolean();
+            due.add(() -> {
+                if (!disposed.get()) {
+                    task.run();
+                }
+            });
+            return () -> disposed.set(true);
+        }
+
+        /** Fires the oldest timer not yet fired, if any. */
+        void fireOne() {
+            Runnable task = due.poll();
+            if (task != null) {
+                task.run();
+            }
+        }
+
+        void fireAll() {
+            Runnable task;
+            while ((task = due.poll()) != null) {
+                task.run();
+            }
+        }
+
+        @Override
+        public Worker createWorker() {
+            return Schedulers.immediate().createWorker();
+        }
+    }
+
+    /** A sleep's subscriber that records what the test did to it and what it received. */
+    static final class SleepProbe implements CoreSubscriber<Integer> {
+        volatile Subscription subscription;
+        volatile boolean requested;
+        volatile boolean cancelled;
+        final AtomicInteger values = new AtomicInteger();
+        final AtomicInteger completions = new AtomicInteger();
+        volatile boolean valueBeforeRequest;
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+        }
+
+        @Override
+        public void onNext(Integer v) {
+            if (!requested) {
+                valueBeforeRequest = true;
+            }
+            values.incrementAndGet();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            throw new AssertionError("unexpected error", t);
+        }
+
+        @Override
+        public void onComplete() {
+            completions.incrementAndGet();
+        }
+    }
+
+    @Test
+    void sleepsDeliverExactlyOnceOnlyOnDemandUnderFireRequestCancelRaces() throws Exception {
+        SharedManualTimers timers = new SharedManualTimers();
+        ConcurrentLinkedQueue<SleepProbe> probes = new ConcurrentLinkedQueue<>();
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < ITERATIONS; i++) {
+                SleepProbe p = new SleepProbe();
+                probes.add(p);
+                Tasks.sleep(Duration.ofNanos(1 + rnd.nextInt(200_000)), i, timers).subscribe(p);
+                if (rnd.nextBoolean()) {
+                    timers.fireOne(); // maybe this sleep's timer, maybe another thread's
+                }
+                switch (rnd.nextInt(4)) {
+                    case 0:
+                        p.requested = true;
+                        p.subscription.request(1);
+                        break;
+                    case 1:
+                        p.cancelled = true;
+                        p.subscription.cancel();
+                        break;
+                    case 2:
+                        p.requested = true;
+                        p.subscription.request(1);
+                        p.cancelled = true;
+                        p.subscription.cancel();
+                        break;
+                    default:
+                        break; // never requested: the value must wait
+                }
+                if (rnd.nextBoolean()) {
+                    timers.fireOne();
+                }
+            }
+        });
+        timers.fireAll();
+        for (SleepProbe p : probes) {
+            assertThat(p.values.get()).as("values").isLessThanOrEqualTo(1);
+            assertThat(p.completions.get()).as("completions").isLessThanOrEqualTo(1);
+            assertThat(p.valueBeforeRequest).as("a value before any request").isFalse();
+            if (p.requested && !p.cancelled) {
+                assertThat(p.values.get()).as("a requested sleep delivers").isOne();
+                assertThat(p.completions.get()).isOne();
+            }
+            if (!p.requested) {
+                assertThat(p.values.get()).as("an unrequested sleep holds its value").isZero();
+            }
+        }
+    }
+
+    @Test
+    void gatheredSleepsCompleteOnceOrAreCancelledUnderFireCancelRaces() throws Exception {
+        SharedManualTimers timers = new SharedManualTimers();
+        ConcurrentHashMap<Integer, List<Integer>> results = new ConcurrentHashMap<>();
+        Set<Integer> disposed = ConcurrentHashMap.newKeySet();
+        AtomicInteger terminals = new AtomicInteger();
+        Races.run(THREADS, t -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int i = 0; i < ITERATIONS / 5; i++) {
+                int id = t * ITERATIONS + i;
+                int n = 1 + rnd.nextInt(5);
+                List<Mono<Integer>> sleeps = new ArrayList<>();
+                for (int k = 0; k < n; k++) {
+                    sleeps.add(Tasks.sleep(Duration.ofNanos(1 + rnd.nextInt(200_000)), k, timers));
+                }
+                Disposable d = Tasks.gather(sleeps).subscribe(list -> {
+                    assertThat(results.put(id, list)).as("one result per gather").isNull();
+                }, e -> {
+                    throw new AssertionError(e);
+                }, terminals::incrementAndGet);
+                if (rnd.nextInt(3) == 0) {
+                    disposed.add(id);
+                    d.dispose();
+                }
+                for (int f = rnd.nextInt(3); f > 0; f--) {
+                    timers.fireOne();
+                }
+            }
+        });
+        timers.fireAll();
+        int gathers = THREADS * (ITERATIONS / 5);
+        assertThat(terminals.get()).isEqualTo(results.size());
+        results.forEach((id, list) -> {
+            for (int k = 0; k < list.size(); k++) {
+                assertThat(list.get(k)).as("value in argument order").isEqualTo(k);
+            }
+        });
+        for (int t = 0; t < THREADS; t++) {
+            for (int i = 0; i < ITERATIONS / 5; i++) {
+                int id = t * ITERATIONS + i;
+                if (!disposed.contains(id)) {
+                    assertThat(results).as("gather %d, never cancelled, completed", id).containsKey(id);
+                }
+            }
+        }
+        assertThat(results.size()).isGreaterThanOrEqualTo(gathers - disposed.size());
     }
 
     private static void take(AsyncQueue<Integer> q, ConcurrentLinkedQueue<Integer> received) {

@@ -121,6 +121,57 @@ class TasksTest {
         }
 
         @Test
+        void gatheredSleepsThatAreCancelledReleaseTheirTimers() {
+            // a gathered sleep has no subscriber of its own: cancelling the gather must still
+            // take each one out of its bucket, and the last one out disposes the timer
+            VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+            CountingScheduler counting = new CountingScheduler(vts);
+            List<Mono<Integer>> sleeps = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                sleeps.add(Tasks.sleep(Duration.ofSeconds(1 + i % 3), i, counting));
+            }
+            Disposable gather = Tasks.gather(sleeps).subscribe();
+            assertThat(counting.scheduled).as("one timer per deadline").hasValue(3);
+            gather.dispose();
+            assertThat(counting.disposed).as("every timer released").hasValue(3);
+            vts.advanceTimeBy(Duration.ofSeconds(5));
+        }
+
+        @Test
+        void aFailureCancelsTheGatheredSleepsAndReleasesTheirTimers() {
+            VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+            CountingScheduler counting = new CountingScheduler(vts);
+            StepVerifier.withVirtualTime(() -> Tasks.gather(
+                            Tasks.sleep(Duration.ofHours(1), "late", counting),
+                            Tasks.sleep(Duration.ofSeconds(1), counting).then(Mono.<String>error(new IllegalStateException("boom")))),
+                            () -> vts, Long.MAX_VALUE)
+                    .expectSubscription()
+                    .thenAwait(Duration.ofSeconds(1))
+                    .expectErrorMessage("boom")
+                    .verify(Duration.ofSeconds(10));
+            assertThat(counting.scheduled).hasValue(2);
+            assertThat(counting.disposed).as("the hour-long sleep's timer").hasValue(1);
+        }
+
+        @Test
+        void aGatheredEmptySleepIsAnErrorNamingItsIndex() {
+            StepVerifier.withVirtualTime(() -> Tasks.gather(Tasks.sleep(Duration.ofSeconds(1), "a"), Tasks.sleep(Duration.ofSeconds(1))))
+                    .expectSubscription()
+                    .thenAwait(Duration.ofSeconds(1))
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(NoSuchElementException.class)
+                            .hasMessageContaining("index 1"))
+                    .verify(Duration.ofSeconds(10));
+        }
+
+        @Test
+        void aGatheredSleepWithNoDelayIsDoneAsItIsSubscribed() {
+            StepVerifier.create(Tasks.gather(Tasks.sleep(Duration.ZERO, 1), Tasks.sleep(Duration.ZERO, 2)))
+                    .expectNext(List.of(1, 2))
+                    .verifyComplete();
+        }
+
+        @Test
         void gatheringNothingEmitsAnEmptyList() {
             StepVerifier.create(Tasks.gather(List.<Mono<Integer>>of())).expectNext(List.of()).verifyComplete();
         }
@@ -201,6 +252,20 @@ class TasksTest {
             assertThatThrownBy(failed::value).isInstanceOf(IllegalStateException.class).hasCauseInstanceOf(IllegalStateException.class);
             assertThat(Outcome.success("v").error()).isNull();
             assertThat(Outcome.success("v").value()).isEqualTo("v");
+        }
+        @Test
+        void gatheredSleepsAreSettledOneByOne() {
+            StepVerifier.withVirtualTime(() -> Tasks.gatherSettled(Tasks.sleep(Duration.ofSeconds(1), "a"), Tasks.sleep(Duration.ofSeconds(2))))
+                    .expectSubscription()
+                    .thenAwait(Duration.ofSeconds(2))
+                    .assertNext(outcomes -> {
+                        assertThat(outcomes.get(0).isSuccess()).isTrue();
+                        assertThat(outcomes.get(0).value()).isEqualTo("a");
+                        assertThat(outcomes.get(1).isSuccess()).isFalse();
+                        assertThat(outcomes.get(1).error()).isInstanceOf(NoSuchElementException.class)
+                                .hasMessageContaining("gatherSettled").hasMessageContaining("index 1");
+                    })
+                    .verifyComplete();
         }
     }
 

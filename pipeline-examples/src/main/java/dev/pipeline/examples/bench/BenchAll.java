@@ -68,7 +68,10 @@ public final class BenchAll implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         int failures = 0;
         for (String[] scenario : SCENARIOS) {
-            String[] args = (quick ? scenario[1] : scenario[0]).split(" ");
+            String[] split = (quick ? scenario[1] : scenario[0]).split(" ");
+            // CPython's S6 must hit the server the pipeline's S6 uses, which lives in that scenario's run
+            String[] args = python != null && !quick && split[0].equals("http-fetch")
+                    ? concat(split, "--python", python.toString()) : split;
             int code = captured(lines, () -> spec.parent().commandLine().execute(args));
             if (code != 0) {
                 failures++;
@@ -90,8 +93,24 @@ public final class BenchAll implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /**
+     * Runs one reference script; under {@code /usr/bin/time -v} when present, whose peak RSS is
+     * added to the script's RESULT line as {@code rss_mb} where the script does not report one
+     * (S9's figure is the peak RSS, measured from outside as its docstring says).
+     */
     private boolean runPython(String[] script, List<String> lines) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", python.resolve(script[0]).toString()));
+        List<String> command = new ArrayList<>();
+        boolean timed = Files.isExecutable(Path.of("/usr/bin/time"));
+        if (timed) {
+            command.addAll(List.of("/usr/bin/time", "-v"));
+        }
+        command.addAll(List.of("/usr/bin/python3", python.resolve(script[0]).toString()));
         command.addAll(List.of(script).subList(1, script.length));
         if (quick) {
             return true;
@@ -106,8 +125,19 @@ public final class BenchAll implements Callable<Integer> {
         }
         String text = Files.readString(output, StandardCharsets.UTF_8);
         Files.deleteIfExists(output);
+        String rss = null;
+        for (String line : text.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("Maximum resident set size (kbytes):")) {
+                rss = String.format(java.util.Locale.ROOT, "%.1f", Long.parseLong(t.substring(t.indexOf(':') + 1).strip()) / 1024.0);
+            }
+        }
         for (String line : text.split("\n")) {
             if (line.startsWith("RESULT ")) {
+                line = line.strip();
+                if (rss != null && !line.contains(" rss_mb=")) {
+                    line = line + " rss_mb=" + rss;
+                }
                 System.out.println(line);
                 lines.add(line);
             }

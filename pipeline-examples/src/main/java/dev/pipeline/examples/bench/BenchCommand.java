@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark scenario; each prints RESULT lines, the framework's last.",
         subcommands = {QueueBench.class, GatherSleepBench.class, SemaphoreBench.class, ChainBench.class,
                 ChessBench.class, HttpFetchBench.class, DbInsertBench.class, FileLinesBench.class,
-                BackpressureBench.class, OverheadBench.class, FanOutBench.class, BenchAll.class, PerformanceChart.class})
+                BackpressureBench.class, OverheadBench.class, FanOutBench.class, SweepBench.class, DistributedEtlBench.class,
+                BenchAll.class, PerformanceChart.class})
 public final class BenchCommand {
 }

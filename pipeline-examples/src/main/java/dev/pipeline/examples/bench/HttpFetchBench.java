@@ -32,7 +32,8 @@ import reactor.netty.resources.ConnectionProvider;
  * S6 http-fetch: M GETs of a ~100-byte JSON body ({@code /items/{id}} of the
  * {@link DemoApiServer}, in this JVM on 127.0.0.1) at a given concurrency, through the HTTP
  * stage in a pipeline, against a hand-written Reactor Netty client loop in the same JVM and
- * {@code wrk -t1 -cN -d5s} against the same server when wrk is on the PATH. Each in-JVM
+ * {@code wrk -t1 -cN -d5s} against the same server when wrk is on the PATH, and with
+ * {@code --python DIR} CPython's aiohttp reference ({@code s6_http_fetch.py}) against it too. Each in-JVM
  * implementation runs {@code --warmup} warm-up rounds, then {@code --rounds} measured rounds alternating
  * with the other; the median round counts. Prints one RESULT line per implementation,
  * the pipeline's last.
@@ -61,6 +62,10 @@ public final class HttpFetchBench implements Callable<Integer> {
 
     @Option(names = "--wrk-seconds", description = "wrk duration in seconds (default ${DEFAULT-VALUE})")
     int wrkSeconds = 5;
+
+    @Option(names = "--python", paramLabel = "DIR",
+            description = "also run the CPython reference DIR/s6_http_fetch.py (aiohttp) against the same server")
+    java.nio.file.Path python;
 
     @Override
     public Integer call() throws Exception {
@@ -106,10 +111,14 @@ public final class HttpFetchBench implements Callable<Integer> {
                 System.out.println(BenchResult.of("http-fetch", "wrk").put("req_per_s", wrkRate)
                         .put("connections", concurrency).put("seconds", wrkSeconds).line());
             }
+            Double pythonRate = python == null ? null : python(base.resolve("/items/1"));
             BenchResult result = BenchResult.of("http-fetch", "pipeline").put("req_per_s", pipelineRate)
                     .put("wall_s", m / pipelineRate).put("m", m).put("concurrency", concurrency)
                     .put("ratio_netty", pipelineRate / nettyRate);
             result = wrkRate == null ? result.put("ratio_wrk", "na") : result.put("ratio_wrk", pipelineRate / wrkRate);
+            if (python != null) {
+                result = pythonRate == null ? result.put("ratio_python", "na") : result.put("ratio_python", pipelineRate / pythonRate);
+            }
             System.out.println(result.line());
             } finally {
                 provider.disposeLater().block(Duration.ofSeconds(10));
@@ -160,6 +169,47 @@ public final class HttpFetchBench implements Callable<Integer> {
         double[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];
+    }
+
+    /**
+     * Runs the CPython aiohttp reference against the same server (M GETs at the same
+     * concurrency, three rounds: its RESULT line reports the cold round's rate and the warm
+     * one's); prints its RESULT line, or one with {@code status=absent} and the reason when
+     * python3 or aiohttp is missing. Returns its warm rate, or null.
+     */
+    private Double python(URI url) throws Exception {
+        java.nio.file.Path script = python.resolve("s6_http_fetch.py");
+        String missing = !new File("/usr/bin/python3").canExecute() ? "no_/usr/bin/python3"
+                : !java.nio.file.Files.isRegularFile(script) ? "no_" + script.getFileName()
+                : new ProcessBuilder("/usr/bin/python3", "-c", "import aiohttp").start().waitFor() != 0
+                        ? "python3-aiohttp_not_installed_(Debian:_apt-get_install_python3-aiohttp)" : null;
+        if (missing != null) {
+            System.out.println("  CPython S6: skipped: " + missing.replace('_', ' '));
+            System.out.println(BenchResult.of("http-fetch", "python").put("status", "absent").put("reason", missing).line());
+            return null;
+        }
+        List<String> cmd = List.of("/usr/bin/python3", script.toString(), "-m", Integer.toString(m),
+                "--concurrency", Integer.toString(concurrency), "--url", url.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String result = null;
+        StringBuilder out = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.append(line).append('\n');
+                if (line.startsWith("RESULT ")) {
+                    result = line.strip();
+                }
+            }
+        }
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || result == null) {
+            p.destroy();
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        }
+        System.out.println(result);
+        Matcher warm = Pattern.compile("warm_items_per_s=([0-9.]+)").matcher(result);
+        Matcher cold = Pattern.compile("items_per_s=([0-9.]+)").matcher(result);
+        return warm.find() ? Double.valueOf(warm.group(1)) : cold.find() ? Double.valueOf(cold.group(1)) : null;
     }
 
     /** Runs wrk against the URL; null when wrk is not on the PATH. */

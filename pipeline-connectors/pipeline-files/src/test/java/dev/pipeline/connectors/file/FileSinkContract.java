@@ -3,7 +3,7 @@ package dev.pipeline.connectors.file;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.pipeline.connectors.contract.SinkContract;
+import dev.pipeline.test.SinkContract;
 import org.junit.jupiter.api.AfterEach;
 import reactor.core.publisher.Mono;
 

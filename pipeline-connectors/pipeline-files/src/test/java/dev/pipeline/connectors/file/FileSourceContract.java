@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import dev.pipeline.connectors.testing.OpenFiles;
 import org.junit.jupiter.api.AfterEach;
 import reactor.core.publisher.Mono;

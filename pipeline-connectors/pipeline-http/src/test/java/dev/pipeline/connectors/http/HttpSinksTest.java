@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pipeline.connectors.contract.SinkContract;
+import dev.pipeline.test.SinkContract;
 import dev.pipeline.connectors.http.ScriptedServer.Answer;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;

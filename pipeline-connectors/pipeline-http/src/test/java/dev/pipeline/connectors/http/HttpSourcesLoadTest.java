@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -56,6 +58,7 @@ class HttpSourcesLoadTest {
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // 20 runs of 100,000 records: minutes when other builds share the cores
     void thirtyTwoClientsResendingByTheCountOfEach503StoreEveryRecordExactlyOnce(TestReporter reporter) {
         ConnectionProvider pool = ConnectionProvider.builder("ingest-load").maxConnections(CLIENTS * 2).build();
         HttpClient http = HttpClient.create(pool);

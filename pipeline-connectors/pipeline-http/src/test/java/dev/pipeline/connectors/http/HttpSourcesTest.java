@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import dev.pipeline.connectors.http.demo.DemoApiServer;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;

@@ -1,5 +1,6 @@
 package dev.pipeline.connectors.http;
 
+import static dev.pipeline.test.PipelineAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import dev.pipeline.connectors.http.ScriptedServer.Answer;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;
@@ -82,7 +83,7 @@ class HttpStagesTest {
                 PipelineReport<List<Item>> report = run(items, 5);
                 assertThat(report.result().orElseThrow()).extracting(i -> i.id).containsExactly(0L, 1L, 2L, 3L, 4L);
                 assertThat(report.result().orElseThrow().get(1).name).isEqualTo("item-1");
-                assertThat(report.stage("items").emitted()).isEqualTo(5);
+                assertThat(report).reconciles().stage("items").emitted(5);
                 assertThat(api.requests()).isEqualTo(5);
             }
         }
@@ -147,7 +148,7 @@ class HttpStagesTest {
                     Answer.json(200, "{\"id\":7}"));
             PipelineReport<List<Item>> report = run(HttpStages.get("items", (Integer n) -> server.uri("/items/7"), Item.class, fast()), 1);
             assertThat(report.result().orElseThrow()).extracting(i -> i.id).containsExactly(7L);
-            assertThat(report.stage("items").retried()).isEqualTo(3);
+            assertThat(report).reconciles().stage("items").retried(3);
             assertThat(server.requests.get()).isEqualTo(4);
         }
 
@@ -158,8 +159,7 @@ class HttpStagesTest {
             Stage<Integer, Item> items = HttpStages.get("items", (Integer n) -> server.uri("/items/" + n), Item.class, fast())
                     .onError(ErrorPolicy.deadLetter(Sink.forEach("dlq", letters::add)));
             PipelineReport<List<Item>> report = run(items, 1);
-            assertThat(report.stage("items").deadLettered()).isEqualTo(1);
-            assertThat(report.stage("items").retried()).isZero();
+            assertThat(report).completed().reconciles().stage("items").deadLettered(1).retried(0);
             assertThat(server.requests.get()).isEqualTo(1);
             assertThat(letters).hasSize(1);
             HttpStatusException e = (HttpStatusException) letters.get(0).error();
@@ -186,7 +186,7 @@ class HttpStagesTest {
         void waitsAtLeastTheRetryAfterTheServerAsksFor() {
             server.then(Answer.status(429, "1"));
             PipelineReport<List<String>> report = run(HttpStages.get("t", (Integer n) -> server.uri("/t"), String.class, fast()), 1);
-            assertThat(report.stage("t").retried()).isEqualTo(1);
+            assertThat(report).reconciles().stage("t").retried(1);
             long gap = server.arrivals.get(1) - server.arrivals.get(0);
             assertThat(Duration.ofNanos(gap)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
         }
@@ -209,7 +209,7 @@ class HttpStagesTest {
             server.then(Answer.drop("{\"id\":3,\"name\":\"three\",\"price\":1.5}"), Answer.json(200, "{\"id\":3}"));
             PipelineReport<List<Item>> report = run(HttpStages.get("items", (Integer n) -> server.uri("/items/3"), Item.class, fast()), 1);
             assertThat(report.result().orElseThrow()).extracting(i -> i.id).containsExactly(3L);
-            assertThat(report.stage("items").retried()).isEqualTo(1);
+            assertThat(report).reconciles().stage("items").retried(1);
         }
 
         @Test

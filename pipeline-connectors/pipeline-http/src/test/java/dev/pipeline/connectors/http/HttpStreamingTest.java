@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;

@@ -2,12 +2,12 @@ package dev.pipeline.connectors.r2dbc;
 
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import dev.pipeline.connectors.r2dbc.internal.BatchInsert;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.StageContext;
 import dev.pipeline.connectors.internal.Require;
+import dev.pipeline.connectors.internal.UpsertSql;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.ConnectionFactory;
@@ -36,8 +36,6 @@ import reactor.core.publisher.Mono;
  * }</pre>
  */
 public final class R2dbcSinks {
-
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
     private R2dbcSinks() {
     }
@@ -125,48 +123,12 @@ public final class R2dbcSinks {
         Require.nonNull(cf, "cf");
         Require.nonNull(binder, "binder");
         Require.nonNull(options, "options");
-        identifier(table, "table");
-        List<String> keys = List.copyOf(Require.nonNull(keyColumns, "keyColumns"));
-        List<String> cols = List.copyOf(Require.nonNull(columns, "columns"));
-        if (keys.isEmpty() || cols.isEmpty()) {
-            throw new IllegalArgumentException("keyColumns and columns must not be empty");
-        }
-        cols.forEach(c -> identifier(c, "column"));
-        for (String k : keys) {
-            if (!cols.contains(k)) {
-                throw new IllegalArgumentException("key column '" + k + "' is not among the columns " + cols);
-            }
-        }
+        UpsertSql upsert = new UpsertSql(table, keyColumns, columns);
         String name = "upsert(" + table + ")";
         requireRoomForLanes(cf, options, name);
         return Sink.create(name, (Flux<T> items, StageContext ctx) ->
-                new BatchInsert<T>(ctx.name(), cf, () -> Mono.fromCallable(() -> upsertSql(cf, table, keys, cols)), binder, options)
+                new BatchInsert<T>(ctx.name(), cf, () -> Mono.fromCallable(() -> upsert.sql(cf.getMetadata().getName(), UpsertSql.DOLLAR)), binder, options)
                         .run(items, ctx));
-    }
-
-    static String upsertSql(ConnectionFactory cf, String table, List<String> keys, List<String> cols) {
-        String product = cf.getMetadata().getName();
-        StringBuilder markers = new StringBuilder();
-        for (int i = 1; i <= cols.size(); i++) {
-            markers.append(i > 1 ? ", " : "").append('$').append(i);
-        }
-        String colList = String.join(", ", cols);
-        String keyList = String.join(", ", keys);
-        if (product.toLowerCase(java.util.Locale.ROOT).contains("h2")) {
-            return "MERGE INTO " + table + " (" + colList + ") KEY (" + keyList + ") VALUES (" + markers + ")";
-        }
-        if (product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
-            StringBuilder set = new StringBuilder();
-            for (String c : cols) {
-                if (!keys.contains(c)) {
-                    set.append(set.length() > 0 ? ", " : "").append(c).append(" = EXCLUDED.").append(c);
-                }
-            }
-            return "INSERT INTO " + table + " (" + colList + ") VALUES (" + markers + ") ON CONFLICT (" + keyList + ") "
-                    + (set.length() == 0 ? "DO NOTHING" : "DO UPDATE SET " + set);
-        }
-        throw new UnsupportedOperationException("upsert supports H2 and PostgreSQL, not " + product
-                + "; use insert() with your database's upsert statement");
     }
 
     /**
@@ -183,13 +145,6 @@ public final class R2dbcSinks {
                         + " in flight until it ends), but this pool holds at most " + max
                         + "; make the pool bigger (R2dbc.pool(url, " + options.concurrency() + ")) or lower the concurrency");
             }
-        }
-    }
-
-    private static void identifier(String name, String what) {
-        Require.nonNull(name, what);
-        if (!IDENTIFIER.matcher(name).matches()) {
-            throw new IllegalArgumentException(what + " must be a plain SQL identifier (letters, digits, _), was '" + name + "'");
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.pipeline.connectors.r2dbc;
 
 import java.util.function.Function;
 
-import dev.pipeline.connectors.contract.SinkContract;
+import dev.pipeline.test.SinkContract;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.Source;
 import org.junit.jupiter.api.AfterEach;

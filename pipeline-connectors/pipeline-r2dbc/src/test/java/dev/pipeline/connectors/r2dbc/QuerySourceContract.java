@@ -2,7 +2,7 @@ package dev.pipeline.connectors.r2dbc;
 
 import java.util.List;
 
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import reactor.core.publisher.Flux;

@@ -7,8 +7,11 @@ import java.util.function.Consumer;
 
 import dev.pipeline.connectors.tcp.internal.Connections;
 import dev.pipeline.connectors.tcp.internal.FrameCodec;
+import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Source;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -30,6 +33,8 @@ import reactor.util.concurrent.Queues;
  */
 public final class TcpSources {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TcpSources.class);
+
     private TcpSources() {
     }
 
@@ -44,7 +49,7 @@ public final class TcpSources {
      *
      * <p><b>Emits when</b> a frame arrives and downstream has demand. <b>Completes when</b> the
      * peer closes (after {@code outbound} is written). <b>Errors when</b> the connect fails, the
-     * connection is reset or a frame is over the limit ({@link TcpException},
+     * connection is reset (a reset is never taken for a clean close) or a frame is over the limit ({@link TcpException},
      * {@link TcpFrameTooLongException}, naming the peer). <b>On cancel</b> the socket is closed.
      * <b>Thread</b>: a Reactor Netty event loop.
      *
@@ -57,12 +62,36 @@ public final class TcpSources {
      */
     public static Source<String> connect(String name, String host, int port, Framing framing,
             Publisher<String> outbound) {
+        return connect(name, host, port, framing, outbound, TcpOptions.defaults());
+    }
+
+    /**
+     * {@link #connect(String, String, int, Framing, Publisher)} with options: an
+     * {@linkplain TcpOptions#idleTimeout idle limit} fails the source with a
+     * {@link TcpIdleTimeoutException} naming the peer.
+     *
+     * <pre>{@code
+     * Source<String> feed = TcpSources.connect("feed", "127.0.0.1", 9000, Framing.lines(8192), Flux.empty(),
+     *         TcpOptions.defaults().idleTimeout(Duration.ofSeconds(30)));
+     * }</pre>
+     *
+     * @param name the source's name
+     * @param host the peer's host
+     * @param port the peer's port
+     * @param framing how bytes become items
+     * @param outbound what to write (may be empty)
+     * @param options the idle limit
+     * @return the source
+     */
+    public static Source<String> connect(String name, String host, int port, Framing framing,
+            Publisher<String> outbound, TcpOptions options) {
+        Objects.requireNonNull(options, "options must not be null");
         Objects.requireNonNull(host, "host must not be null");
         Objects.requireNonNull(framing, "framing must not be null");
         Objects.requireNonNull(outbound, "outbound must not be null");
         FrameCodec codec = framing.codec();
         return Source.create(name, ctx -> Flux.usingWhen(connection(host, port, codec),
-                conn -> Connections.frames(conn, codec)
+                conn -> Connections.frames(conn, codec, options)
                         .mergeWith(conn.outbound().sendByteArray(Flux.from(outbound).map(codec::encode)).then()
                                 .onErrorMap(e -> Connections.map(e, conn.channel().remoteAddress(), codec))
                                 .then(Mono.empty())),
@@ -79,14 +108,19 @@ public final class TcpSources {
      *         address -> System.out.println("Serving on " + address));
      * }</pre>
      *
-     * <p>A connection beyond {@code maxConnections} is closed at once. A connection whose peer
-     * closes ends its items; a frame over the limit or a reset fails the source with an error
-     * naming the peer (wrap the source in the pipeline's error policy to keep serving).
-     * Each connection is read one frame ahead of demand at most.
+     * <p>A connection beyond {@code maxConnections} is closed at once (and logged). A connection
+     * whose peer closes ends its items. A connection that fails (a frame over the limit, a reset,
+     * an idle limit) is closed and rejected through the source's {@link Source#onError error
+     * policy}, the rejected item being a description of the connection: by default
+     * {@link ErrorPolicy#skip()}, so the server goes on serving the others and the report counts
+     * the failed connection as skipped (and logs it); with {@code onError(ErrorPolicy.failFast())}
+     * one failed connection fails the run. Each connection is read one frame ahead of demand at
+     * most.
      *
      * <p><b>Emits when</b> a frame arrives and downstream has demand. <b>Completes</b> never by
-     * itself. <b>Errors when</b> the bind fails or a connection fails. <b>On cancel</b> the server
-     * and every connection are closed. <b>Thread</b>: a Reactor Netty event loop.
+     * itself. <b>Errors when</b> the bind fails, or a connection fails under fail-fast.
+     * <b>On cancel</b> the server and every connection are closed. <b>Thread</b>: a Reactor
+     * Netty event loop.
      *
      * @param name the source's name
      * @param host the address to bind
@@ -98,30 +132,57 @@ public final class TcpSources {
      */
     public static Source<TcpMessage> server(String name, String host, int port, Framing framing, int maxConnections,
             Consumer<? super SocketAddress> bound) {
+        return server(name, host, port, framing, maxConnections, bound, TcpOptions.defaults());
+    }
+
+    /**
+     * {@link #server(String, String, int, Framing, int, Consumer)} with options: an
+     * {@linkplain TcpOptions#idleTimeout idle limit} closes a connection that sends no frame
+     * for that long, rejecting it through the error policy with a
+     * {@link TcpIdleTimeoutException} naming the peer.
+     *
+     * @param name the source's name
+     * @param host the address to bind
+     * @param port the port to bind, 0 for any free port
+     * @param framing how bytes become items
+     * @param maxConnections the most connections served at once, &gt; 0
+     * @param bound called with the bound address (the port when 0 was asked for)
+     * @param options the idle limit
+     * @return the source
+     */
+    public static Source<TcpMessage> server(String name, String host, int port, Framing framing, int maxConnections,
+            Consumer<? super SocketAddress> bound, TcpOptions options) {
         Objects.requireNonNull(host, "host must not be null");
         Objects.requireNonNull(framing, "framing must not be null");
         Objects.requireNonNull(bound, "bound must not be null");
+        Objects.requireNonNull(options, "options must not be null");
         if (maxConnections <= 0) {
             throw new IllegalArgumentException("maxConnections must be > 0, was " + maxConnections);
         }
         FrameCodec codec = framing.codec();
-        return Source.create(name, ctx -> Flux.defer(() -> {
+        return Source.<TcpMessage>create(name, ctx -> Flux.defer(() -> {
             // bounded: at most maxConnections inner fluxes are ever queued, since each holds a slot
             Sinks.Many<Flux<TcpMessage>> accepted = Sinks.many().unicast()
                     .onBackpressureBuffer(Queues.<Flux<TcpMessage>>get(maxConnections).get());
             AtomicInteger active = new AtomicInteger();
             Mono<? extends DisposableServer> bind = TcpServer.create().host(host).port(port)
+                    .doOnChannelInit((observer, channel, remote) -> Connections.recordReadErrors(channel))
                     .doOnConnection(conn -> Connections.frame(conn, codec))
                     .handle((in, out) -> Mono.<Void>create(done -> in.withConnection(conn -> {
+                        SocketAddress peer = conn.channel().remoteAddress();
                         if (active.incrementAndGet() > maxConnections) {
                             active.decrementAndGet();
+                            LOG.warn("server '{}' refused a connection from {}: {} connections are open (maxConnections)",
+                                    name, peer, maxConnections);
                             done.success();
                             return;
                         }
-                        SocketAddress peer = conn.channel().remoteAddress();
-                        Flux<TcpMessage> messages = Connections.frames(conn, codec)
+                        Flux<TcpMessage> messages = Connections.frames(conn, codec, options)
                                 .map(text -> new TcpMessage(text, peer,
                                         reply -> out.sendByteArray(Mono.just(codec.encode(reply))).then()))
+                                // one failed connection: closed (done below), rejected by the policy
+                                .onErrorResume(error -> ctx.reject("connection from " + peer, error, 1)
+                                        .then(Mono.empty()))
                                 .doFinally(signal -> {
                                     active.decrementAndGet();
                                     done.success();
@@ -143,11 +204,12 @@ public final class TcpSources {
                         server.dispose();
                         return server.onDispose();
                     });
-        }));
+        })).onError(ErrorPolicy.skip());
     }
 
     static Mono<? extends Connection> connection(String host, int port, FrameCodec codec) {
         return TcpClient.create().host(host).port(port)
+                .doOnChannelInit((observer, channel, remote) -> Connections.recordReadErrors(channel))
                 .doOnConnected(conn -> Connections.frame(conn, codec))
                 .connect()
                 .onErrorMap(error -> !(error instanceof TcpException), error -> new TcpException(

@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * TCP stages: request/response over one connection.
+ * TCP stages: request/response over one connection per run, or over a shared
+ * {@link TcpConnectionPool}.
  */
 public final class TcpStages {
 
@@ -64,7 +65,7 @@ public final class TcpStages {
                                     }
                                 }
                             });
-                    Flux<String> answers = Connections.frames(conn, codec)
+                    Flux<String> answers = Connections.frames(conn, codec, TcpOptions.defaults())
                             // the answer that settles the count is emitted, then the flux completes
                             .takeUntil(a -> {
                                 synchronized (lock) {
@@ -84,5 +85,31 @@ public final class TcpStages {
                     return answers.mergeWith(send.then(Mono.empty()));
                 },
                 TcpSources::close));
+    }
+
+    /**
+     * A stage that sends each item over a connection borrowed from {@code pool} and emits the
+     * peer's one-frame answer, up to {@code pool.maxConnections()} items at once (the stage's
+     * {@link Stage#concurrency concurrency}), answers in input order. Each item is one call, so
+     * the stage's timeout, retry, circuit breaker and error policy apply per item; a failed
+     * connection is destroyed and the next item gets another.
+     *
+     * <pre>{@code
+     * TcpConnectionPool pool = TcpConnectionPool.of("127.0.0.1", 8888, Framing.lines(8192), 4);
+     * Stage<String, String> ask = TcpStages.request("ask", pool).onError(ErrorPolicy.skip());
+     * }</pre>
+     *
+     * <p><b>Emits when</b> the answer arrives. <b>Errors when</b> (per item) the connect fails,
+     * the connection fails or closes before answering ({@link TcpException} naming the peer).
+     * <b>On cancel</b> outstanding requests' connections are destroyed. <b>Thread</b>: a Reactor
+     * Netty event loop.
+     *
+     * @param name the stage's name
+     * @param pool the connections (the caller disposes it)
+     * @return the stage
+     */
+    public static Stage<String, String> request(String name, TcpConnectionPool pool) {
+        Objects.requireNonNull(pool, "pool must not be null");
+        return Stage.mapAsync(name, (String item) -> pool.request(item)).concurrency(pool.maxConnections());
     }
 }

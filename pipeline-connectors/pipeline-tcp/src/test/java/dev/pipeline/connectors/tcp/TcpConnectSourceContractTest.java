@@ -1,6 +1,6 @@
 package dev.pipeline.connectors.tcp;
 
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import org.junit.jupiter.api.AfterAll;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -20,6 +20,10 @@ import reactor.util.context.Context;
  * argument order. Each completion costs O(1) (one counter decrement), whatever the number of
  * sources. In plain mode the first failure cancels the others; in settled mode every source
  * runs to the end and the list holds an {@link Outcome} per source.
+ *
+ * <p>A gathered {@link SleepMono} is started without a subscriber between it and the
+ * coordinator (a {@link GatheredSleep} is both the sleep and the slot), which halves what a
+ * gather of a million sleeps keeps alive while they sleep.
  */
 public final class GatherMono extends Mono<List<Object>> {
 
@@ -71,7 +75,7 @@ public final class GatherMono extends Mono<List<Object>> {
         private final boolean settled;
         private final Mono<?>[] sources;
         final SubscriptionWindow window;
-        private final Inner[] inners;
+        private final Slot[] inners;
         private final Object[] values;
         private volatile int remaining;
         /** Set once failed or cancelled: stop subscribing, cancel late subscribers. */
@@ -82,7 +86,7 @@ public final class GatherMono extends Mono<List<Object>> {
             int n = sources.length;
             this.settled = settled;
             this.sources = sources;
-            this.inners = new Inner[n];
+            this.inners = new Slot[n];
             this.values = new Object[n];
             this.remaining = n;
             this.window = new SubscriptionWindow(this, n, concurrency);
@@ -95,9 +99,24 @@ public final class GatherMono extends Mono<List<Object>> {
 
         @Override
         public void subscribeAt(int i) {
+            Mono<?> source = sources[i];
+            if (source instanceof SleepMono) {
+                GatheredSleep sleep = new GatheredSleep(this, i);
+                inners[i] = sleep;
+                ((SleepMono<?>) source).start(sleep);
+                if (done && !settled) {
+                    sleep.cancel();
+                }
+                return;
+            }
             Inner inner = new Inner(this, i);
             inners[i] = inner;
-            sources[i].subscribe(inner);
+            source.subscribe(inner);
+        }
+
+        /** The value of the sleep at {@code index} (a {@link GatheredSleep}'s source). */
+        Object sleepResult(int index) {
+            return ((SleepMono<?>) sources[index]).result();
         }
 
         void innerValue(int index, Object v) {
@@ -129,7 +148,7 @@ public final class GatherMono extends Mono<List<Object>> {
 
         private void cancelAll(int except) {
             for (int i = 0; i < inners.length; i++) {
-                Inner inner = inners[i];
+                Slot inner = inners[i];
                 if (inner != null && i != except) {
                     inner.cancel();
                 }
@@ -143,7 +162,48 @@ public final class GatherMono extends Mono<List<Object>> {
         }
     }
 
-    static final class Inner implements CoreSubscriber<Object> {
+    /** What the coordinator cancels: a subscriber, or a sleep started without one. */
+    interface Slot {
+        void cancel();
+    }
+
+    /** A gathered sleep: delivers straight to the coordinator, always with demand. */
+    static final class GatheredSleep extends SleepMono.Sleep implements Slot {
+        private final Coordinator parent;
+        private final int index;
+
+        GatheredSleep(Coordinator parent, int index) {
+            super(REQUESTED);
+            this.parent = parent;
+            this.index = index;
+        }
+
+        @Override
+        boolean hasValue() {
+            return true; // demand is always there: the value is delivered as soon as it is due
+        }
+
+        @Override
+        void deliver(Throwable rejected) {
+            if (rejected != null) {
+                parent.innerError(index, rejection(rejected, parent.actual));
+                return;
+            }
+            Object v = parent.sleepResult(index);
+            if (v != null) {
+                parent.innerValue(index, v);
+            } else if (!parent.done || parent.settled) {
+                parent.innerError(index, emptyAt(parent.settled ? "gatherSettled" : "gather", index));
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled();
+        }
+    }
+
+    static final class Inner implements CoreSubscriber<Object>, Slot {
         private static final VarHandle UPSTREAM;
 
         static {
@@ -219,7 +279,8 @@ public final class GatherMono extends Mono<List<Object>> {
             }
         }
 
-        void cancel() {
+        @Override
+        public void cancel() {
             Subscriptions.terminate(UPSTREAM, this);
         }
     }

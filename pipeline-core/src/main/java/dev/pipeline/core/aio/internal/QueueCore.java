@@ -28,12 +28,26 @@ import reactor.core.scheduler.Scheduler;
 public final class QueueCore<T> {
 
     private static final Object DONE = new Object();
+    /** What {@link #admitNow} returns for a put that must line up (or fail): never signalled. */
+    private static final Waiter<Object> NOT_ADMITTED = new Waiter<>() {
+        @Override
+        public void signal() {
+            throw new IllegalStateException("NOT_ADMITTED is a marker");
+        }
+
+        @Override
+        public void run() {
+            throw new IllegalStateException("NOT_ADMITTED is a marker");
+        }
+    };
     /**
      * The failure a timed put is granted when its time runs out before it is admitted; turned
      * into {@code false} by {@link #offer(Object, long, Scheduler)}, never seen outside.
      */
     private static final Throwable EXPIRED = new Expired();
     private static final VarHandle UNFINISHED;
+    private static final long JOINERS = 1L << 62;
+    private static final long COUNT = JOINERS - 1;
 
     static {
         try {
@@ -55,7 +69,13 @@ public final class QueueCore<T> {
     private final Plain watcherOwner = new Plain(watchers);
     private final Mono<T> take = new WaiterMono<>(this::registerTake, takerOwner);
     private final Mono<Void> join = new WaiterMono<>(this::registerJoin, joinerOwner);
-    /** Items put and not yet marked done: changed under the lock, except decrements above 1. */
+    /**
+     * Items put and not yet marked done ({@link #COUNT} bits), and {@link #JOINERS}: set while
+     * a joiner may be waiting. Increments and the release of joiners happen under the lock;
+     * {@code taskDone} decrements with a CAS outside it, also from 1 to 0 when no joiner waits.
+     * Setting {@code JOINERS} and reaching zero are CASes on this one word, so a joiner either
+     * sees zero or is seen by the {@code taskDone} that reaches it.
+     */
     private volatile long unfinished;
     private int highWater;
     private boolean shutdown;
@@ -79,7 +99,7 @@ public final class QueueCore<T> {
     }
 
     public Mono<Void> put(T item) {
-        return new PutMono(item, -1, null, null);
+        return new PutMono(item);
     }
 
     /**
@@ -90,7 +110,7 @@ public final class QueueCore<T> {
     public Mono<Boolean> offer(T item, long nanos, Scheduler scheduler) {
         return Mono.defer(() -> {
             Disposable.Swap timer = Disposables.swap();
-            return new PutMono(item, nanos, scheduler, timer)
+            return new TimedPutMono(item, nanos, scheduler, timer)
                     .doFinally(s -> timer.dispose())
                     .thenReturn(Boolean.TRUE)
                     .onErrorReturn(e -> e == EXPIRED, Boolean.FALSE);
@@ -336,11 +356,7 @@ public final class QueueCore<T> {
         Waiter<?> woken = null;
         synchronized (this) {
             if (immediate) {
-                long u = (long) UNFINISHED.getAndAdd(this, -(long) (to - from)) - (to - from);
-                if (u <= 0) {
-                    UNFINISHED.set(this, 0L);
-                    woken = joiners.grantAll(null, null);
-                }
+                woken = discount(to - from, null);
             } else {
                 int i = from;
                 while (i < to && !takers.isEmpty()) {
@@ -439,23 +455,25 @@ public final class QueueCore<T> {
     public void taskDone() {
         for (;;) {
             long u = unfinished;
-            if (u > 1) {
+            long count = u & COUNT;
+            if (count > 1 || (count == 1 && u == 1)) {
+                // above 1, or 1 with no joiner to release: one CAS, no lock
                 if (UNFINISHED.compareAndSet(this, u, u - 1)) {
                     return;
                 }
                 continue;
             }
-            // reaching zero releases the joiners: do it under the lock, atomically with puts
             Waiter<?> woken;
             synchronized (this) {
                 u = unfinished;
-                if (u == 0) {
+                if ((u & COUNT) == 0) {
                     throw new IllegalStateException("taskDone() called more times than items were put "
                             + "(no unfinished items); call it once per item taken");
                 }
-                if (u > 1) {
+                if (u != (JOINERS | 1L)) {
                     continue;
                 }
+                // reaching zero with joiners: release them under the lock, atomically with puts
                 UNFINISHED.set(this, 0L);
                 woken = joiners.grantAll(null, null);
             }
@@ -464,14 +482,32 @@ public final class QueueCore<T> {
         }
     }
 
+    /**
+     * Under the lock: takes {@code n} dropped items off the unfinished count (an immediate
+     * shutdown) and, if it reaches zero, releases the joiners onto {@code chain}.
+     */
+    private Waiter<?> discount(long n, Waiter<?> chain) {
+        for (;;) {
+            long u = unfinished;
+            long count = Math.max(0L, (u & COUNT) - n);
+            long next = count == 0 ? 0L : (u & JOINERS) | count;
+            if (UNFINISHED.compareAndSet(this, u, next)) {
+                return count == 0 && (u & JOINERS) != 0 ? joiners.grantAll(null, chain) : chain;
+            }
+        }
+    }
+
     private void registerJoin(MonoWaiter<Void> w) {
         synchronized (this) {
             if (!w.isWaiting()) {
                 return;
             }
-            if (unfinished != 0) {
-                joiners.add(w);
-                return;
+            long u;
+            while (((u = unfinished) & COUNT) != 0) {
+                if ((u & JOINERS) != 0 || UNFINISHED.compareAndSet(this, u, u | JOINERS)) {
+                    joiners.add(w);
+                    return;
+                }
             }
             if (!w.tryGrant(null)) {
                 return;
@@ -490,11 +526,7 @@ public final class QueueCore<T> {
                 immediate = true;
                 int dropped = store.size();
                 store.clear();
-                long u = (long) UNFINISHED.getAndAdd(this, (long) -dropped) - dropped;
-                if (u <= 0) {
-                    UNFINISHED.set(this, 0L);
-                    woken = joiners.grantAll(null, woken);
-                }
+                woken = discount(dropped, woken);
             }
             woken = takers.failAll(new QueueShutDownException("take(): the AsyncQueue was shut down while waiting"), woken);
             woken = putters.failAll(new QueueShutDownException("put(): the AsyncQueue was shut down while waiting; "
@@ -515,7 +547,7 @@ public final class QueueCore<T> {
     }
 
     public long unfinished() {
-        return unfinished;
+        return unfinished & COUNT;
     }
 
     public synchronized int highWater() {
@@ -525,7 +557,7 @@ public final class QueueCore<T> {
     @Override
     public synchronized String toString() {
         return "AsyncQueue[" + store.kind() + ", size=" + store.size() + "/" + capacity
-                + ", unfinished=" + unfinished + ", takers=" + takers.size() + ", putters=" + putters.size()
+                + ", unfinished=" + unfinished() + ", takers=" + takers.size() + ", putters=" + putters.size()
                 + (shutdown ? ", shut down" : "") + "]";
     }
 
@@ -545,10 +577,7 @@ public final class QueueCore<T> {
             synchronized (QueueCore.this) {
                 if (immediate) {
                     // an immediate shutdown dropped everything queued: drop this one too
-                    if ((long) UNFINISHED.getAndAdd(QueueCore.this, -1L) <= 1L) {
-                        UNFINISHED.set(QueueCore.this, 0L);
-                        woken = joiners.grantAll(null, null);
-                    }
+                    woken = discount(1L, null);
                     next = null;
                 } else {
                     next = takers.grantFirst(item);
@@ -595,14 +624,57 @@ public final class QueueCore<T> {
         }
     }
 
-    /** A put; with {@code nanos >= 0} a timed one, expiring that long after it is lined up. */
+    /**
+     * The common case of a put: room now and nobody ahead in line. Admits the item under the
+     * lock and returns the taker it went to (null if it was stored), or {@link #NOT_ADMITTED} if
+     * the put must line up or fail.
+     */
+    @SuppressWarnings("unchecked")
+    private Waiter<T> admitNow(T item) {
+        synchronized (this) {
+            if (shutdown || !putters.isEmpty() || store.size() >= capacity) {
+                return (Waiter<T>) NOT_ADMITTED;
+            }
+            return enqueue(item);
+        }
+    }
+
+    /**
+     * A put. When there is room and nobody is waiting ahead, the item is admitted as the put is
+     * subscribed, and the put completes at once with no waiter (nothing to cancel: the put has
+     * taken effect before its subscriber could cancel). Otherwise it lines up as a waiter.
+     */
     private final class PutMono extends Mono<Void> {
+        private final T item;
+
+        PutMono(T item) {
+            this.item = item;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super Void> actual) {
+            Waiter<T> taker = admitNow(item);
+            if (taker != NOT_ADMITTED) {
+                Operators.complete(actual);
+                if (taker != null) {
+                    taker.signal();
+                }
+                return;
+            }
+            MonoWaiter<Void> w = new MonoWaiter<>(actual, putterOwner);
+            actual.onSubscribe(w);
+            registerPut(w, item);
+        }
+    }
+
+    /** A timed put, expiring {@code nanos} after it is lined up. */
+    private final class TimedPutMono extends Mono<Void> {
         private final T item;
         private final long nanos;
         private final Scheduler scheduler;
         private final Disposable.Swap timer;
 
-        PutMono(T item, long nanos, Scheduler scheduler, Disposable.Swap timer) {
+        TimedPutMono(T item, long nanos, Scheduler scheduler, Disposable.Swap timer) {
             this.item = item;
             this.nanos = nanos;
             this.scheduler = scheduler;
@@ -614,7 +686,7 @@ public final class QueueCore<T> {
             MonoWaiter<Void> w = new MonoWaiter<>(actual, putterOwner);
             actual.onSubscribe(w);
             registerPut(w, item);
-            if (nanos >= 0 && w.isWaiting()) {
+            if (w.isWaiting()) {
                 limit(w, nanos, scheduler, timer);
             }
         }

@@ -15,7 +15,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * {@code asyncio.sleep(delay, result)}: emits {@code result} (or just completes) after a delay
  * measured on a {@link Scheduler}, through the coalescing {@link TimerWheel}. Cold: the clock
- * starts on subscription.
+ * starts on subscription. {@link GatherMono} starts a gathered sleep without a subscriber of
+ * its own ({@link #start(Sleep)}): a million gathered sleeps are a million small objects.
  *
  * @param <T> the result type
  */
@@ -38,8 +39,18 @@ public final class SleepMono<T> extends Mono<T> {
     public void subscribe(CoreSubscriber<? super T> actual) {
         Sleeper<T> s = new Sleeper<>(actual, result);
         actual.onSubscribe(s);
+        start(s);
+    }
+
+    /** The value emitted when the sleep ends, or null for an empty sleep. */
+    T result() {
+        return result;
+    }
+
+    /** Starts the clock of {@code s}: fires at once for a zero delay, else joins a bucket. */
+    void start(Sleep s) {
         if (nanos == 0) {
-            s.fire(null);
+            s.fire();
             return;
         }
         TimerWheel.of(scheduler).add(scheduler, s, nanos);
@@ -52,111 +63,174 @@ public final class SleepMono<T> extends Mono<T> {
         }
     }
 
-    /** One subscriber's sleep; linked into a bucket (guarded by the bucket's monitor). */
-    static final class Sleeper<T> extends Trampoline.Task implements Subscription, Scannable {
-        private static final int PENDING = 0;
-        private static final int FIRED = 1;
-        private static final int CANCELLED = 2;
+    /**
+     * One sleep, linked into a bucket (guarded by the bucket's monitor). Its whole state is one
+     * int, a phase and a {@link #REQUESTED} flag, so that a million concurrent sleeps stay small.
+     *
+     * <pre>
+     *   PENDING --timer, requested or no value--&gt; FIRED   (delivered)
+     *      |  \--timer, value not requested--&gt; ELAPSED --request--&gt; FIRED
+     *      +--cancel--&gt; CANCELLED &lt;--cancel--+
+     * </pre>
+     */
+    abstract static class Sleep extends Trampoline.Task {
+        static final int PENDING = 0;
+        static final int FIRED = 1;
+        static final int CANCELLED = 2;
         /** The time is up but the value awaits demand. */
-        private static final int ELAPSED = 3;
+        static final int ELAPSED = 3;
+        static final int PHASE = 3;
+        /** Set by the first {@code request(n > 0)} while pending. */
+        static final int REQUESTED = 4;
         private static final VarHandle STATE;
 
         static {
             try {
-                STATE = MethodHandles.lookup().findVarHandle(Sleeper.class, "state", int.class);
+                STATE = MethodHandles.lookup().findVarHandle(Sleep.class, "state", int.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
-        final CoreSubscriber<? super T> actual;
-        private final T result;
         private volatile int state;
-        private volatile boolean requested;
+        /** The bucket holding this sleep while linked; kept once it fires (for its rejection). */
         volatile TimerWheel.Bucket bucket;
-        Sleeper<?> prev;
-        Sleeper<?> next;
-        boolean linked;
-        private Throwable rejected;
+        Sleep prev;
+        Sleep next;
 
-        Sleeper(CoreSubscriber<? super T> actual, T result) {
-            this.actual = actual;
-            this.result = result;
+        Sleep(int initial) {
+            STATE.set(this, initial);
         }
 
-        boolean isPending() {
-            return state == PENDING;
+        /** Whether there is a value to emit (which needs demand). */
+        abstract boolean hasValue();
+
+        /** The sleep is over (FIRED): emit; {@code rejected} is why its timer was refused, or null. */
+        abstract void deliver(Throwable rejected);
+
+        final boolean isPending() {
+            return (state & PHASE) == PENDING;
         }
 
-        void fire(Throwable rejectedError) {
-            this.rejected = rejectedError;
+        final int phase() {
+            return state & PHASE;
+        }
+
+        /** The timer is up: run on this thread's trampoline. */
+        final void fire() {
             Trampoline.execute(this);
         }
 
         @Override
-        public void run() {
-            if (result != null && rejected == null && !requested) {
-                // a value needs demand: request() delivers it (FIRED is set by whoever delivers)
-                if (STATE.compareAndSet(this, PENDING, ELAPSED) && requested) {
-                    deliverElapsed();
+        public final void run() {
+            TimerWheel.Bucket b = bucket;
+            Throwable rejected = b == null ? null : b.rejected;
+            for (;;) {
+                int s = state;
+                if ((s & PHASE) != PENDING) {
+                    return;
                 }
-                return;
-            }
-            if (STATE.compareAndSet(this, PENDING, FIRED)) {
-                Throwable e = rejected;
-                if (e == null) {
-                    if (result != null) {
-                        actual.onNext(result);
+                if (rejected == null && (s & REQUESTED) == 0 && hasValue()) {
+                    // a value needs demand: request() delivers it
+                    if (STATE.compareAndSet(this, s, ELAPSED)) {
+                        return;
                     }
-                    actual.onComplete();
-                } else {
-                    actual.onError(Operators.onRejectedExecution(
-                            e instanceof RejectedExecutionException ? e : new RejectedExecutionException(e),
-                            actual.currentContext()));
+                    continue;
+                }
+                if (STATE.compareAndSet(this, s, FIRED)) {
+                    deliver(rejected);
+                    return;
                 }
             }
         }
 
-        private void deliverElapsed() {
-            if (STATE.compareAndSet(this, ELAPSED, FIRED)) {
-                actual.onNext(result);
+        /** {@code request(n > 0)}: delivers an elapsed value, else remembers the demand. */
+        final void requested() {
+            for (;;) {
+                int s = state;
+                int phase = s & PHASE;
+                if ((s & REQUESTED) != 0 || phase == FIRED || phase == CANCELLED) {
+                    return;
+                }
+                if (phase == ELAPSED) {
+                    if (STATE.compareAndSet(this, s, FIRED)) {
+                        deliver(null);
+                        return;
+                    }
+                } else if (STATE.compareAndSet(this, s, s | REQUESTED)) {
+                    return;
+                }
+            }
+        }
+
+        /** Moves a pending or elapsed sleep to CANCELLED, leaving its bucket; true if this call did. */
+        final boolean cancelled() {
+            for (;;) {
+                int s = state;
+                int phase = s & PHASE;
+                if (phase == FIRED || phase == CANCELLED) {
+                    return false;
+                }
+                if (STATE.compareAndSet(this, s, CANCELLED)) {
+                    if (phase == PENDING) {
+                        TimerWheel.Bucket b = bucket;
+                        if (b != null) {
+                            b.remove(this);
+                        }
+                    }
+                    return true;
+                }
+            }
+        }
+
+        static Throwable rejection(Throwable rejected, CoreSubscriber<?> to) {
+            return Operators.onRejectedExecution(rejected instanceof RejectedExecutionException
+                    ? rejected : new RejectedExecutionException(rejected), to.currentContext());
+        }
+    }
+
+    /** A subscriber's sleep: also its subscription. */
+    static final class Sleeper<T> extends Sleep implements Subscription, Scannable {
+        final CoreSubscriber<? super T> actual;
+        private final T result;
+
+        Sleeper(CoreSubscriber<? super T> actual, T result) {
+            super(PENDING);
+            this.actual = actual;
+            this.result = result;
+        }
+
+        @Override
+        boolean hasValue() {
+            return result != null;
+        }
+
+        @Override
+        void deliver(Throwable rejected) {
+            if (rejected == null) {
+                if (result != null) {
+                    actual.onNext(result);
+                }
                 actual.onComplete();
+            } else {
+                actual.onError(rejection(rejected, actual));
             }
         }
 
         @Override
         public void request(long n) {
             if (n <= 0) {
-                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
-                    removeFromBucket();
-                    actual.onError(Exceptions.nullOrNegativeRequestException(n));
-                } else if (STATE.compareAndSet(this, ELAPSED, CANCELLED)) {
+                if (cancelled()) {
                     actual.onError(Exceptions.nullOrNegativeRequestException(n));
                 }
                 return;
             }
-            if (!requested) {
-                requested = true;
-                if (state == ELAPSED) {
-                    deliverElapsed();
-                }
-            }
+            requested();
         }
 
         @Override
         public void cancel() {
-            if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
-                removeFromBucket();
-            } else {
-                STATE.compareAndSet(this, ELAPSED, CANCELLED);
-            }
-        }
-
-        private void removeFromBucket() {
-            TimerWheel.Bucket b = bucket;
-            if (b != null) {
-                b.remove(this);
-            }
+            cancelled();
         }
 
         @Override
@@ -166,10 +240,10 @@ public final class SleepMono<T> extends Mono<T> {
                 return actual;
             }
             if (key == Attr.CANCELLED) {
-                return state == CANCELLED;
+                return phase() == CANCELLED;
             }
             if (key == Attr.TERMINATED) {
-                return state == FIRED;
+                return phase() == FIRED;
             }
             return null;
         }

@@ -36,6 +36,8 @@ public final class SubscriptionWindow {
 
     private final Owner owner;
     private final int n;
+    /** No cap ({@code limit >= n}): no slots to count, a release does nothing. */
+    private final boolean unlimited;
     private volatile int wip;
     private volatile int free;
     private volatile boolean exhausted;
@@ -50,6 +52,7 @@ public final class SubscriptionWindow {
         this.owner = owner;
         this.n = n;
         this.free = Math.min(n, limit);
+        this.unlimited = limit >= n;
         this.exhausted = n == 0;
     }
 
@@ -60,9 +63,15 @@ public final class SubscriptionWindow {
         }
         int missed = 1;
         for (;;) {
-            while (next < n && free > 0 && !owner.stopped()) {
-                FREE.getAndAdd(this, -1);
-                owner.subscribeAt(next++);
+            if (unlimited) {
+                while (next < n && !owner.stopped()) {
+                    owner.subscribeAt(next++);
+                }
+            } else {
+                while (next < n && free > 0 && !owner.stopped()) {
+                    FREE.getAndAdd(this, -1);
+                    owner.subscribeAt(next++);
+                }
             }
             if (next >= n) {
                 exhausted = true;
@@ -76,7 +85,7 @@ public final class SubscriptionWindow {
 
     /** A subscribed source no longer counts against the limit: subscribe the next one, if any. */
     public void release() {
-        if (exhausted) {
+        if (unlimited || exhausted) {
             return;
         }
         FREE.getAndAdd(this, 1);

@@ -35,6 +35,11 @@ final class TimerWheel {
     private final boolean schedulerClock;
     private final long resolution;
     private final ConcurrentHashMap<Long, Bucket> buckets = new ConcurrentHashMap<>();
+    /**
+     * The bucket a sleep was last added to: sleeps started together share a deadline bucket,
+     * so most adds find theirs here, with no map lookup and no boxed key.
+     */
+    private volatile Bucket recent;
 
     private TimerWheel(boolean schedulerClock) {
         this.schedulerClock = schedulerClock;
@@ -55,13 +60,17 @@ final class TimerWheel {
         return schedulerClock ? scheduler.now(TimeUnit.NANOSECONDS) : System.nanoTime();
     }
 
-    void add(Scheduler scheduler, SleepMono.Sleeper<?> sleeper, long delayNanos) {
+    void add(Scheduler scheduler, SleepMono.Sleep sleeper, long delayNanos) {
         long now = now(scheduler);
         long deadline = now + delayNanos;
         if (deadline < now) {
             deadline = Long.MAX_VALUE - resolution;
         }
         long key = ceilDiv(deadline, resolution);
+        Bucket r = recent;
+        if (r != null && r.key == key && r.add(sleeper)) {
+            return;
+        }
         for (;;) {
             Bucket b = buckets.get(key);
             boolean created = false;
@@ -74,6 +83,7 @@ final class TimerWheel {
                 }
             }
             if (b.add(sleeper)) {
+                recent = b;
                 if (created) {
                     b.schedule(scheduler, Math.max(0L, key * resolution - now(scheduler)));
                 }
@@ -90,17 +100,19 @@ final class TimerWheel {
     /** Sleepers sharing one deadline bucket and one scheduled task. */
     final class Bucket implements Runnable {
         private final long key;
-        private SleepMono.Sleeper<?> head;
-        private SleepMono.Sleeper<?> tail;
+        private SleepMono.Sleep head;
+        private SleepMono.Sleep tail;
         private int size;
         private boolean closed;
         private volatile Disposable task;
+        /** Why the scheduler refused this bucket's timer, read by its sleepers as they fire. */
+        volatile Throwable rejected;
 
         Bucket(long key) {
             this.key = key;
         }
 
-        synchronized boolean add(SleepMono.Sleeper<?> s) {
+        synchronized boolean add(SleepMono.Sleep s) {
             if (closed) {
                 return false;
             }
@@ -115,15 +127,14 @@ final class TimerWheel {
                 tail.next = s;
             }
             tail = s;
-            s.linked = true;
             size++;
             s.bucket = this;
             return true;
         }
 
-        void remove(SleepMono.Sleeper<?> s) {
+        void remove(SleepMono.Sleep s) {
             synchronized (this) {
-                if (closed || !s.linked) {
+                if (closed || s.bucket != this) {
                     return;
                 }
                 unlink(s);
@@ -139,9 +150,9 @@ final class TimerWheel {
             }
         }
 
-        private void unlink(SleepMono.Sleeper<?> s) {
-            SleepMono.Sleeper<?> p = s.prev;
-            SleepMono.Sleeper<?> n = s.next;
+        private void unlink(SleepMono.Sleep s) {
+            SleepMono.Sleep p = s.prev;
+            SleepMono.Sleep n = s.next;
             if (p == null) {
                 head = n;
             } else {
@@ -154,7 +165,7 @@ final class TimerWheel {
             }
             s.prev = null;
             s.next = null;
-            s.linked = false;
+            s.bucket = null;
             size--;
         }
 
@@ -171,8 +182,8 @@ final class TimerWheel {
             fire(null);
         }
 
-        private void fire(Throwable rejected) {
-            SleepMono.Sleeper<?> chain;
+        private void fire(Throwable refused) {
+            SleepMono.Sleep chain;
             synchronized (this) {
                 if (closed) {
                     return;
@@ -184,14 +195,14 @@ final class TimerWheel {
                 size = 0;
             }
             buckets.remove(key, this);
-            SleepMono.Sleeper<?> first = chain;
+            rejected = refused;
+            SleepMono.Sleep first = chain;
             Trampoline.scope(() -> {
-                for (SleepMono.Sleeper<?> s = first; s != null; ) {
-                    SleepMono.Sleeper<?> n = s.next;
+                for (SleepMono.Sleep s = first; s != null; ) {
+                    SleepMono.Sleep n = s.next;
                     s.prev = null;
                     s.next = null;
-                    s.linked = false;
-                    s.fire(rejected);
+                    s.fire();
                     s = n;
                 }
             });

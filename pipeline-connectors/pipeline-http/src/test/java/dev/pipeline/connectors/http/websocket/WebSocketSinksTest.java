@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-import dev.pipeline.connectors.contract.SinkContract;
+import dev.pipeline.test.SinkContract;
 import dev.pipeline.connectors.http.StreamingServer;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineException;

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.pipeline.connectors.contract.SourceContract;
+import dev.pipeline.test.SourceContract;
 import dev.pipeline.connectors.http.StreamingServer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;

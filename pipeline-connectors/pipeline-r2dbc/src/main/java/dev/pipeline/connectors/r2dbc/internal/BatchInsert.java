@@ -1,6 +1,5 @@
 package dev.pipeline.connectors.r2dbc.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -8,7 +7,8 @@ import java.util.function.Supplier;
 import dev.pipeline.connectors.r2dbc.InsertOptions;
 import dev.pipeline.connectors.r2dbc.InsertResult;
 import dev.pipeline.connectors.r2dbc.RowRejectedException;
-import dev.pipeline.core.CircuitOpenException;
+import dev.pipeline.connectors.internal.BatchWriter;
+import dev.pipeline.connectors.internal.BatchWriter.Row;
 import dev.pipeline.core.StageContext;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -22,12 +22,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes items in batches, one transaction per batch. A batch the database refuses for a data
- * error (SQL state class 22 or 23) was rolled back, so it is split in halves and retried
- * until the bad rows stand alone: each is rejected through the context, the rest commit.
- * Other errors (connection lost, bad SQL, a failed commit) fail the sink: retrying them could
- * write a row twice. Each batch (and each half) is one call through the sink's circuit
- * breaker, if it has one; a batch it refuses was never sent, and its rows go to the policy.
+ * The R2DBC side of a batch sink: each batch is one statement with {@code Statement.add()} per
+ * row, in one transaction, on a connection the run keeps ({@link Lanes}). The batching policy
+ * (bad-row bisection, the circuit breaker, the accounting) is the one every database sink shares:
+ * {@link BatchWriter}. A failed commit is never retried ({@link CommitFailedException}).
  */
 public final class BatchInsert<T> {
 
@@ -49,82 +47,42 @@ public final class BatchInsert<T> {
     }
 
     public Mono<InsertResult> run(Flux<T> items, StageContext ctx) {
+        BatchWriter<T> writer = new BatchWriter<>(binder, options.batchSize(), options.maxWait(), options.concurrency(),
+                options.scheduler());
         return sql.get().flatMap(statement -> Mono.usingWhen(
                 Mono.fromSupplier(() -> new Lanes(cf, options.scheduler())),
-                lanes -> items
-                        .bufferTimeout(options.batchSize(), options.maxWait(), options.scheduler(), true)
-                        // gather the next batches while the current ones are written (bounded: concurrency + 1)
-                        .limitRate(options.concurrency() + 1)
-                        .flatMap(batch -> writeBatch(lanes, statement, batch, ctx), options.concurrency(), 1)
-                        .reduce(InsertResult.EMPTY, InsertResult::plus),
+                lanes -> writer.run(items, ctx, new Target(lanes, statement))
+                        .map(c -> new InsertResult(c.rows(), c.rejected(), c.batches())),
                 // giving connections back may run H2 work: keep it off the thread that cancelled
                 Lanes::closeAll,
-                (lanes, e) -> lanes.closeAll(),
+                (l, e) -> l.closeAll(),
                 Lanes::closeAll));
     }
 
-    private record Row<T>(T item, List<?> values) {
-    }
+    /** One run's writes: its lanes and its statement. */
+    private final class Target implements BatchWriter.Target<T> {
+        private final Lanes lanes;
+        private final String statement;
 
-    private Mono<InsertResult> writeBatch(Lanes lanes, String statement, List<T> batch, StageContext ctx) {
-        List<Row<T>> rows = new ArrayList<>(batch.size());
-        List<Mono<Void>> bad = new ArrayList<>();
-        for (T item : batch) {
-            List<?> values;
-            try {
-                values = binder.apply(item);
-                if (values == null) {
-                    throw new NullPointerException("the binder returned null values for the item");
-                }
-            } catch (RuntimeException e) {
-                bad.add(ctx.reject(item, e, 1));
-                continue;
-            }
-            rows.add(new Row<>(item, values));
+        Target(Lanes lanes, String statement) {
+            this.lanes = lanes;
+            this.statement = statement;
         }
-        Mono<InsertResult> rejected = Flux.concat(bad).then(Mono.just(new InsertResult(0, bad.size(), 0)));
-        return rejected.flatMap(r -> write(lanes, statement, rows, ctx).map(r::plus));
-    }
 
-    private Mono<InsertResult> write(Lanes lanes, String statement, List<Row<T>> rows, StageContext ctx) {
-        if (rows.isEmpty()) {
-            return Mono.just(InsertResult.EMPTY);
+        @Override
+        public Mono<Long> execute(List<Row<T>> rows) {
+            return BatchInsert.this.execute(lanes, statement, rows);
         }
-        return guarded(lanes, statement, rows, ctx)
-                .doOnNext(n -> ctx.completed(rows.size()))
-                .map(n -> new InsertResult(rows.size(), 0, 1))
-                // the sink's circuit breaker refused the batch: nothing was written, every row goes to the policy
-                .onErrorResume(CircuitOpenException.class, e -> Flux.fromIterable(rows)
-                        .concatMap(row -> ctx.reject(row.item(), e, 1))
-                        .then(Mono.just(new InsertResult(0, rows.size(), 0))))
-                .onErrorResume(BatchInsert::isDataError, e -> {
-                    if (rows.size() == 1) {
-                        Row<T> row = rows.get(0);
-                        return ctx.reject(row.item(), new RowRejectedException(name, (R2dbcException) e), 1)
-                                .thenReturn(new InsertResult(0, 1, 0));
-                    }
-                    int half = rows.size() / 2;
-                    LOG.debug("sink '{}': a batch of {} rows failed ({}); splitting it to isolate the bad rows",
-                            name, rows.size(), e.toString());
-                    return write(lanes, statement, rows.subList(0, half), ctx)
-                            .flatMap(a -> write(lanes, statement, rows.subList(half, rows.size()), ctx).map(a::plus));
-                });
-    }
 
-    /**
-     * A batch through the sink's circuit breaker ({@link StageContext#guard}): a data error is
-     * the rows' fault, not the database's, so the breaker sees that call succeed; the error is
-     * raised again after it, to be bisected.
-     */
-    private Mono<Long> guarded(Lanes lanes, String statement, List<Row<T>> rows, StageContext ctx) {
-        return ctx.guard(execute(lanes, statement, rows)
-                        .map(n -> new Written(n, null))
-                        .onErrorResume(BatchInsert::isDataError, e -> Mono.just(new Written(0L, e))))
-                .flatMap(w -> w.dataError() == null ? Mono.just(w.rows()) : Mono.error(w.dataError()));
-    }
+        @Override
+        public boolean isDataError(Throwable e) {
+            return isDataErrorException(e);
+        }
 
-    /** What a batch's call gave: the rows written, or the data error that refused it. */
-    private record Written(long rows, Throwable dataError) {
+        @Override
+        public Throwable rejection(Throwable e) {
+            return new RowRejectedException(name, (R2dbcException) e);
+        }
     }
 
     private Mono<Long> execute(Lanes lanes, String statement, List<Row<T>> rows) {
@@ -171,12 +129,12 @@ public final class BatchInsert<T> {
     }
 
     /** A data error isolated to some rows: SQL state class 22 (data) or 23 (integrity). */
-    public static boolean isDataError(Throwable e) {
+    public static boolean isDataErrorException(Throwable e) {
         if (!(e instanceof R2dbcException r) || e instanceof CommitFailedException) {
             return false;
         }
         String state = r.getSqlState();
-        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+        if (BatchWriter.isDataErrorState(state)) {
             return true;
         }
         return state == null && e instanceof R2dbcDataIntegrityViolationException;

@@ -1,0 +1,162 @@
+package dev.pipeline.connectors.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import dev.pipeline.core.CircuitOpenException;
+import dev.pipeline.core.StageContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The batching policy every database sink shares (R2DBC and JDBC), independent of the driver
+ * API that writes a batch. Items are grouped into batches; a binder that throws rejects its
+ * item; each batch is one transaction ({@link Target#execute}). A batch the database refuses
+ * for a data error (SQL state class 22 or 23) was rolled back, so it is split in halves and
+ * written again until the bad rows stand alone: each is rejected through the context, the rest
+ * commit. Other errors (connection lost, bad SQL, a failed commit) fail the sink: retrying them
+ * could write a row twice. Each batch (and each half) is one call through the sink's circuit
+ * breaker, if it has one; a batch it refuses was never sent, and its rows go to the policy.
+ *
+ * @param <T> the item type
+ */
+public final class BatchWriter<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+
+    /** An item and the values its binder gave, one per marker. */
+    public record Row<T>(T item, List<?> values) {
+    }
+
+    /** What a run wrote: rows committed, rows rejected, transactions committed. */
+    public record Counts(long rows, long rejected, long batches) {
+        /** Nothing yet. */
+        public static final Counts EMPTY = new Counts(0, 0, 0);
+
+        /** The sum of two counts. */
+        public Counts plus(Counts other) {
+            return new Counts(rows + other.rows, rejected + other.rejected, batches + other.batches);
+        }
+    }
+
+    /** How one driver writes a batch, and what its errors mean. */
+    public interface Target<T> {
+        /**
+         * Writes the rows in one transaction and emits how many the database reported; errors
+         * (after rolling back) when the database refused them.
+         */
+        Mono<Long> execute(List<Row<T>> rows);
+
+        /** Whether {@code e} is the rows' fault (SQL state class 22 or 23), so bisecting finds them. */
+        boolean isDataError(Throwable e);
+
+        /** The error the policy gets for one row the database refused with {@code e}. */
+        Throwable rejection(Throwable e);
+    }
+
+    private final Function<? super T, ? extends List<?>> binder;
+    private final int batchSize;
+    private final Duration maxWait;
+    private final int concurrency;
+    private final Scheduler timer;
+
+    /**
+     * @param binder an item's values
+     * @param batchSize rows per batch
+     * @param maxWait the longest wait to fill a batch
+     * @param concurrency batches written at once
+     * @param timer the scheduler of the max-wait timer
+     */
+    public BatchWriter(Function<? super T, ? extends List<?>> binder, int batchSize, Duration maxWait, int concurrency,
+            Scheduler timer) {
+        this.binder = binder;
+        this.batchSize = batchSize;
+        this.maxWait = maxWait;
+        this.concurrency = concurrency;
+        this.timer = timer;
+    }
+
+    /** Writes every item through {@code target}; completes with the counts once the last batch is written. */
+    public Mono<Counts> run(Flux<T> items, StageContext ctx, Target<T> target) {
+        return items
+                .bufferTimeout(batchSize, maxWait, timer, true)
+                // gather the next batches while the current ones are written (bounded: concurrency + 1)
+                .limitRate(concurrency + 1)
+                .flatMap(batch -> writeBatch(batch, ctx, target), concurrency, 1)
+                .reduce(Counts.EMPTY, Counts::plus);
+    }
+
+    private Mono<Counts> writeBatch(List<T> batch, StageContext ctx, Target<T> target) {
+        List<Row<T>> rows = new ArrayList<>(batch.size());
+        List<Mono<Void>> bad = new ArrayList<>();
+        for (T item : batch) {
+            List<?> values;
+            try {
+                values = binder.apply(item);
+                if (values == null) {
+                    throw new NullPointerException("the binder returned null values for the item");
+                }
+            } catch (RuntimeException e) {
+                bad.add(ctx.reject(item, e, 1));
+                continue;
+            }
+            rows.add(new Row<>(item, values));
+        }
+        if (bad.isEmpty()) {
+            return write(rows, ctx, target);
+        }
+        Mono<Counts> rejected = Flux.concat(bad).then(Mono.just(new Counts(0, bad.size(), 0)));
+        return rejected.flatMap(r -> write(rows, ctx, target).map(r::plus));
+    }
+
+    private Mono<Counts> write(List<Row<T>> rows, StageContext ctx, Target<T> target) {
+        if (rows.isEmpty()) {
+            return Mono.just(Counts.EMPTY);
+        }
+        return guarded(rows, ctx, target)
+                // named, not counted: batches commit out of order (concurrency), and an acknowledged
+                // source's items settle exactly when their own batch committed
+                .doOnNext(n -> ctx.completed(rows.stream().map(Row::item).toList()))
+                .map(n -> new Counts(rows.size(), 0, 1))
+                // the sink's circuit breaker refused the batch: nothing was written, every row goes to the policy
+                .onErrorResume(CircuitOpenException.class, e -> Flux.fromIterable(rows)
+                        .concatMap(row -> ctx.reject(row.item(), e, 1))
+                        .then(Mono.just(new Counts(0, rows.size(), 0))))
+                .onErrorResume(target::isDataError, e -> {
+                    if (rows.size() == 1) {
+                        return ctx.reject(rows.get(0).item(), target.rejection(e), 1).thenReturn(new Counts(0, 1, 0));
+                    }
+                    int half = rows.size() / 2;
+                    LOG.debug("sink '{}': a batch of {} rows failed ({}); splitting it to isolate the bad rows",
+                            ctx.name(), rows.size(), e.toString());
+                    return write(rows.subList(0, half), ctx, target)
+                            .flatMap(a -> write(rows.subList(half, rows.size()), ctx, target).map(a::plus));
+                });
+    }
+
+    /**
+     * A batch through the sink's circuit breaker ({@link StageContext#guard}): a data error is
+     * the rows' fault, not the database's, so the breaker sees that call succeed; the error is
+     * raised again after it, to be bisected.
+     */
+    private Mono<Long> guarded(List<Row<T>> rows, StageContext ctx, Target<T> target) {
+        return ctx.guard(target.execute(rows)
+                        .map(n -> new Written(n, null))
+                        .onErrorResume(target::isDataError, e -> Mono.just(new Written(0L, e))))
+                .flatMap(w -> w.dataError() == null ? Mono.just(w.rows()) : Mono.error(w.dataError()));
+    }
+
+    /** What a batch's call gave: the rows written, or the data error that refused it. */
+    private record Written(long rows, Throwable dataError) {
+    }
+
+    /** Whether a SQL state names a data error isolated to some rows: class 22 (data) or 23 (integrity). */
+    public static boolean isDataErrorState(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Kafka for pipelines.
+ */
+package dev.pipeline.connectors.kafka;

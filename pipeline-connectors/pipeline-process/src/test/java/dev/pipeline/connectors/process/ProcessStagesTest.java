@@ -1,0 +1,120 @@
+package dev.pipeline.connectors.process;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import dev.pipeline.core.ErrorPolicy;
+import dev.pipeline.core.Pipeline;
+import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.Sink;
+import dev.pipeline.core.Source;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProcessStagesTest {
+
+    private static final Duration T = Duration.ofSeconds(30);
+
+    @Test
+    void communicateRunsOneProcessPerItemConcurrentlyAndInOrder() {
+        List<String> items = IntStream.range(0, 12).mapToObj(i -> "item " + i).toList();
+        Mono<PipelineReport<List<ProcessResult>>> run = Pipeline.from(Source.fromIterable("items", items))
+                .then(ProcessStages.communicate("rev", Command.of("rev")).concurrency(4))
+                .to(Sink.<ProcessResult>collect("results"))
+                .run();
+        StepVerifier.create(run)
+                .assertNext(report -> {
+                    assertThat(report.result().orElseThrow()).extracting(ProcessResult::stdout)
+                            .containsExactlyElementsOf(items.stream().map(s -> new StringBuilder(s).reverse().toString()).toList());
+                    assertThat(report.stage("rev").emitted()).isEqualTo(12);
+                    assertThat(report.reconciles()).as(report.toString()).isTrue();
+                })
+                .expectComplete().verify(T);
+    }
+
+    @Test
+    void aFailingItemGoesToTheErrorPolicyAndTheReportSaysSo() {
+        Mono<PipelineReport<List<ProcessResult>>> run = Pipeline.from(Source.fromIterable("codes", List.of(0, 3, 0, 5)))
+                .then(ProcessStages.exec("exit", (Integer code) -> Command.of("/bin/sh", "-c", "exit " + code))
+                        .concurrency(2).onError(ErrorPolicy.skip()))
+                .to(Sink.<ProcessResult>collect("results"))
+                .run();
+        StepVerifier.create(run)
+                .assertNext(report -> {
+                    assertThat(report.result().orElseThrow()).hasSize(2).allMatch(r -> r.exitCode() == 0);
+                    assertThat(report.stage("exit").received()).isEqualTo(4);
+                    assertThat(report.stage("exit").skipped()).isEqualTo(2);
+                    assertThat(report.stage("exit").emitted()).isEqualTo(2);
+                    assertThat(report.reconciles()).as(report.toString()).isTrue();
+                })
+                .expectComplete().verify(T);
+    }
+
+    @Test
+    void aTimedOutItemIsKilledAndSkippedWhileTheOthersComplete() {
+        String marker = ProcessTable.marker();
+        Mono<PipelineReport<List<ProcessResult>>> run = Pipeline.from(Source.fromIterable("jobs", List.of("0", marker, "0")))
+                .then(ProcessStages.exec("sleep", (String s) -> Command.of("/bin/sh", "-c", "sleep $0 & sleep $0", s)
+                                .timeout(Duration.ofSeconds(1)))
+                        .concurrency(3).onError(ErrorPolicy.skip()))
+                .to(Sink.<ProcessResult>collect("done"))
+                .run();
+        StepVerifier.create(run)
+                .assertNext(report -> {
+                    assertThat(report.result().orElseThrow()).hasSize(2);
+                    assertThat(report.stage("sleep").skipped()).isEqualTo(1);
+                    assertThat(report.reconciles()).as(report.toString()).isTrue();
+                })
+                .expectComplete().verify(T);
+        assertThat(ProcessTable.withMarker(marker)).isEmpty();
+    }
+
+    @Test
+    void noProcessSurvivesACancelledRun() {
+        String marker = ProcessTable.marker();
+        Mono<PipelineReport<List<ProcessResult>>> run = Pipeline.from(Source.fromIterable("jobs",
+                        IntStream.range(0, 20).mapToObj(i -> marker).toList()))
+                .then(ProcessStages.exec("sleep", (String s) -> Command.of("/bin/sh", "-c", "sleep $0 & sleep $0", s))
+                        .concurrency(3))
+                .to(Sink.<ProcessResult>collect("done"))
+                .run();
+        Disposable running = run.subscribe();
+        // three items at a time, each a shell and two sleeps
+        StepVerifier.create(ProcessTable.present(marker, 9)).expectNext(true).expectComplete().verify(T);
+        assertThat(ProcessTable.withMarker(marker)).hasSize(9);
+        running.dispose();
+        StepVerifier.create(ProcessTable.gone(marker)).expectNext(true).expectComplete().verify(T);
+    }
+
+    @Test
+    void cancellingAtRandomMomentsNeverOrphansAProcess() {
+        String marker = ProcessTable.marker();
+        Command tree = Command.of("/bin/sh", "-c", "sleep $0 & sleep $0", marker);
+        for (int i = 0; i < 40; i++) {
+            // cancel at once, while starting, or while running
+            Disposable d = Processes.run(tree).subscribe();
+            if (i % 2 == 1) {
+                Mono.delay(Duration.ofMillis(i * 5L)).block(T);
+            }
+            d.dispose();
+        }
+        StepVerifier.create(ProcessTable.gone(marker)).expectNext(true).expectComplete().verify(T);
+    }
+
+    @Test
+    void anItemsTextIsAnArgumentNeverAShellCommand() {
+        Mono<PipelineReport<List<ProcessResult>>> run = Pipeline.from(Source.fromIterable("names", List.of("$(id)", "a; rm -rf x")))
+                .then(ProcessStages.exec("echo", (String name) -> Command.of("echo", name)))
+                .to(Sink.<ProcessResult>collect("out"))
+                .run();
+        StepVerifier.create(run)
+                .assertNext(report -> assertThat(report.result().orElseThrow()).extracting(ProcessResult::stdout)
+                        .containsExactly("$(id)\n", "a; rm -rf x\n"))
+                .expectComplete().verify(T);
+    }
+}

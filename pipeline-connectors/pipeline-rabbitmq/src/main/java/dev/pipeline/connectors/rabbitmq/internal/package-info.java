@@ -1,0 +1,5 @@
+/**
+ * Implementation of the RabbitMQ connector. <strong>Not API:</strong> anything here may change or
+ * disappear in any release; do not use it from application code.
+ */
+package dev.pipeline.connectors.rabbitmq.internal;
