@@ -269,35 +269,54 @@ final class RunningProcess {
     }
 
     /**
-     * Kills the process and every descendant it has now: SIGTERM, the grace period, SIGKILL.
+     * Kills the process and every descendant: SIGTERM, the grace period, SIGKILL. The tree is
+     * listed before any signal (a child whose parent died is re-parented and could no longer be
+     * found), the root is signalled first (so that it cannot start another child after one was
+     * killed), and the tree is listed again before SIGKILL (a root that ignored SIGTERM may have
+     * started children meanwhile). Completes when all have exited (or, should one not even die
+     * of SIGKILL, after a second grace period, logging it). A no-op once all have exited.
      * Runs on the caller's thread: the calls are non-blocking system calls (kill, a read of
      * the process table), and the I/O scheduler must not be needed here, since a cancelled
      * run's worker is released while its thread may still be blocked in a pipe read or write
      * that only this kill ends.
-     * Completes when all have exited (or, should one not even die of SIGKILL, after a second
-     * grace period, logging it). A no-op once all have exited.
      */
     Mono<Void> kill() {
         return Mono.defer(() -> {
-            List<ProcessHandle> tree = new ArrayList<>();
-            process.descendants().forEach(tree::add);
-            tree.add(process.toHandle());
-            List<ProcessHandle> alive = tree.stream().filter(ProcessHandle::isAlive).toList();
+            List<ProcessHandle> alive = alive(tree(), List.of());
             if (alive.isEmpty()) {
                 return Mono.<Void>empty();
             }
             alive.forEach(ProcessHandle::destroy);
-            Mono<Void> exited = Mono.when(alive.stream().map(h -> Mono.fromFuture(h.onExit(), true)).toList());
             Duration grace = command.killGrace();
-            return exited.timeout(grace, Mono.defer(() -> {
-                alive.forEach(ProcessHandle::destroyForcibly);
-                return exited.timeout(grace.plusSeconds(1), Mono.fromRunnable(() -> {
-                    List<Long> left = alive.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+            return exited(alive).timeout(grace, Mono.defer(() -> {
+                List<ProcessHandle> survivors = alive(tree(), alive);
+                survivors.forEach(ProcessHandle::destroyForcibly);
+                return exited(survivors).timeout(grace.plusSeconds(1), Mono.fromRunnable(() -> {
+                    List<Long> left = survivors.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
                     if (!left.isEmpty()) {
                         LOG.warn("processes of '{}' still alive (or not yet reaped) after SIGKILL: {}", command.describe(), left);
                     }
                 }), command.timer());
             }), command.timer());
         });
+    }
+
+    /** The process, then its descendants as the OS lists them now (children before grandchildren). */
+    private List<ProcessHandle> tree() {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(process.toHandle());
+        process.descendants().forEach(tree::add);
+        return tree;
+    }
+
+    /** The live ones of {@code now} and {@code before}, in that order, without repeats. */
+    private static List<ProcessHandle> alive(List<ProcessHandle> now, List<ProcessHandle> before) {
+        java.util.LinkedHashSet<ProcessHandle> all = new java.util.LinkedHashSet<>(now);
+        all.addAll(before);
+        return all.stream().filter(ProcessHandle::isAlive).toList();
+    }
+
+    private static Mono<Void> exited(List<ProcessHandle> handles) {
+        return Mono.when(handles.stream().map(h -> Mono.fromFuture(h.onExit(), true)).toList());
     }
 }

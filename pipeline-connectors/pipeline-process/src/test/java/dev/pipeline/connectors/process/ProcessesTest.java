@@ -119,8 +119,7 @@ class ProcessesTest {
                             .hasMessageContaining("longer than 10000 bytes")
                             .hasMessageContaining("onOutputOverflow(TRUNCATE)"))
                     .verify(T);
-            // the error comes after the kill: nothing is left to poll for
-            assertThat(ProcessTable.withMarker(marker)).isEmpty();
+            StepVerifier.create(ProcessTable.gone(marker)).expectNext(true).expectComplete().verify(T);
         }
 
         @Test
@@ -152,20 +151,21 @@ class ProcessesTest {
                         assertThat(e.getCause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
                     })
                     .verify(T);
-            // the shell and both sleeps: the error is signalled after they exited
-            assertThat(ProcessTable.withMarker(marker)).isEmpty();
+            // the shell and both sleeps
+            StepVerifier.create(ProcessTable.gone(marker)).expectNext(true).expectComplete().verify(T);
         }
 
         @Test
         void aProcessIgnoringSigtermIsKilledAfterTheGrace() {
             String marker = ProcessTable.marker();
-            Command stubborn = Command.of("/bin/sh", "-c", "trap '' TERM; sleep " + marker + "; sleep " + marker, marker)
+            // a shell that ignores SIGTERM (and so do its children) and starts a new child whenever one dies:
+            // the root must be killed before its children, and the tree listed again before SIGKILL
+            Command stubborn = Command.of("/bin/sh", "-c", "trap '' TERM; while :; do sleep " + marker + "; done", marker)
                     .timeout(Duration.ofSeconds(1)).killGrace(Duration.ofMillis(300));
-            StepVerifier.create(ProcessTable.present(marker, 2).then(reactor.core.publisher.Mono.<Boolean>never())
-                            .or(Processes.run(stubborn).map(r -> false)))
+            StepVerifier.create(Processes.run(stubborn))
                     .expectError(ProcessTimeoutException.class)
                     .verify(T);
-            assertThat(ProcessTable.withMarker(marker)).isEmpty();
+            StepVerifier.create(ProcessTable.gone(marker)).expectNext(true).expectComplete().verify(T);
         }
 
         @Test

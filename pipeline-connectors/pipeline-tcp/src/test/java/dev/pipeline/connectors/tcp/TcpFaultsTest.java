@@ -86,6 +86,22 @@ class TcpFaultsTest {
         }
     }
 
+    @Test
+    void theIdleLimitRunsOnTheGivenTimerSoVirtualTimeCanTestIt() {
+        try (TestServer server = new TestServer((in, out) -> out.sendString(Mono.just("hello\n")).then(Mono.never()))) {
+            StepVerifier.withVirtualTime(() -> TcpSources.connect("idle", "127.0.0.1", server.port(), Framing.lines(64),
+                            Flux.empty(), TcpOptions.defaults().idleTimeout(Duration.ofHours(1))
+                                    .timer(reactor.test.scheduler.VirtualTimeScheduler.get())).flux())
+                    .expectSubscription()
+                    .expectNext("hello")
+                    .expectNoEvent(Duration.ofMinutes(59))
+                    .thenAwait(Duration.ofMinutes(1))
+                    .expectError(TcpIdleTimeoutException.class)
+                    .verify(T);
+            StepVerifier.create(server.released()).expectNext(true).verifyComplete();
+        }
+    }
+
     @Nested
     class Server {
 
@@ -139,21 +155,26 @@ class TcpFaultsTest {
         @Test
         void aConnectionBeyondTheLimitIsClosedAtOnce() {
             CompletableFuture<Integer> port = new CompletableFuture<>();
+            ConcurrentLinkedQueue<String> firstGot = new ConcurrentLinkedQueue<>();
+            reactor.core.Disposable[] first = new reactor.core.Disposable[1];
             Flux<String> served = TcpSources.server("one", "127.0.0.1", 0, Framing.lines(64), 1,
                             address -> port.complete(((InetSocketAddress) address).getPort()))
                     .flux()
                     .concatMap(m -> m.reply("echo " + m.text()).thenReturn(m.text()));
             StepVerifier.create(served)
-                    .then(() -> {
-                        int p = port.join();
-                        // the first client holds the only slot
-                        StepVerifier.create(TcpSources.connect("first", "127.0.0.1", p, Framing.lines(64),
-                                        Flux.just("a").concatWith(Mono.never())).flux().take(1))
-                                .expectNext("echo a").expectComplete().verify(T);
-                    })
+                    // the first client holds the only slot, and stays connected
+                    .then(() -> first[0] = TcpSources.connect("first", "127.0.0.1", port.join(), Framing.lines(64),
+                            Flux.just("a").concatWith(Mono.never())).flux().subscribe(firstGot::add))
                     .expectNext("a")
+                    // the second is closed at once: its source completes without a frame
+                    .then(() -> StepVerifier.create(TcpSources.connect("second", "127.0.0.1", port.join(),
+                                    Framing.lines(64), Flux.never()).flux())
+                            .expectComplete().verify(T))
+                    .then(() -> Flux.interval(Duration.ofMillis(10)).filter(i -> !firstGot.isEmpty()).blockFirst(T))
+                    .then(() -> first[0].dispose())
                     .thenCancel()
                     .verify(T);
+            assertThat(firstGot).containsExactly("echo a");
         }
     }
 
