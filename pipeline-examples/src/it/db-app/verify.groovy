@@ -4,7 +4,7 @@ println "database app, mvn dependency:tree:\n" + tree
 assert tree.contains('dev.pipeline:pipeline-r2dbc:jar:' + projectVersion + ':compile')
 assert tree.contains('io.r2dbc:r2dbc-h2:jar:1.1.0.RELEASE:compile')
 assert tree.contains('io.projectreactor.addons:reactor-pool:jar:1.2.6')
-['org.postgresql', 'com.rabbitmq', 'org.apache.kafka', 'reactor-netty-http'].each {
+['org.postgresql', 'com.rabbitmq', 'org.apache.kafka', 'com.zaxxer', 'io.netty'].each {
     assert !tree.contains(it) : "a database app must not get ${it}:\n${tree}"
 }
 return true

@@ -4,7 +4,7 @@ println "files-only app, mvn dependency:tree:\n" + tree
 assert tree.contains('dev.pipeline:pipeline-files:jar:' + projectVersion + ':compile')
 assert tree.contains('dev.pipeline:pipeline-core:jar:' + projectVersion + ':compile')
 assert tree.contains('dev.pipeline:pipeline-test:jar:' + projectVersion + ':test')
-['io.netty', 'io.projectreactor.netty', 'com.h2database', 'io.r2dbc', 'org.postgresql', 'com.rabbitmq', 'org.apache.kafka'].each {
+['io.netty', 'io.projectreactor.netty', 'com.h2database', 'io.r2dbc', 'org.postgresql', 'com.rabbitmq', 'org.apache.kafka', 'com.zaxxer'].each {
     assert !tree.contains(it) : "a files-only app must not get ${it}:\n${tree}"
 }
 // the README's version line is the version being built
