@@ -18,9 +18,10 @@ import reactor.core.scheduler.Schedulers;
  * <pre>{@code
  * KafkaSourceOptions options = KafkaSourceOptions.of("127.0.0.1:9092", "billing", "orders");
  * Source<ConsumerRecord<String, String>> orders = KafkaSources.strings("orders", options);
- * Pipeline.builder().source(orders)
- *         .stage(Stage.mapAsync("bill", r -> billing.charge(r.value())))
- *         .sink(Sink.forEachAsync("store", bill -> repository.upsert(bill)));
+ * Pipeline<Void> billing = Pipeline.from(orders)
+ *         .then(Stage.mapAsync("bill", r -> biller.charge(r.value())))
+ *         .to(Sink.forEachAsync("store", bill -> repository.upsert(bill)));   // keyed: repeats are harmless
+ * billing.start();
  * }</pre>
  *
  * <p><b>Commits.</b> Records are done in any order (concurrent stages, retries); a record done
