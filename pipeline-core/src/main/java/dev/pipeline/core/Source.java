@@ -140,14 +140,30 @@ public final class Source<T> {
     /**
      * A source whose items are acknowledged: the pipeline tells each {@link Delivery} how it
      * left the pipeline for good (stored after the sink's commit, filtered, skipped, or
-     * dead-lettered after the dead-letter sink succeeded), counting everything derived from it.
-     * A run that fails or is cancelled settles nothing more, so a broker redelivers. This is
-     * asyncio's {@code Queue.task_done()}, a broker's ack and a checkpoint's position.
+     * dead-lettered after the dead-letter sink succeeded), counting everything derived from it
+     * (flatMap results, broadcast copies, the route branch, the batch it joined) and calling
+     * back once with the worst of them ({@link Settlement#worst}). A run that fails or is
+     * cancelled settles nothing more, so a broker redelivers: the guarantee is at least once.
+     * This is asyncio's {@code Queue.task_done()}, a broker's ack and a checkpoint's position.
+     * The run's report has an {@link AckReport} for it ({@link PipelineReport#acks(String)}).
+     *
+     * <pre>{@code
+     * Source<String> queue = Source.acknowledged("orders", ctx -> messages()
+     *         .map(m -> Delivery.of(m.body(), m.redelivered(), s -> {
+     *             if (s == Settlement.DEAD_LETTERED) nack(m.tag()); else ack(m.tag());
+     *         })));
+     * }</pre>
+     *
+     * <p>Its items cannot pass a {@link Stage#of} stage (the pipeline could not follow them
+     * through an arbitrary operator chain): such a pipeline fails at assembly, naming the stage.
+     * Cold, like every source: the factory is called once per run.
      *
      * @param name the source's name
      * @param factory builds the deliveries for one run
      * @param <T> the item type
      * @return the source
+     * @see Watermark
+     * @see StageContext#whenRunEnds()
      */
     public static <T> Source<T> acknowledged(String name,
             Function<StageContext, ? extends Publisher<Delivery<T>>> factory) {

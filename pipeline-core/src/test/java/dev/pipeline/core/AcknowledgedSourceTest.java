@@ -480,4 +480,86 @@ class AcknowledgedSourceTest {
             assertThat(ends).hasValue(1);
         }
     }
+
+    @Nested
+    class Concurrency {
+
+        @Test
+        void underContentionEveryDeliverySettlesOnceAfterAllItsPieces() {
+            for (int round = 0; round < 15; round++) {
+                int n = 2000;
+                Deliveries d = new Deliveries();
+                Map<Integer, AtomicInteger> pieces = new ConcurrentHashMap<>();
+                // each item: two flatMap children stored by one branch, its batch stored by the other
+                d.readyToSettle = i -> pieces.getOrDefault(i, new AtomicInteger()).get() == 3;
+                java.util.function.IntConsumer piece = i -> pieces.computeIfAbsent(i, k -> new AtomicInteger()).incrementAndGet();
+                PipelineReport<Void> report = run(Pipeline.from(d.source("queue", n))
+                        .buffer("hand-off", 32).workers(2)
+                        .broadcast("copy",
+                                Branch.to("children", (PipelineBuilder<Integer> b) -> b
+                                                .then(Stage.flatMap("two", (Integer i) -> Flux.just(i, -i)
+                                                        .publishOn(Schedulers.parallel())).concurrency(4)),
+                                        Sink.forEachAsync("store-children", (Integer c) -> Mono.fromRunnable(() -> piece.accept(Math.abs(c)))
+                                                .subscribeOn(Schedulers.parallel()).then()).concurrency(8)),
+                                Branch.to("batches", (PipelineBuilder<Integer> b) -> b
+                                                .then(Stage.batch("sevens", 7, Duration.ofMillis(5))),
+                                        Sink.forEachAsync("store-batches", (List<Integer> batch) -> Mono.fromRunnable(() ->
+                                                batch.forEach(piece::accept)).subscribeOn(Schedulers.parallel()).then()).concurrency(4)))
+                        .end());
+                assertThat(d.violations).as("round %d", round).isEmpty();
+                assertThat(d.settledAs(Settlement.STORED)).as("round %d", round).hasSize(n);
+                assertThat(report.acks("queue").inFlight()).isZero();
+            }
+        }
+    }
+
+    @Nested
+    class Guide {
+
+        /** Stands in for a broker's channel: acks and nacks by delivery tag. */
+        final Map<Long, String> broker = new ConcurrentHashMap<>();
+
+        void ack(long tag) {
+            broker.put(tag, "ack");
+        }
+
+        void nack(long tag) {
+            broker.put(tag, "nack");
+        }
+
+        @Test
+        void aBrokerAcksWhatWasStoredAndNacksWhatWasDeadLettered() {
+            List<String> messages = List.of("order-1", "order-2", "bad", "order-4");
+            List<Object> letters = new CopyOnWriteArrayList<>();
+            List<String> db = new CopyOnWriteArrayList<>();
+            // tag::acknowledged[]
+            Source<String> queue = Source.acknowledged("orders", ctx -> Flux.range(0, messages.size())
+                    .map(i -> {
+                        long tag = i + 1;   // the broker's delivery tag
+                        return Delivery.of(messages.get(i), false, settlement -> {
+                            if (settlement == Settlement.DEAD_LETTERED) {
+                                nack(tag);  // to the broker's dead-letter exchange
+                            } else {
+                                ack(tag);   // stored, filtered or skipped: done for good
+                            }
+                        });
+                    }));
+            PipelineReport<Void> report = Pipeline.from(queue)
+                    .then(Stage.mapAsync("validate", (String m) -> m.equals("bad")
+                                    ? Mono.error(new IllegalArgumentException("not an order: " + m))
+                                    : Mono.just(m.toUpperCase()))
+                            .onError(ErrorPolicy.deadLetter(Sink.forEach("letters", letters::add))))
+                    .to(Sink.forEach("db", db::add))
+                    .run().block();
+            // end::acknowledged[]
+            assertThat(db).containsExactly("ORDER-1", "ORDER-2", "ORDER-4");
+            assertThat(letters).hasSize(1);
+            assertThat(broker).containsEntry(1L, "ack").containsEntry(2L, "ack").containsEntry(3L, "nack")
+                    .containsEntry(4L, "ack");
+            assertThat(report.acks("orders").toString()).isEqualTo(
+                    "acks 'orders': 4 delivered (0 redelivered), 3 acked (3 stored, 0 filtered, 0 skipped), 1 dead-lettered,"
+                            + " 0 unacked in flight (max " + report.acks("orders").maxInFlight() + "), longest wait "
+                            + String.format(java.util.Locale.ROOT, "%.3f", report.acks("orders").longestWait().toNanos() / 1e9) + " s");
+        }
+    }
 }

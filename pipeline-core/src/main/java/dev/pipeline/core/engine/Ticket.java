@@ -54,9 +54,9 @@ abstract class Ticket {
     final void release(Settlement how) {
         int o = how.ordinal();
         int w;
-        while ((w = (int) WORST.getVolatile(this)) < o && !WORST.compareAndSet(this, w, o)) {
-            Thread.onSpinWait();
-        }
+        do {
+            w = (int) WORST.getVolatile(this);
+        } while (w < o && !WORST.compareAndSet(this, w, o));
         int left = (int) COUNT.getAndAdd(this, -1) - 1;
         if (left == 0) {
             settled(SETTLEMENTS[(int) WORST.getVolatile(this)]);

@@ -39,6 +39,13 @@ public final class Require {
         return value;
     }
 
+    public static long nonNegative(long value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, was " + value);
+        }
+        return value;
+    }
+
     public static Duration nonNegative(Duration value, String name) {
         nonNull(value, name);
         if (value.isNegative()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.pipeline.core.Delivery;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Source;
@@ -28,6 +29,10 @@ public final class OverheadBench implements Callable<Integer> {
             defaultValue = "10")
     int rounds;
 
+    @Option(names = "--acknowledged", description = "also run the pipeline from an acknowledged source (each item a "
+            + "Delivery settled after the sink), reported as impl=pipeline-acknowledged")
+    boolean acknowledged;
+
     @Override
     public Integer call() {
         long[] sink = new long[1];
@@ -37,8 +42,16 @@ public final class OverheadBench implements Callable<Integer> {
                 .then(Stage.map("plus-one", (Long i) -> i + 1))
                 .to(Sink.forEach("sum", (Long i) -> sink[0] += i));
         Flux<Long> handWritten = Flux.range(0, n).map(i -> i * 2L).filter(i -> i % 3 != 0).map(i -> i + 1);
+        long[] settled = new long[1];
+        Pipeline<Void> acked = Pipeline.from(Source.acknowledged("numbers", ctx -> Flux.range(0, n)
+                        .map(i -> Delivery.of(i, false, s -> settled[0]++))))
+                .then(Stage.map("double", (Integer i) -> i * 2L))
+                .then(Stage.filter("not-multiple-of-3", (Long i) -> i % 3 != 0))
+                .then(Stage.map("plus-one", (Long i) -> i + 1))
+                .to(Sink.forEach("sum", (Long i) -> sink[0] += i));
         List<Rounds.Round<Long>> flux = new ArrayList<>();
         List<Rounds.Round<Long>> piped = new ArrayList<>();
+        List<Rounds.Round<Long>> ackedRounds = new ArrayList<>();
         // interleave the two so both see the same JIT and GC state
         for (int i = 0; i < rounds; i++) {
             flux.addAll(Rounds.run(1, () -> {
@@ -51,6 +64,14 @@ public final class OverheadBench implements Callable<Integer> {
                 Tasks.run(pipeline.run());
                 return sink[0];
             }));
+            if (acknowledged) {
+                ackedRounds.addAll(Rounds.run(1, () -> {
+                    sink[0] = 0;
+                    settled[0] = 0;
+                    Tasks.run(acked.run());
+                    return settled[0] == n ? sink[0] : -1L;
+                }));
+            }
         }
         double fluxS = Rounds.warmMedian(flux).seconds();
         double pipeS = Rounds.warmMedian(piped).seconds();
@@ -60,6 +81,14 @@ public final class OverheadBench implements Callable<Integer> {
         System.out.println(BenchResult.of("overhead", "pipeline").put("n", n).put("wall_s", pipeS)
                 .put("items_per_s", Math.round(n / pipeS)).put("ratio", pipeS / fluxS)
                 .put("checksum", piped.get(0).value()).put("ok", ok).line());
+        if (acknowledged) {
+            double ackS = Rounds.warmMedian(ackedRounds).seconds();
+            boolean ackOk = ackedRounds.stream().allMatch(r -> r.value().equals(flux.get(0).value()));
+            System.out.println(BenchResult.of("overhead", "pipeline-acknowledged").put("n", n).put("wall_s", ackS)
+                    .put("items_per_s", Math.round(n / ackS)).put("ratio", ackS / fluxS)
+                    .put("checksum", ackedRounds.get(0).value()).put("ok", ackOk).line());
+            ok &= ackOk;
+        }
         return ok ? 0 : 1;
     }
 }

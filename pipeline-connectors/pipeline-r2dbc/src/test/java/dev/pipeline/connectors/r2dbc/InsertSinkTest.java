@@ -3,20 +3,25 @@ package dev.pipeline.connectors.r2dbc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import dev.pipeline.core.DeadLetter;
+import dev.pipeline.core.Delivery;
 import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineException;
 import dev.pipeline.core.PipelineReport;
+import dev.pipeline.core.Settlement;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Source;
 import io.r2dbc.spi.Parameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,6 +136,35 @@ class InsertSinkTest {
                             .hasMessageContaining("SQL state 23502"))
                     .verify(Duration.ofSeconds(60));
             assertThat(f.ids(table)).isEqualTo(IntStream.rangeClosed(1, 10).boxed().toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void anAcknowledgedSourceSettlesEachRowOnceItsOwnBatchCommittedOrItWasDeadLettered(Db db) {
+        try (Db.Fixture f = db.open(4)) {
+            String table = f.people();
+            Map<Integer, Settlement> settled = new ConcurrentHashMap<>();
+            List<String> twice = new CopyOnWriteArrayList<>();
+            Source<Person> queue = Source.acknowledged("queue", ctx -> Flux.range(1, 1000)
+                    .map(i -> Delivery.of(i % 89 == 0 ? new Person(i, null, null) : person(i), false, s -> {
+                        if (settled.putIfAbsent(i, s) != null) {
+                            twice.add("row " + i);
+                        }
+                    })));
+            List<DeadLetter<?>> dead = new CopyOnWriteArrayList<>();
+            PipelineReport<InsertResult> report = Pipeline.from(queue)
+                    .to(deadLettered(R2dbcSinks.insert(f.pool, insertSql(table), Person::values,
+                            InsertOptions.defaults().batchSize(50).concurrency(4)), dead))
+                    .run().block(Duration.ofSeconds(60));
+            assertThat(twice).isEmpty();
+            List<Integer> stored = IntStream.rangeClosed(1, 1000).filter(i -> i % 89 != 0).boxed().toList();
+            assertThat(f.ids(table)).isEqualTo(stored);
+            assertThat(settled).hasSize(1000);
+            assertThat(settled.entrySet()).allSatisfy(e -> assertThat(e.getValue())
+                    .isEqualTo(e.getKey() % 89 == 0 ? Settlement.DEAD_LETTERED : Settlement.STORED));
+            assertThat(report.acks("queue").inFlight()).isZero();
+            assertThat(report.acks("queue").deadLettered()).isEqualTo(dead.size()).isEqualTo(1000 / 89);
         }
     }
 

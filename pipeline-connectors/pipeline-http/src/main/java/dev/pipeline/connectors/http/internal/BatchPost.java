@@ -118,7 +118,9 @@ public final class BatchPost<T> {
             int sent = left();
             int first = next;
             next += stored + refused;
-            ctx.completed(stored);
+            // named, not counted: requests finish out of order (concurrency), and an acknowledged
+            // source's items settle exactly when the server took them
+            ctx.completed(items.subList(first, first + stored));
             accepted.addAndGet(stored);
             int tries = attempts;
             return Flux.range(stored + 1, refused)

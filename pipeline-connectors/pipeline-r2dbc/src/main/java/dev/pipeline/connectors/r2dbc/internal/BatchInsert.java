@@ -91,7 +91,9 @@ public final class BatchInsert<T> {
             return Mono.just(InsertResult.EMPTY);
         }
         return guarded(lanes, statement, rows, ctx)
-                .doOnNext(n -> ctx.completed(rows.size()))
+                // named, not counted: batches commit out of order (concurrency), and an acknowledged
+                // source's items settle exactly when their own batch committed
+                .doOnNext(n -> ctx.completed(rows.stream().map(Row::item).toList()))
                 .map(n -> new InsertResult(rows.size(), 0, 1))
                 // the sink's circuit breaker refused the batch: nothing was written, every row goes to the policy
                 .onErrorResume(CircuitOpenException.class, e -> Flux.fromIterable(rows)
