@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.pipeline.core.Delivery;
+import dev.pipeline.core.PipelineException;
+import dev.pipeline.core.StageContext;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -27,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -60,7 +62,7 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
     private final Supplier<? extends Deserializer<V>> values;
     private final FluxSink<Delivery<ConsumerRecord<K, V>>> sink;
     private final Scheduler clock;
-    private final Mono<Void> runEnds;
+    private final StageContext ctx;
     private final Partitions partitions;
     private volatile KafkaConsumer<K, V> consumer;
     /** Downstream cancelled: emit nothing more, keep committing what settles until the run ends. */
@@ -75,28 +77,29 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
 
     private ConsumerLoop(String name, KafkaSourceOptions options, Supplier<? extends Deserializer<K>> keys,
             Supplier<? extends Deserializer<V>> values, FluxSink<Delivery<ConsumerRecord<K, V>>> sink, Scheduler clock,
-            Mono<Void> runEnds) {
+            StageContext ctx) {
         this.name = name;
         this.options = options;
         this.keys = keys;
         this.values = values;
         this.sink = sink;
         this.clock = clock;
-        this.runEnds = runEnds;
+        this.ctx = ctx;
         KafkaSourceStats stats = options.stats();
         this.partitions = new Partitions(options, stats != null ? stats : KafkaSourceStats.create());
     }
 
     /**
      * The deliveries of one run; cold: the consumer and its thread start on subscription.
-     * After a cancel, records settled until {@code runEnds} completes (the run's in-flight
-     * items finishing) are still committed, for at most the revocation grace period.
+     * After a cancel, records settled until {@code ctx.whenRunEnds()} completes (the run's
+     * in-flight items finishing) are still committed, for at most the revocation grace period.
+     * A record that cannot be deserialized goes to {@code ctx.reject}.
      */
     static <K, V> Flux<Delivery<ConsumerRecord<K, V>>> deliveries(String name, KafkaSourceOptions options,
             Supplier<? extends Deserializer<K>> keys, Supplier<? extends Deserializer<V>> values, Scheduler clock,
-            Mono<Void> runEnds) {
+            StageContext ctx) {
         return Flux.create(sink -> {
-            ConsumerLoop<K, V> loop = new ConsumerLoop<>(name, options, keys, values, sink, clock, runEnds);
+            ConsumerLoop<K, V> loop = new ConsumerLoop<>(name, options, keys, values, sink, clock, ctx);
             sink.onDispose(loop::cancel);
             Thread t = new Thread(loop::run, "kafka-source-" + name + "-" + THREADS.incrementAndGet());
             t.setDaemon(true);
@@ -145,7 +148,7 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
             }
             awaitCluster(c);
             c.subscribe(options.topics(), this);
-            runEnds.subscribe(null, e -> runEnded(), this::runEnded);
+            ctx.whenRunEnds().subscribe(null, e -> runEnded(), this::runEnded);
             while (!stopped) {
                 if (cancelled && drained(c)) {
                     break;
@@ -155,6 +158,9 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
                 try {
                     records = c.poll(options.pollTimeout());
                 } catch (WakeupException e) {
+                    continue;
+                } catch (RecordDeserializationException e) {
+                    reject(c, e);
                     continue;
                 }
                 for (ConsumerRecord<K, V> r : records) {
@@ -230,9 +236,25 @@ final class ConsumerLoop<K, V> implements ConsumerRebalanceListener {
         }
     }
 
+    /**
+     * A record that cannot be deserialized goes to the source's error policy: under fail-fast
+     * the run fails; skipped or dead-lettered, its offset counts as done and the partition
+     * goes on after it. The item is {@code topic-partition@offset}. Blocks this thread (never a
+     * Reactor one) until the policy has done its work.
+     */
+    private void reject(KafkaConsumer<K, V> c, RecordDeserializationException e) {
+        TopicPartition tp = e.topicPartition();
+        String item = tp + "@" + e.offset();
+        KafkaConnectorException error = new KafkaConnectorException("source '" + name + "': record " + item + " from "
+                + where() + " cannot be deserialized: " + e.getMessage(), options.bootstrapServers(), tp.topic(), e);
+        ctx.reject(item, error, 1).block();
+        partitions.skipped(tp, e.offset());
+        c.seek(tp, e.offset() + 1);
+    }
+
     private RuntimeException mapped(Throwable e) {
-        if (e instanceof KafkaConnectorException k) {
-            return k;
+        if (e instanceof KafkaConnectorException || e instanceof PipelineException) {
+            return (RuntimeException) e;
         }
         return new KafkaConnectorException("source '" + name + "': " + where() + " failed: " + e, options.bootstrapServers(),
                 String.join(",", options.topics()), e);

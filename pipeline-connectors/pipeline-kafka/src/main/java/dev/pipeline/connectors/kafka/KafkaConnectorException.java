@@ -16,7 +16,7 @@ public class KafkaConnectorException extends RuntimeException {
      *
      * @param message what went wrong and what to check, naming the servers and topic
      * @param bootstrapServers the cluster's bootstrap servers
-     * @param topic the topic (or comma-separated topics)
+     * @param topic the topic (or comma-separated topics), or null when none is concerned
      * @param cause the client's exception, or null
      */
     public KafkaConnectorException(String message, String bootstrapServers, String topic, Throwable cause) {
@@ -37,7 +37,7 @@ public class KafkaConnectorException extends RuntimeException {
     /**
      * The topic (a source's topics, comma-separated).
      *
-     * @return the topic
+     * @return the topic, or null when the failure concerns no topic (a producer that cannot be made)
      */
     public String topic() {
         return topic;

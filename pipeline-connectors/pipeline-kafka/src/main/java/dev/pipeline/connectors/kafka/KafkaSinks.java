@@ -129,7 +129,12 @@ public final class KafkaSinks {
             if (timeout < linger + request) {
                 p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, timeout - linger));
             }
-            this.producer = new KafkaProducer<>(p, keys.get(), values.get());
+            try {
+                this.producer = new KafkaProducer<>(p, keys.get(), values.get());
+            } catch (org.apache.kafka.common.KafkaException e) {
+                throw new KafkaConnectorException("sink '" + name + "': cannot create a producer for Kafka at "
+                        + options.bootstrapServers() + ": " + e.getMessage(), options.bootstrapServers(), null, e);
+            }
             String threadName = "kafka-sink-" + name + "-" + THREADS.incrementAndGet();
             this.executor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, threadName);

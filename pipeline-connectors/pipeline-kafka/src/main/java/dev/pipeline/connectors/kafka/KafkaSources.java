@@ -18,9 +18,10 @@ import reactor.core.scheduler.Schedulers;
  * <pre>{@code
  * KafkaSourceOptions options = KafkaSourceOptions.of("127.0.0.1:9092", "billing", "orders");
  * Source<ConsumerRecord<String, String>> orders = KafkaSources.strings("orders", options);
- * Pipeline.builder().source(orders)
- *         .stage(Stage.mapAsync("bill", r -> billing.charge(r.value())))
- *         .sink(Sink.forEachAsync("store", bill -> repository.upsert(bill)));
+ * Pipeline<Void> billing = Pipeline.from(orders)
+ *         .then(Stage.mapAsync("bill", r -> biller.charge(r.value())))
+ *         .to(Sink.forEachAsync("store", bill -> repository.upsert(bill)));   // keyed: repeats are harmless
+ * billing.start();
  * }</pre>
  *
  * <p><b>Commits.</b> Records are done in any order (concurrent stages, retries); a record done
@@ -72,7 +73,10 @@ public final class KafkaSources {
      * answer within {@link KafkaSourceOptions#connectTimeout connectTimeout} at the start, or
      * stops answering for that long while the run goes on ({@link KafkaUnavailableException}:
      * records not done are received again by the next run), or the client fails ({@link KafkaConnectorException},
-     * e.g. authentication or authorization). <b>On cancel</b> emits nothing more, keeps
+     * e.g. authentication or authorization). A record that cannot be deserialized goes to the
+     * source's {@link Source#onError error policy} as the item {@code topic-partition@offset}:
+     * fail-fast (the default) fails the run; skipped or dead-lettered, its offset counts as done
+     * and the partition goes on after it. <b>On cancel</b> emits nothing more, keeps
      * committing what the run still settles until the run has ended (at most
      * {@link KafkaSourceOptions#revocationGrace revocationGrace}), then commits, closes the
      * consumer and leaves the group. <b>Thread</b> the run's own consumer thread.
@@ -92,7 +96,7 @@ public final class KafkaSources {
         Require.nonNull(keys, "keys");
         Require.nonNull(values, "values");
         return Source.acknowledged(name,
-                ctx -> ConsumerLoop.deliveries(name, options, keys, values, Schedulers.parallel(), ctx.whenRunEnds()));
+                ctx -> ConsumerLoop.deliveries(name, options, keys, values, Schedulers.parallel(), ctx));
     }
 
     /**

@@ -99,6 +99,15 @@ final class Partitions {
         return Delivery.of(r, redelivered, how -> tracker.settle(offset));
     }
 
+    /** The record at {@code offset} was rejected by the error policy (skipped or dead-lettered): it is done. */
+    void skipped(TopicPartition tp, long offset) {
+        Held h = held.get(tp);
+        if (h != null) {
+            h.tracker.emitted(offset);
+            h.tracker.settle(offset);
+        }
+    }
+
     /**
      * Decides which partitions to pause (their records not done, or all of them, at the bound)
      * and which to resume (down to half of both bounds).

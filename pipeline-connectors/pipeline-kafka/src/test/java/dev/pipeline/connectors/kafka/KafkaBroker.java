@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private Process process;
     private Path dir;

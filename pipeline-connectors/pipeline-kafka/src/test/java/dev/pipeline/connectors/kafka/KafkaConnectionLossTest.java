@@ -32,7 +32,7 @@ class KafkaConnectionLossTest {
         List<Delivery<ConsumerRecord<String, String>>> got = new CopyOnWriteArrayList<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
         Disposable run = ConsumerLoop.deliveries("lost", options, StringDeserializer::new, StringDeserializer::new,
-                        Schedulers.parallel(), Mono.empty())
+                        Schedulers.parallel(), OutsideARun.CONTEXT)
                 .doOnNext(TestDeliveries::stored)
                 .subscribe(got::add, error::set);
         try {

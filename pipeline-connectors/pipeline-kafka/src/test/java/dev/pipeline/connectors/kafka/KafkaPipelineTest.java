@@ -7,11 +7,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.pipeline.core.AckReport;
+import dev.pipeline.core.ErrorPolicy;
 import dev.pipeline.core.Pipeline;
+import dev.pipeline.core.PipelineException;
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.RunningPipeline;
 import dev.pipeline.core.Sink;
 import dev.pipeline.core.Stage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
@@ -71,6 +76,39 @@ class KafkaPipelineTest {
         assertThat(all).hasSize(RECORDS);
         assertThat(report2.acks("orders").stored()).isEqualTo(second.size());
         Topics.await("everything committed", WAIT, () -> committed("stop-g", "stop") == RECORDS);
+    }
+
+    @Test
+    void aRecordThatCannotBeDeserializedIsSkippedByTheSourcesPolicyAndCommittedPast() throws Exception {
+        BROKER.createTopic("poison", 1);
+        Topics.produce(BROKER.bootstrapServers(), "poison", 3);                 // "v0".."v2": 2 bytes, not an int
+        KafkaSourceOptions options = KafkaSourceOptions.of(BROKER.bootstrapServers(), "poison-g", "poison")
+                .pollTimeout(Duration.ofMillis(50));
+        Map<String, Integer> stored = new ConcurrentHashMap<>();
+        RunningPipeline<Void> run = Pipeline.from(KafkaSources.records("numbers", options, StringDeserializer::new,
+                        IntegerDeserializer::new).onError(ErrorPolicy.skip()))
+                .to(Sink.forEach("store", (ConsumerRecord<String, Integer> r) -> stored.merge(r.key(), 1, Integer::sum)))
+                .start();
+        Topics.await("the three bad records committed past", WAIT, () -> committed("poison-g", "poison") == 3);
+        PipelineReport<Void> report = run.stop(Duration.ofSeconds(30)).block(WAIT);
+        assertThat(stored).isEmpty();
+        assertThat(report.stage("numbers").skipped()).isEqualTo(3);
+    }
+
+    @Test
+    void underFailFastARecordThatCannotBeDeserializedFailsTheRunNamingIt() throws Exception {
+        BROKER.createTopic("poison-ff", 1);
+        Topics.produce(BROKER.bootstrapServers(), "poison-ff", 1);
+        KafkaSourceOptions options = KafkaSourceOptions.of(BROKER.bootstrapServers(), "poison-ff-g", "poison-ff");
+        Throwable error = Pipeline.from(KafkaSources.records("numbers", options, StringDeserializer::new, IntegerDeserializer::new))
+                .to(Sink.forEach("store", r -> { }))
+                .run()
+                .map(r -> (Throwable) new AssertionError("the run should fail, ended " + r.status()))
+                .onErrorResume(e -> Mono.just(e))
+                .block(WAIT);
+        assertThat(error).isInstanceOf(PipelineException.class).hasMessageContaining("numbers");
+        assertThat(error).hasStackTraceContaining("record poison-ff-0@0").hasStackTraceContaining(BROKER.bootstrapServers());
+        assertThat(committed("poison-ff-g", "poison-ff")).isZero();
     }
 
     @Test

@@ -121,6 +121,15 @@ class KafkaSinksTest {
     }
 
     @Test
+    void aProducerThatCannotBeMadeFailsTheRunNamingTheServers() {
+        StepVerifier.create(Pipeline.from(Source.fromIterable("numbers", numbers(1)))
+                        .to(KafkaSinks.strings("t", KafkaSinkOptions.of("no-such-host.invalid:9092"), i -> "k", i -> "v"))
+                        .run())
+                .expectErrorSatisfies(e -> assertThat(e).hasStackTraceContaining("cannot create a producer for Kafka at no-such-host.invalid:9092"))
+                .verify(WAIT);
+    }
+
+    @Test
     void optionsMaskSecretsAndRefuseWhatTheSinkOwns() {
         KafkaSinkOptions o = KafkaSinkOptions.of("h:1").property("sasl.jaas.config", "password=\"hunter2\"");
         assertThat(o.toString()).contains("sasl.jaas.config=****").doesNotContain("hunter2");

@@ -37,8 +37,7 @@ class KafkaSourcesTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private static Flux<Delivery<ConsumerRecord<String, String>>> deliveries(KafkaSourceOptions options) {
-        return ConsumerLoop.deliveries("test", options, StringDeserializer::new, StringDeserializer::new, Schedulers.parallel(),
-                Mono.empty());
+        return ConsumerLoop.deliveries("test", options, StringDeserializer::new, StringDeserializer::new, Schedulers.parallel(), OutsideARun.CONTEXT);
     }
 
     private static KafkaSourceOptions options(String group, String topic) {

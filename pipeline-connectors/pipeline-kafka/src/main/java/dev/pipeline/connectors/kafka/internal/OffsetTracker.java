@@ -1,67 +1,61 @@
 package dev.pipeline.connectors.kafka.internal;
 
-import java.util.Iterator;
-import java.util.Map;
-import java.util.Queue;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.pipeline.core.Watermark;
+
 /**
- * The commit position of one assigned partition: the offset below which every record this
- * consumer emitted has left the pipeline. Records are {@link #emitted} in offset order and the
- * position is read by the consumer's own thread, the <em>owner</em>; records are
- * {@link #settle settled} in any order on any thread. A record settled while an earlier one is
- * still in flight waits behind that gap (counted, with its high-water mark), and the position
- * moves past both only when the gap closes.
+ * The commit position of one assigned partition: a {@link Watermark} over its offsets (the
+ * offset below which every record this consumer emitted has left the pipeline; a record done
+ * while an earlier one is still in flight waits behind the gap), plus what a consumer needs
+ * around it: a high-water mark of the records behind a gap, a wait for the records in flight
+ * to be done on revocation, and a close after which no settlement counts, so a late
+ * settlement of a record emitted under an earlier assignment never moves a later one.
  *
- * <p>Settling never blocks and takes no lock (settlements come on Reactor threads): it puts the
- * offset on a lock-free queue and wakes the owner if it is {@link #awaitDrained waiting}. The
- * owner applies the queued settlements before it reads anything, so all other state is the
- * owner's alone. The queue holds at most one entry per record in flight, since a delivery is
- * settled at most once. A tracker that was {@link #close closed} (the partition was revoked or
- * lost, or the run ended) counts no settlement any more, so a late settlement of a record
- * emitted under an earlier assignment never moves the position of a later one.
+ * <p>Records are {@link #emitted} in offset order, and the tracker is waited on and closed, by
+ * the consumer's own thread; records are {@link #settle settled} on any thread (the
+ * watermark is thread-safe; its critical sections are a few field updates) and a settlement
+ * wakes the consumer's thread if it is waiting.
  */
 public final class OffsetTracker {
 
-    private final Queue<Long> settled = new ConcurrentLinkedQueue<>();
+    private final Watermark watermark = Watermark.startingAt(0);
+    private final AtomicLong maxBehindGap = new AtomicLong();
+    /** The first offset emitted, -1 before any: the position is reported once the mark passed it. */
+    private volatile long first = -1;
     private volatile boolean closed;
     private volatile Thread waiter;
 
-    // the owner's alone
-    /** Records not counted in the position yet, by offset: false while in flight, true once done behind a gap. */
-    private final TreeMap<Long, Boolean> pending = new TreeMap<>();
-    private long position = -1;
-    private int behindGap;
-    private int maxBehindGap;
-
     /**
-     * Records that the record at {@code offset} was handed downstream. Owner only.
+     * Records that the record at {@code offset} was handed downstream.
      *
      * @param offset its offset, greater than every offset emitted before
+     * @throws IllegalArgumentException if it is not
      */
     public void emitted(long offset) {
-        Map.Entry<Long, Boolean> last = pending.lastEntry();
-        long floor = last != null ? last.getKey() : position - 1;
-        if (offset <= floor) {
-            throw new IllegalStateException("offsets must increase: " + offset + " after " + floor);
+        watermark.track(offset);
+        if (first < 0) {
+            first = offset;
         }
-        pending.put(offset, Boolean.FALSE);
     }
 
     /**
-     * Marks the record at {@code offset} done; any thread, never blocks. A second settlement
-     * of one record, or of an offset never emitted, is ignored.
+     * Marks the record at {@code offset} done; any thread.
      *
-     * @param offset an emitted offset
-     * @return false when the tracker is closed (the settlement will never count)
+     * @param offset an emitted offset, settled at most once
+     * @return false when the tracker is closed (the settlement does not count)
+     * @throws IllegalArgumentException for an offset not emitted or already settled while open
      */
     public boolean settle(long offset) {
         if (closed) {
             return false;
         }
-        settled.offer(offset);
+        watermark.settle(offset);
+        long waiting = watermark.waiting();
+        if (waiting > maxBehindGap.get()) {
+            maxBehindGap.accumulateAndGet(waiting, Math::max);
+        }
         Thread w = waiter;
         if (w != null) {
             LockSupport.unpark(w);
@@ -69,79 +63,48 @@ public final class OffsetTracker {
         return true;
     }
 
-    /** Applies the queued settlements. Owner only. */
-    private void apply() {
-        Long next;
-        while ((next = settled.poll()) != null) {
-            long offset = next;
-            Boolean done = pending.get(offset);
-            if (done == null || done) {
-                continue;
-            }
-            if (pending.firstKey() != offset) {
-                pending.put(offset, Boolean.TRUE);
-                behindGap++;
-                maxBehindGap = Math.max(maxBehindGap, behindGap);
-                continue;
-            }
-            pending.remove(offset);
-            position = offset + 1;
-            for (Iterator<Map.Entry<Long, Boolean>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Long, Boolean> e = it.next();
-                if (!e.getValue()) {
-                    break;
-                }
-                it.remove();
-                behindGap--;
-                position = e.getKey() + 1;
-            }
-        }
-    }
-
     /**
      * The offset to commit: the first record not done yet, or one past the last emitted when
-     * all are done. Owner only.
+     * all are done.
      *
-     * @return the position, or -1 before any record was done
+     * @return the position, or -1 while the first record emitted is not done (nothing to commit)
      */
     public long position() {
-        apply();
-        return position;
+        long f = first;
+        long mark = watermark.mark();
+        return f >= 0 && mark > f ? mark : -1;
     }
 
     /**
-     * Emitted records not counted in the position yet (in flight or done behind a gap). Owner only.
+     * Emitted records not counted in the position yet (in flight or done behind a gap).
      *
      * @return the count
      */
     public int inFlight() {
-        apply();
-        return pending.size();
+        return (int) (watermark.inFlight() + watermark.waiting());
     }
 
     /**
-     * Records done but waiting behind an earlier record still in flight. Owner only.
+     * Records done but waiting behind an earlier record still in flight.
      *
      * @return the count now
      */
     public int behindGap() {
-        apply();
-        return behindGap;
+        return (int) watermark.waiting();
     }
 
     /**
-     * The most records that ever waited behind a gap at once. Owner only.
+     * The most records that waited behind a gap at once.
      *
      * @return the high-water mark
      */
     public int maxBehindGap() {
-        apply();
-        return maxBehindGap;
+        return (int) maxBehindGap.get();
     }
 
     /**
-     * Waits, blocking the owner (the consumer's own thread, never a Reactor one), until every
-     * emitted record is done or the time is up.
+     * Waits, blocking the consumer's own thread (never a Reactor one), until every emitted
+     * record is done, the tracker is closed, or the time is up.
      *
      * @param nanos the longest wait
      * @return the time left, {@code <= 0} when it ran out with records still in flight
@@ -151,9 +114,8 @@ public final class OffsetTracker {
         waiter = Thread.currentThread();
         try {
             while (true) {
-                apply();
                 long left = deadline - System.nanoTime();
-                if (pending.isEmpty() || closed) {
+                if (watermark.inFlight() == 0 || closed) {
                     return Math.max(left, 1);
                 }
                 if (left <= 0 || Thread.currentThread().isInterrupted()) {
@@ -168,20 +130,18 @@ public final class OffsetTracker {
     }
 
     /**
-     * Stops counting settlements: the partition was given up. Owner only.
+     * Stops counting settlements: the partition was given up.
      *
      * @return the records not counted in the position: in flight (their settlements will be
      *     ignored) or done behind a gap; the partition's next owner receives them again
      */
     public int close() {
         closed = true;
-        apply();
-        return pending.size();
+        return inFlight();
     }
 
     @Override
     public String toString() {
-        return "OffsetTracker[position=" + position + ", pending=" + pending.size() + ", behindGap=" + behindGap
-                + (closed ? ", closed" : "") + "]";
+        return "OffsetTracker[" + watermark + (closed ? ", closed" : "") + "]";
     }
 }
