@@ -76,10 +76,10 @@ public final class FileSources {
         String name = "lines(" + path.getFileName() + ")";
         if (options.checkpoint() != null) {
             return Resumable.source(name, path, options, state -> {
-                LineReader lines = LineReader.open(path, options, state.position(), state.records());
+                LineReader lines = LineReader.open(path, options, state.position(), state.lines());
                 return reader(lines, () -> {
                     String line = lines.next();
-                    return line == null ? null : new Resumable.Read(line, lines.position());
+                    return line == null ? null : new Resumable.Read(line, lines.position(), lines.lineNumber());
                 });
             });
         }
@@ -118,10 +118,10 @@ public final class FileSources {
         String name = "ndjson(" + path.getFileName() + ")";
         if (options.checkpoint() != null) {
             return Resumable.source(name, path, options, state -> {
-                LineReader lines = LineReader.open(path, options, state.position(), state.records());
+                LineReader lines = LineReader.open(path, options, state.position(), state.lines());
                 return reader(lines, () -> {
                     Object next = nextJson(lines, reader, path, type);
-                    return next == null ? null : new Resumable.Read(next, lines.position());
+                    return next == null ? null : new Resumable.Read(next, lines.position(), lines.lineNumber());
                 });
             });
         }
@@ -365,7 +365,7 @@ public final class FileSources {
                 return null;
             }
             count[0]++;
-            return new Resumable.Read(convert.apply(next), count[0]);
+            return new Resumable.Read(convert.apply(next), count[0], 0);
         });
     }
 

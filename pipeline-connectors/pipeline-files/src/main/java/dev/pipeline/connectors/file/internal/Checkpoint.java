@@ -34,16 +34,17 @@ import reactor.core.scheduler.Scheduler;
  * checkpoint with {@code ATOMIC_MOVE}, so a reader sees the old state or the new, never half.
  * Writes run on the source's (blocking) scheduler, one at a time. The state says: {@code
  * records} below the mark, the {@code position} after the last of them (bytes for lines and
- * NDJSON, records for CSV), and {@code read}, how many records the run had read then (a restart
- * marks those it reads again as redelivered).
+ * NDJSON, records for CSV), the {@code lines} before it (so errors name the right line after a
+ * restart), and {@code read}, how many records the run had read then (a restart marks those it
+ * reads again as redelivered).
  */
 public final class Checkpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
 
     /** What a checkpoint file holds. */
-    public record State(long records, long position, long read) {
-        static final State START = new State(0, 0, 0);
+    public record State(long records, long position, long read, long lines) {
+        static final State START = new State(0, 0, 0, 0);
     }
 
     private final Path file;
@@ -149,8 +150,9 @@ public final class Checkpoint {
         }
         try {
             Map<?, ?> json = Json.mapper().readValue(Files.readAllBytes(file), Map.class);
+            Object lines = json.get("lines");
             return new State(((Number) json.get("records")).longValue(), ((Number) json.get("position")).longValue(),
-                    ((Number) json.get("read")).longValue());
+                    ((Number) json.get("read")).longValue(), lines == null ? 0 : ((Number) lines).longValue());
         } catch (IOException | RuntimeException e) {
             throw new FileAccessException(file, "checkpoint " + file + " cannot be read (" + e.getMessage()
                     + "); delete it to read the file from the start", e instanceof IOException io ? io : null);
@@ -162,11 +164,11 @@ public final class Checkpoint {
         return start;
     }
 
-    /** Tracks the next record the source emits; returns its number. */
-    public synchronized long track(long positionAfter) {
+    /** Tracks the next record the source emits, with the position and the line count after it; returns its number. */
+    public synchronized long track(long positionAfter, long linesAfter) {
         long record = read++;
         marks.track(record);
-        ends.addLast(new long[] {record, positionAfter});
+        ends.addLast(new long[] {record, positionAfter, linesAfter});
         return record;
     }
 
@@ -219,11 +221,13 @@ public final class Checkpoint {
             ends.pollFirst();
         }
         long position = start.position();
+        long lines = start.lines();
         long[] head = ends.peekFirst();
         if (head != null && head[0] == mark - 1) {
             position = head[1];
+            lines = head[2];
         }
-        return new State(mark, position, read);
+        return new State(mark, position, read, lines);
     }
 
     private void write() {
@@ -233,6 +237,7 @@ public final class Checkpoint {
         json.put("records", s.records());
         json.put("position", s.position());
         json.put("read", s.read());
+        json.put("lines", s.lines());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

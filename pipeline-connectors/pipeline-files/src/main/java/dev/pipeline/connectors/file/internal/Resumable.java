@@ -25,8 +25,8 @@ public final class Resumable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Resumable.class);
 
-    /** A record (or a {@link Rejected}) with the position after it. */
-    public record Read(Object record, long positionAfter) {
+    /** A record (or a {@link Rejected}) with the position and the line count after it. */
+    public record Read(Object record, long positionAfter, long linesAfter) {
     }
 
     /** Reads records one at a time (blocking). */
@@ -71,7 +71,7 @@ public final class Resumable {
 
     @SuppressWarnings("unchecked")
     private static <T> Mono<Delivery<T>> deliver(Read r, Checkpoint cp, StageContext ctx) {
-        long n = cp.track(r.positionAfter());
+        long n = cp.track(r.positionAfter(), r.linesAfter());
         if (r.record() instanceof Rejected rejected) {
             return ctx.reject(rejected.raw(), rejected.error(), 1)
                     .then(Mono.fromRunnable(() -> cp.settle(n)))
