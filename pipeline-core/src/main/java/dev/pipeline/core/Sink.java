@@ -90,7 +90,8 @@ public final class Sink<T, R> {
 
     /**
      * Puts every item into {@code queue} (waiting while it is full), for another pipeline or
-     * consumer to take; does not shut the queue down.
+     * consumer to take; does not shut the queue down. Consumes the stream as a whole, as
+     * {@link #of} does: the items of an acknowledged source settle when the run's items end.
      *
      * @param name the sink's name
      * @param queue the queue
@@ -104,7 +105,10 @@ public final class Sink<T, R> {
 
     /**
      * A sink from any consumer of the item Flux: subscribes once per run, and its Mono's value
-     * is the run's result. Items count as consumed when the Mono completes.
+     * is the run's result. Items count as consumed when the Mono completes, and so the items of
+     * an {@link Source#acknowledged acknowledged source} settle only then: after a broker
+     * source, which never completes, use {@link #forEachAsync} or {@link #create} instead
+     * (the run logs a warning).
      *
      * @param name the sink's name
      * @param consumer consumes the Flux

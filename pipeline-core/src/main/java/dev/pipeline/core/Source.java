@@ -11,6 +11,7 @@ import dev.pipeline.core.internal.Require;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.publisher.SynchronousSink;
 
 /**
@@ -203,7 +204,9 @@ public final class Source<T> {
 
     /**
      * The items as a cold Flux, outside any pipeline (rejected records fail it). An
-     * {@link #acknowledged} source's values are emitted and never settled.
+     * {@link #acknowledged} source's values are emitted and never settled. Each subscription
+     * is a run of its own: the source's {@link StageContext#whenRunEnds()} completes when it
+     * ends (complete, error or cancel), so a source that unlocks or commits then does so.
      *
      * @return the items
      */
@@ -211,21 +214,31 @@ public final class Source<T> {
     public Flux<T> flux() {
         String name = def.name();
         boolean deliveries = def.acknowledged();
-        Flux<Object> items = Flux.defer(() -> Flux.from((Publisher<Object>) def.factory().apply(new StageContext() {
-            @Override
-            public String name() {
-                return name;
-            }
+        Flux<Object> items = Flux.defer(() -> {
+            // this subscription is the "run": it ends when the items end or are cancelled, so a
+            // source that commits or unlocks on whenRunEnds() does so here too
+            Sinks.Empty<Void> ended = Sinks.empty();
+            return Flux.from((Publisher<Object>) def.factory().apply(new StageContext() {
+                @Override
+                public String name() {
+                    return name;
+                }
 
-            @Override
-            public Mono<Void> reject(Object item, Throwable error, int attempts) {
-                return Mono.error(new PipelineException(name, item, attempts, error));
-            }
+                @Override
+                public Mono<Void> reject(Object item, Throwable error, int attempts) {
+                    return Mono.error(new PipelineException(name, item, attempts, error));
+                }
 
-            @Override
-            public void completed(long items) {
-            }
-        })));
+                @Override
+                public void completed(long items) {
+                }
+
+                @Override
+                public Mono<Void> whenRunEnds() {
+                    return ended.asMono();
+                }
+            })).doFinally(signal -> ended.tryEmitEmpty());
+        });
         return deliveries ? items.map(d -> ((Delivery<T>) d).value()) : (Flux<T>) (Flux<?>) items;
     }
 

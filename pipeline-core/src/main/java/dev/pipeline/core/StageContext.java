@@ -63,8 +63,9 @@ public interface StageContext {
     /**
      * Completes when the run this source or sink belongs to has ended, however it ended
      * (completed, stopped, failed or cancelled): a hook for a source's last commit, after
-     * which nothing settles any more. Hot; never errors. The default (outside a run) never
-     * completes.
+     * which nothing settles any more. Hot; never errors. For {@link Source#flux()}, the run is
+     * that Flux's subscription: it completes when the items end, fail or are cancelled. The
+     * default (a context of the caller's own) never completes.
      *
      * @return a Mono that completes when the run has ended
      */

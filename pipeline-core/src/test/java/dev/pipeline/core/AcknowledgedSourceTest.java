@@ -189,6 +189,16 @@ class AcknowledgedSourceTest {
             assertThat(d.violations).isEmpty();
             assertThat(d.settledAs(Settlement.STORED)).hasSize(100);
         }
+
+        @Test
+        void toFluxHandsOnValuesEvenToAFusingDownstream() {
+            Deliveries d = new Deliveries();
+            Pipeline.from(d.source("queue", 100)).toFlux()
+                    .publishOn(Schedulers.parallel()) // asks its upstream for fusion
+                    .map(i -> i + 0)
+                    .as(StepVerifier::create).expectNextCount(100).expectComplete().verify(WAIT);
+            assertThat(d.settledAs(Settlement.STORED)).hasSize(100);
+        }
     }
 
     @Nested

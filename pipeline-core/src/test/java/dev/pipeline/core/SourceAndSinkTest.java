@@ -17,6 +17,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SourceAndSinkTest {
 
     @Test
+    void aFluxOfASourceEndsItsRunWhenTheItemsEndOrAreCancelled() {
+        List<Mono<Void>> ends = new ArrayList<>();
+        Source<Integer> finite = Source.create("finite", ctx -> {
+            ends.add(ctx.whenRunEnds());
+            return Flux.just(1, 2);
+        });
+        StepVerifier.create(finite.flux()).expectNext(1, 2).verifyComplete();
+        StepVerifier.create(ends.get(0)).expectComplete().verify(Duration.ofSeconds(5));
+
+        Source<Integer> endless = Source.create("endless", ctx -> {
+            ends.add(ctx.whenRunEnds());
+            return Flux.<Integer>never();
+        });
+        StepVerifier.create(endless.flux()).expectSubscription().thenCancel().verify(Duration.ofSeconds(5));
+        StepVerifier.create(ends.get(1)).expectComplete().verify(Duration.ofSeconds(5));
+        // a second subscription is a run of its own, its end not yet reached
+        StepVerifier.create(endless.flux()).expectSubscription().thenCancel().verify(Duration.ofSeconds(5));
+        assertThat(ends).hasSize(3);
+    }
+
+    @Test
     void generateProducesOnDemandAndStartsFreshEachRun() {
         AtomicInteger calls = new AtomicInteger();
         Source<Integer> counter = Source.generate("counter", () -> 0, (Integer n, reactor.core.publisher.SynchronousSink<Integer> sink) -> {

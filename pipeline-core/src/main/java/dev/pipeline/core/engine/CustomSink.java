@@ -7,11 +7,15 @@ import java.util.Set;
 import java.util.function.Function;
 
 import dev.pipeline.core.Settlement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** {@code Sink.of}: any consumer of the whole stream; every item received counts once its Mono completes. */
 public record CustomSink(SinkOptions options, Function<? super Flux<Object>, ? extends Mono<?>> consumer) implements SinkDef {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.pipeline.core.Pipeline");
 
     @Override
     public CustomSink withOptions(SinkOptions options) {
@@ -27,6 +31,9 @@ public record CustomSink(SinkOptions options, Function<? super Flux<Object>, ? e
     public Mono<Object> consume(Flux<Object> items, NodeRun node) {
         if (node.tracked) {
             // consumed as a whole: its items settle as stored once the consumer completes
+            LOG.warn("sink '{}' consumes the stream as a whole (Sink.of, Sink.toQueue): the items of an acknowledged "
+                    + "source settle only when it completes, and a broker stops delivering once its unacked limit is "
+                    + "reached; use Sink.forEach, Sink.forEachAsync or Sink.create to settle item by item", name());
             return Mono.defer(() -> {
                 Queue<Ticket> tickets = new ConcurrentLinkedQueue<>();
                 Flux<Object> values = items.map(item -> {

@@ -26,7 +26,18 @@ final class Delivered {
 
             @Override
             public void onSubscribe(Subscription s) {
-                actual.onSubscribe(s);
+                // not the upstream's own subscription: a fusing downstream would poll tracked items past onNext
+                actual.onSubscribe(new Subscription() {
+                    @Override
+                    public void request(long n) {
+                        s.request(n);
+                    }
+
+                    @Override
+                    public void cancel() {
+                        s.cancel();
+                    }
+                });
             }
 
             @Override

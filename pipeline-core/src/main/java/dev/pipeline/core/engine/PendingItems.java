@@ -4,12 +4,14 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.pipeline.core.Settlement;
 
 /**
  * The items a {@link ContextSink} received from a run with an acknowledged source and has not
- * finished, in the order received and by identity: the sink's code sees values, and tells the
+ * finished, in the order received and by identity (or, for an item that is not the instance
+ * received, the oldest equal one): the sink's code sees values, and tells the
  * engine which it finished by count ({@code completed(n)}: the oldest), by the items
  * themselves ({@code completed(items)}) or by rejecting one. Holds at most what the sink has in
  * flight. Thread-safe (one lock; only runs with an acknowledged source have one).
@@ -83,7 +85,13 @@ final class PendingItems {
     private synchronized Entry claim(Object item) {
         ArrayDeque<Entry> same = byValue.get(item);
         if (same == null) {
-            return null;
+            // not the instance the sink received (a boxed number, a copy): the oldest equal one
+            Entry equal = oldestEqual(item);
+            if (equal == null) {
+                return null;
+            }
+            item = equal.value;
+            same = byValue.get(item);
         }
         Entry e = same.pollFirst();
         if (same.isEmpty()) {
@@ -94,6 +102,15 @@ final class PendingItems {
             order.pollFirst();
         }
         return e;
+    }
+
+    private Entry oldestEqual(Object item) {
+        for (Entry e : order) {
+            if (!e.done && Objects.equals(e.value, item)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private Entry pollOldest() {

@@ -40,6 +40,25 @@ class PendingItemsTest {
     }
 
     @Test
+    void anEqualItemThatIsNotTheInstanceReceivedSettlesTheOldestEqualOne() {
+        PendingItems p = new PendingItems();
+        TicketTest.Counting first = new TicketTest.Counting();
+        TicketTest.Counting second = new TicketTest.Counting();
+        p.add(new Tracked(new String("order-7"), first));
+        p.add(new Tracked(Long.valueOf(100_000), second));
+        // a sink that names copies: a rebuilt string, a boxed number that is not the cached instance
+        p.complete(List.of(new String("order-7")));
+        Object rejected = p.take(Long.valueOf(100_000));
+        assertThat(first.how).hasValue(Settlement.STORED);
+        assertThat(rejected).isInstanceOf(Tracked.class);
+        assertThat(((Tracked) rejected).ticket).isSameAs(second);
+        assertThat(p.size()).isZero();
+        // an item the sink never received settles nothing
+        p.complete(List.of("never-received"));
+        assertThat(first.settles).hasValue(1);
+    }
+
+    @Test
     void concurrentCompletionsSettleEveryItemOnce() throws Exception {
         int threads = 6;
         int n = 30_000;
