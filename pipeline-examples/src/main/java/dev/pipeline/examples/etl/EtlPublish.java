@@ -69,8 +69,8 @@ public final class EtlPublish implements Callable<Integer> {
         try {
             WorkQueue.warm(pool, 1).block(Duration.ofMinutes(2));
             WorkQueue.execute(pool, WorkQueue.schema(p)).block(Duration.ofMinutes(1));
-            WorkQueue.execute(pool, List.of("INSERT INTO " + p + "_work (items, page_size, seed, invalid_fraction) VALUES ("
-                    + items + ", " + pageSize + ", " + seed + ", " + invalidFraction + ")")).block(Duration.ofMinutes(1));
+            WorkQueue.update(pool, "INSERT INTO " + p + "_work (items, page_size, seed, invalid_fraction) VALUES ($1, $2, $3, $4)",
+                    List.of(items, pageSize, seed, invalidFraction)).block(Duration.ofMinutes(1));
         } finally {
             pool.dispose();
         }

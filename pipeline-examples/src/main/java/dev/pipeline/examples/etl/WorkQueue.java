@@ -102,6 +102,19 @@ final class WorkQueue {
                 c -> Mono.from(c.close()));
     }
 
+    /** One statement with its values bound to {@code $1, $2, ...} (never spliced into the SQL). */
+    static Mono<Void> update(ConnectionFactory db, String sql, List<?> values) {
+        return Mono.usingWhen(Mono.from(db.create()),
+                c -> {
+                    io.r2dbc.spi.Statement statement = c.createStatement(sql);
+                    for (int i = 0; i < values.size(); i++) {
+                        statement.bind(i, values.get(i));
+                    }
+                    return Flux.from(statement.execute()).concatMap(r -> r.getRowsUpdated()).then();
+                },
+                c -> Mono.from(c.close()));
+    }
+
     /** A query's single number (a COUNT, a SUM cast to BIGINT). */
     static Mono<Long> number(ConnectionFactory db, String sql) {
         return R2dbcSources.query(db, sql, List.of(), row -> {

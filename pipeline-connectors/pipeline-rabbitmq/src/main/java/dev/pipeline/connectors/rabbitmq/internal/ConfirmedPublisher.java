@@ -99,6 +99,8 @@ public final class ConfirmedPublisher {
             AMQP.BasicProperties props = (persistent ? MessageProperties.PERSISTENT_BASIC : MessageProperties.BASIC)
                     .builder().headers(headers).build();
             pending.put(seq, new Pending(sink, target, new AtomicReference<>()));
+            // a caller that timed out or cancelled leaves no entry behind (run at once if it already has)
+            sink.onDispose(() -> pending.remove(seq));
             try {
                 ch.basicPublish(exchange, routingKey, true, props, body);
             } catch (Exception e) {
