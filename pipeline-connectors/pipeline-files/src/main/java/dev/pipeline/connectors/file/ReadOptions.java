@@ -32,6 +32,9 @@ public final class ReadOptions {
     /** Default longest line accepted, in bytes. */
     public static final int DEFAULT_MAX_LINE_SIZE = 16 * 1024 * 1024;
 
+    /** Default most records a checkpointed source has read and not yet passed by its checkpoint. */
+    public static final int DEFAULT_MAX_UNSETTLED = 10_000;
+
     private static final ReadOptions DEFAULTS = new ReadOptions(new Values());
 
     /** The options' values; the field initializers are the defaults. */
@@ -47,6 +50,7 @@ public final class ReadOptions {
         /** Null: no checkpoint. */
         Path checkpoint;
         Duration checkpointEvery = Duration.ofSeconds(1);
+        int maxUnsettled = DEFAULT_MAX_UNSETTLED;
     }
 
     private final Values v;
@@ -176,6 +180,31 @@ public final class ReadOptions {
     }
 
     /**
+     * The most records a checkpointed source keeps read and not yet passed by the checkpoint:
+     * those in flight plus those finished but waiting behind an earlier unfinished one (the
+     * gap). At the bound the source stops reading and resumes once the checkpoint moves, so one
+     * slow or retrying record cannot make memory grow without limit; a kill repeats at most
+     * this many plus what was finished since the last write. Ignored without a
+     * {@link #checkpoint}. Defaults to {@value #DEFAULT_MAX_UNSETTLED}.
+     *
+     * @param records the bound, {@code >= 1}
+     * @return a copy with that bound
+     */
+    public ReadOptions maxUnsettled(int records) {
+        Require.positive(records, "records");
+        return with(o -> o.maxUnsettled = records);
+    }
+
+    /**
+     * The most records read and not yet passed by the checkpoint.
+     *
+     * @return the bound
+     */
+    public int maxUnsettled() {
+        return v.maxUnsettled;
+    }
+
+    /**
      * The checkpoint file, or null.
      *
      * @return the checkpoint file, or null when there is none
@@ -251,6 +280,6 @@ public final class ReadOptions {
     public String toString() {
         return "ReadOptions[charset=" + v.charset + ", onMalformed=" + v.malformed + ", bufferSize=" + v.bufferSize
                 + ", maxLineSize=" + v.maxLineSize + (v.checkpoint == null ? "" : ", checkpoint=" + v.checkpoint
-                + " every " + v.checkpointEvery) + "]";
+                + " every " + v.checkpointEvery + ", maxUnsettled=" + v.maxUnsettled) + "]";
     }
 }

@@ -175,6 +175,49 @@ class CheckpointTest {
     }
 
     @Test
+    void readingPausesAtMaxUnsettledBehindOneHeldRecordAndResumesOnceItSettles() throws Exception {
+        Path in = linesFile(1000, "\n");
+        reactor.core.scheduler.Scheduler reads = reactor.core.scheduler.Schedulers.newSingle("reads");
+        RunningPipeline<Void> run = null;
+        try {
+            ReadOptions options = ReadOptions.defaults().checkpoint(dir.resolve("in.checkpoint"))
+                    .maxUnsettled(100).scheduler(reads);
+            reactor.core.publisher.Sinks.Empty<Void> release = reactor.core.publisher.Sinks.empty();
+            java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+            CountDownLatch atBound = new CountDownLatch(1);
+            List<Object> stored = new CopyOnWriteArrayList<>();
+            run = Pipeline.from(FileSources.lines(in, options))
+                    .to(Sink.forEachAsync("store", (String s) -> {
+                        if (arrived.incrementAndGet() == 100) {
+                            atBound.countDown();
+                        }
+                        // line 1 stays unsettled until released: the others settle behind its gap
+                        Mono<Void> done = s.equals("line 1") ? release.asMono() : Mono.empty();
+                        return done.doOnSuccess(v -> stored.add(s));
+                    }).concurrency(4))
+                    .start();
+            assertThat(atBound.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            // let the read thread finish what it was doing: it can only go on when the mark moves
+            Mono.fromCallable(() -> stored.size()).subscribeOn(reads).as(StepVerifier::create)
+                    .expectNextCount(1).expectComplete().verify(WAIT);
+            assertThat(arrived).as("read while line 1 is unsettled").hasValue(100);
+            assertThat(stored).doesNotContain("line 1");
+            // line 1 settles: the mark moves past 100 and reading resumes to the end
+            release.tryEmitEmpty();
+            PipelineReport<Void> report = run.await().block(WAIT);
+            assertThat(report.status()).isEqualTo(PipelineStatus.COMPLETED);
+            assertThat(arrived).hasValue(1000);
+            assertThat(stored).hasSize(1000).contains("line 1", "line 1000");
+        } finally {
+            if (run != null) {
+                run.cancel().block(WAIT); // a failed assertion leaves line 1 held: end the run so its checkpoint is released
+            }
+            Checkpoint.whenFree(dir.resolve("in.checkpoint")).block(WAIT);
+            reads.dispose();
+        }
+    }
+
+    @Test
     void aSecondRunIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
         Path in = linesFile(100, "\n");
         ReadOptions options = ReadOptions.defaults().checkpoint(dir.resolve("in.checkpoint"));

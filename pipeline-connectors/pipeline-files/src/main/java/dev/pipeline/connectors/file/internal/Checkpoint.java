@@ -22,6 +22,7 @@ import dev.pipeline.core.Watermark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
@@ -37,6 +38,11 @@ import reactor.core.scheduler.Scheduler;
  * NDJSON, records for CSV), the {@code lines} before it (so errors name the right line after a
  * restart), and {@code read}, how many records the run had read then (a restart marks those it
  * reads again as redelivered).
+ *
+ * <p>Bounded: the records read and not yet passed by the mark (in flight, or settled behind
+ * the gap of an earlier one) are at most {@code maxUnsettled}; {@link #room()} makes the
+ * source wait at the bound until a settlement moves the mark, and the positions kept for them
+ * are trimmed as the mark moves, so one record that never settles holds at most the bound.
  */
 public final class Checkpoint {
 
@@ -51,6 +57,9 @@ public final class Checkpoint {
     private final Path source;
     private final Scheduler scheduler;
     private final long everyMillis;
+    private final long maxUnsettled;
+    /** The source waiting for room (at most one: it reads one record at a time), or null. */
+    private MonoSink<Void> waiter;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final State start;
@@ -69,12 +78,13 @@ public final class Checkpoint {
     /** Serializes writes of the temporary file and the move. */
     private final Object io = new Object();
 
-    private Checkpoint(Path file, Path source, Scheduler scheduler, Duration every, FileChannel lockChannel, FileLock lock,
-            State start) {
+    private Checkpoint(Path file, Path source, Scheduler scheduler, Duration every, int maxUnsettled,
+            FileChannel lockChannel, FileLock lock, State start) {
         this.file = file;
         this.source = source;
         this.scheduler = scheduler;
         this.everyMillis = every.toMillis();
+        this.maxUnsettled = maxUnsettled;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.start = start;
@@ -84,7 +94,7 @@ public final class Checkpoint {
     }
 
     /** Takes the lock and reads the state (blocking: call it on the source's scheduler). */
-    public static Checkpoint open(Path file, Path source, Scheduler scheduler, Duration every) {
+    public static Checkpoint open(Path file, Path source, Scheduler scheduler, Duration every, int maxUnsettled) {
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
         FileChannel channel;
         try {
@@ -106,7 +116,7 @@ public final class Checkpoint {
         }
         Checkpoint cp;
         try {
-            cp = new Checkpoint(file, source, scheduler, every, channel, lock, read(file));
+            cp = new Checkpoint(file, source, scheduler, every, maxUnsettled, channel, lock, read(file));
         } catch (RuntimeException e) {
             close(channel);
             throw e;
@@ -119,11 +129,12 @@ public final class Checkpoint {
      * Opens the checkpoint once a run of this JVM that held it and has ended has released it
      * (its last write runs after its end), on {@code scheduler}.
      */
-    public static Mono<Checkpoint> openWhenFree(Path file, Path source, Scheduler scheduler, Duration every) {
+    public static Mono<Checkpoint> openWhenFree(Path file, Path source, Scheduler scheduler, Duration every,
+            int maxUnsettled) {
         return Mono.defer(() -> {
             Checkpoint prior = HELD.get(key(file));
             Mono<Void> free = prior != null && prior.ending ? prior.released.asMono() : Mono.empty();
-            return free.then(Mono.fromCallable(() -> open(file, source, scheduler, every)).subscribeOn(scheduler));
+            return free.then(Mono.fromCallable(() -> open(file, source, scheduler, every, maxUnsettled)).subscribeOn(scheduler));
         });
     }
 
@@ -172,6 +183,55 @@ public final class Checkpoint {
         return record;
     }
 
+    /** Whether the source may read another record now: fewer than the bound are read and not passed by the mark. */
+    public synchronized boolean hasRoom() {
+        return read - marks.mark() < maxUnsettled;
+    }
+
+    /**
+     * Completes (on the scheduler when it had to wait) once the source may read another
+     * record: at once below the bound, else when a settlement moves the mark below it.
+     */
+    public Mono<Void> room() {
+        return Mono.create(sink -> {
+            boolean now;
+            synchronized (this) {
+                now = read - marks.mark() < maxUnsettled;
+                if (!now) {
+                    waiter = sink;
+                }
+            }
+            if (now) {
+                sink.success();
+            } else {
+                sink.onDispose(() -> {
+                    synchronized (this) {
+                        if (waiter == sink) {
+                            waiter = null;
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    /** Records read and not yet passed by the mark: in flight plus settled behind the gap. */
+    public synchronized long unsettled() {
+        return read - marks.mark();
+    }
+
+    /** Positions kept (for tests: bounded by the records not passed by the mark). */
+    synchronized int kept() {
+        return ends.size();
+    }
+
+    /** Drops the positions of records the mark passed, keeping the one just below it (where a restart starts). */
+    private void trim(long mark) {
+        while (ends.size() > 1 && ends.peekFirst()[0] < mark - 1) {
+            ends.pollFirst();
+        }
+    }
+
     /** Whether record {@code n} was read by an earlier run (so may have been processed). */
     public boolean seenBefore(long record) {
         return record < start.read();
@@ -180,8 +240,15 @@ public final class Checkpoint {
     /** The record is done; writes the checkpoint if one is due. */
     public void settle(long record) {
         boolean due;
+        MonoSink<Void> resume = null;
         synchronized (this) {
             marks.settle(record);
+            long mark = marks.mark();
+            trim(mark);
+            if (waiter != null && read - mark < maxUnsettled) {
+                resume = waiter;
+                waiter = null;
+            }
             due = !writing && !closed && marks.mark() != written
                     && scheduler.now(TimeUnit.MILLISECONDS) - lastWriteMillis >= everyMillis;
             if (due) {
@@ -190,6 +257,10 @@ public final class Checkpoint {
         }
         if (due) {
             scheduler.schedule(this::writeNow);
+        }
+        if (resume != null) {
+            // the source goes on reading on its own scheduler, not inside the settling stage's callback
+            scheduler.schedule(resume::success);
         }
     }
 
@@ -217,9 +288,7 @@ public final class Checkpoint {
     /** The state now (the mark and the position after it). */
     public synchronized State state() {
         long mark = marks.mark();
-        while (ends.size() > 1 && ends.peekFirst()[0] < mark - 1) {
-            ends.pollFirst();
-        }
+        trim(mark);
         long position = start.position();
         long lines = start.lines();
         long[] head = ends.peekFirst();

@@ -19,7 +19,9 @@ import reactor.core.scheduler.Scheduler;
  * state read when the source is subscribed (on the read scheduler), the reader opens where the
  * state says, every record is tracked with the position after it, a rejected record settles once
  * its policy took it, and the checkpoint is written and unlocked when the run ends
- * ({@link StageContext#whenRunEnds()}), however it ended.
+ * ({@link StageContext#whenRunEnds()}), however it ended. Reading waits while
+ * {@link ReadOptions#maxUnsettled()} records are read and not passed by the checkpoint (plus
+ * the few read ahead into the 32-record buffer), and goes on once a settlement moves it.
  */
 public final class Resumable {
 
@@ -49,7 +51,7 @@ public final class Resumable {
     public static <T> Source<T> source(String name, Path path, ReadOptions options, Function<Checkpoint.State, Reader> open) {
         Scheduler scheduler = options.scheduler();
         return Source.acknowledged(name, ctx -> Checkpoint
-                .openWhenFree(options.checkpoint(), path, scheduler, options.checkpointEvery())
+                .openWhenFree(options.checkpoint(), path, scheduler, options.checkpointEvery(), options.maxUnsettled())
                 .flatMapMany(cp -> {
                     ctx.whenRunEnds()
                             .doOnTerminate(cp::ending)
@@ -65,7 +67,8 @@ public final class Resumable {
                                 return reader;
                             }, Reader::close)
                             .subscribeOn(scheduler)
-                            .concatMap(r -> deliver(r, cp, ctx), 32);
+                            .concatMap(r -> cp.hasRoom() ? deliver(r, cp, ctx)
+                                    : cp.room().then(Mono.defer(() -> deliver(r, cp, ctx))), 32);
                 }));
     }
 
