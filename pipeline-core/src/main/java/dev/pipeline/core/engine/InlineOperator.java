@@ -232,6 +232,13 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
         /** The source as a queue, when it can be fused. */
         Fuseable.QueueSubscription<Object> queue;
         boolean done;
+        /**
+         * Whether the downstream asked for everything ({@code Long.MAX_VALUE}): a dropped item
+         * then needs no {@code request(1)} to replace it. Once true, true for good; read on the
+         * item path, written by {@link #request}, which may run on another thread (a stale
+         * false costs one harmless request).
+         */
+        volatile boolean unbounded;
 
         @SuppressWarnings("unchecked")
         Inline(InlineOperator op, CoreSubscriber<? super Object> actual) {
@@ -370,7 +377,11 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
             }
             Object v = apply(t);
             if (v == DROP) {
-                upstream.request(1);
+                // a publish (a fan-out's branches) cannot hand items to a conditional subscriber:
+                // each request(1) there costs an atomic and a pass of its drain loop
+                if (!unbounded) {
+                    upstream.request(1);
+                }
             } else if (v == FAIL) {
                 fail();
             } else {
@@ -423,6 +434,9 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
 
         @Override
         public void request(long n) {
+            if (n == Long.MAX_VALUE) {
+                unbounded = true;
+            }
             upstream.request(n);
         }
 

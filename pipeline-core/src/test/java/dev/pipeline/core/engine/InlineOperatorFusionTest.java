@@ -49,6 +49,31 @@ class InlineOperatorFusionTest {
         assertThat(kept.readFiltered()).isEqualTo(2);
     }
 
+    /** A source that is neither conditional nor pollable, as a publish is to its subscribers. */
+    private static Flux<Object> plain(int n, List<Long> requests) {
+        return Flux.range(0, n).map(i -> (Object) i).hide().doOnRequest(requests::add);
+    }
+
+    @Test
+    void aDroppedItemIsReplacedByARequestOnlyWhileTheDemandIsBounded() {
+        // 0..6 doubled; 10 and 12 are not small and are dropped
+        List<Long> bounded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StepVerifier.create(operator(plain(7, bounded)), 0)
+                .thenRequest(6)
+                .expectNext(0, 2, 4, 6, 8)
+                .verifyComplete(); // each drop was asked for again, or the source would not have completed
+        assertThat(bounded).containsExactly(6L, 1L, 1L);
+        // unbounded demand: the one request says it all; drops ask for nothing more
+        List<Long> unbounded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StepVerifier.create(operator(plain(7, unbounded)))
+                .expectNext(0, 2, 4, 6, 8)
+                .verifyComplete();
+        assertThat(unbounded).containsExactly(Long.MAX_VALUE);
+        assertThat(source.readEmitted()).isEqualTo(14);
+        assertThat(kept.readEmitted()).isEqualTo(10);
+        assertThat(kept.readFiltered()).isEqualTo(4);
+    }
+
     @Test
     void aStepThatFailsUnderFailFastFailsThePollNamingTheStage() {
         StepVerifier.create(operator(Flux.fromIterable(List.of(5, 6, 7, 8))))
