@@ -66,8 +66,21 @@ final class RunningProcess {
             AtomicBoolean cancelled = new AtomicBoolean();
             AtomicReference<RunningProcess> started = new AtomicReference<>();
             return Mono.fromCallable(() -> {
-                RunningProcess running = new RunningProcess(command, launch(command));
-                running.drainStderr();
+                Process process = launch(command);
+                RunningProcess running;
+                try {
+                    running = new RunningProcess(command, process);
+                    running.drainStderr();
+                } catch (Error e) {
+                    destroyTreeNow(process);
+                    throw e;
+                } catch (RuntimeException e) {
+                    // not yet published: neither a cancel nor the subscriber's cleanup would kill it
+                    destroyTreeNow(process);
+                    throw new ProcessException("cannot run command '" + command.describe()
+                            + "': its I/O scheduler refused the stderr drain (" + e
+                            + "); the process was killed", command.argv(), -1, "", e);
+                }
                 started.set(running);
                 if (cancelled.get()) {
                     running.killDetached();
@@ -95,6 +108,17 @@ final class RunningProcess {
                     + command.directory().map(d -> " (directory " + d + ")").orElse(""),
                     command.argv(), -1, "", e);
         }
+    }
+
+    /**
+     * Force-kills a just-started process and its descendants at once, on the caller's thread:
+     * used when the start failed after the launch, where no scheduler may be usable any more.
+     */
+    private static void destroyTreeNow(Process process) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        process.descendants().forEach(tree::add);
+        process.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** Kills the tree with no one waiting for it (a cancelled start), logging a failure. */
