@@ -293,7 +293,8 @@ final class RunningProcess {
     }
 
     /**
-     * Kills the process and every descendant it has now: SIGTERM, the grace period, SIGKILL.
+     * Kills the process and every descendant it has now: SIGTERM, the grace period, SIGKILL
+     * (to those and to any descendant started meanwhile by a survivor that ignored SIGTERM).
      * Runs on the caller's thread: the calls are non-blocking system calls (kill, a read of
      * the process table), and the I/O scheduler must not be needed here, since a cancelled
      * run's worker is released while its thread may still be blocked in a pipe read or write
@@ -314,9 +315,14 @@ final class RunningProcess {
             Mono<Void> exited = Mono.when(alive.stream().map(h -> Mono.fromFuture(h.onExit(), true)).toList());
             Duration grace = command.killGrace();
             return exited.timeout(grace, Mono.defer(() -> {
-                alive.forEach(ProcessHandle::destroyForcibly);
-                return exited.timeout(grace.plusSeconds(1), Mono.fromRunnable(() -> {
-                    List<Long> left = alive.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+                // a survivor that ignored SIGTERM may have started children since the snapshot
+                List<ProcessHandle> survivors = new ArrayList<>();
+                process.descendants().filter(h -> !alive.contains(h)).forEach(survivors::add);
+                survivors.addAll(alive);
+                survivors.forEach(ProcessHandle::destroyForcibly);
+                Mono<Void> allExited = Mono.when(survivors.stream().map(h -> Mono.fromFuture(h.onExit(), true)).toList());
+                return allExited.timeout(grace.plusSeconds(1), Mono.fromRunnable(() -> {
+                    List<Long> left = survivors.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
                     if (!left.isEmpty()) {
                         LOG.warn("processes of '{}' still alive (or not yet reaped) after SIGKILL: {}", command.describe(), left);
                     }
