@@ -35,6 +35,9 @@ public final class Races {
     /** How long the threads may take in all, and how long the barrier waits for them to start. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
 
+    /** How long the interrupted threads may take to stop. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
     private Races() {
     }
 
@@ -69,10 +72,18 @@ public final class Races {
      * @param threads how many threads, {@code > 0}
      * @param timeout how long they may take in all
      * @param body the body
-     * @throws Exception the first failure of a body (its cause, unwrapped)
+     * @throws Exception the first failure of a body (its cause, unwrapped; an {@link Error} too is
+     *         rethrown as it is); should the threads then not stop within 30 s of being
+     *         interrupted, that is added to it as a suppressed exception
      * @throws AssertionError when the threads do not finish in time
+     * @throws IllegalStateException when the bodies succeeded but the threads did not stop
      */
     public static void run(int threads, Duration timeout, Body body) throws Exception {
+        run(threads, timeout, STOP_WAIT, body);
+    }
+
+    /** {@link #run(int, Duration, Body)} with the wait for the threads' stop given (for tests). */
+    static void run(int threads, Duration timeout, Duration stopWait, Body body) throws Exception {
         if (threads <= 0) {
             throw new IllegalArgumentException("threads must be > 0, was " + threads);
         }
@@ -81,6 +92,7 @@ public final class Races {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CyclicBarrier start = new CyclicBarrier(threads);
         long deadline = System.nanoTime() + timeout.toNanos();
+        Throwable failure = null;
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -95,19 +107,42 @@ public final class Races {
                 try {
                     f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Exception cause) {
-                        throw cause;
-                    }
-                    throw e;
+                    throw e.getCause() instanceof Exception || e.getCause() instanceof Error ? e.getCause() : e;
                 } catch (TimeoutException e) {
                     throw new AssertionError("the " + threads + " race threads did not finish within " + timeout, e);
                 }
             }
-        } finally {
-            pool.shutdownNow();
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("race threads did not stop within 30 s of being interrupted");
+        } catch (Throwable e) {
+            failure = e;
+        }
+        pool.shutdownNow();
+        boolean stopped;
+        try {
+            stopped = pool.awaitTermination(stopWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            if (failure == null) {
+                throw e;
             }
+            failure.addSuppressed(e);
+            Thread.currentThread().interrupt();
+            stopped = true;
+        }
+        if (!stopped) {
+            IllegalStateException notStopped = new IllegalStateException(
+                    "race threads did not stop within " + stopWait + " of being interrupted");
+            if (failure == null) {
+                throw notStopped;
+            }
+            failure.addSuppressed(notStopped);
+        }
+        if (failure instanceof Exception e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new ExecutionException(failure);
         }
     }
 }

@@ -62,4 +62,45 @@ class RacesTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("did not finish within PT0.2S");
     }
+
+    @Test
+    void anErrorOfABodyIsRethrownAsItIs() {
+        // an assertion failing inside a body is the test's real message: not wrapped
+        assertThatThrownBy(() -> Races.run(2, t -> {
+            if (t == 0) {
+                throw new AssertionError("thread 0 saw 3 items, expected 4");
+            }
+        })).isExactlyInstanceOf(AssertionError.class).hasMessage("thread 0 saw 3 items, expected 4");
+    }
+
+    @Test
+    void threadsThatDoNotStopAreAddedToTheBodysFailureNotInItsPlace() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch stubbornStarted = new CountDownLatch(1);
+        try {
+            assertThatThrownBy(() -> Races.run(2, Duration.ofSeconds(60), Duration.ofMillis(100), t -> {
+                if (t == 0) {
+                    assertThat(stubbornStarted.await(30, TimeUnit.SECONDS)).isTrue();
+                    throw new java.io.IOException("thread 0 broke");
+                }
+                stubbornStarted.countDown();
+                while (true) { // ignores the interrupt until released
+                    try {
+                        if (release.await(30, TimeUnit.SECONDS)) {
+                            return;
+                        }
+                    } catch (InterruptedException ignored) {
+                        // keep running
+                    }
+                }
+            }))
+                    .isInstanceOf(java.io.IOException.class).hasMessage("thread 0 broke")
+                    .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                            .isInstanceOf(IllegalStateException.class)
+                            .extracting(Throwable::getMessage).asString()
+                            .contains("did not stop within PT0.1S"));
+        } finally {
+            release.countDown();
+        }
+    }
 }

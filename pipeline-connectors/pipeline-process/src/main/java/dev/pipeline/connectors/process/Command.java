@@ -273,7 +273,10 @@ public final class Command {
     /**
      * The scheduler that runs the blocking pipe I/O (each running process takes up to three of
      * its threads: stdin, stdout, stderr). Defaults to a shared bounded-elastic scheduler named
-     * {@code pipeline-process}. A custom one needs at least three threads per concurrent process.
+     * {@code pipeline-process}, on which at most {@code threads / 3 - 1} processes (20 with the
+     * default 64 threads) run at once, across all runs: a further run waits for one to end, so
+     * no stage concurrency can starve it. A custom scheduler is not capped: it needs at least
+     * three threads per concurrent process, or the processes deadlock on their full pipes.
      *
      * @param scheduler a scheduler that may block
      * @return a copy with that scheduler

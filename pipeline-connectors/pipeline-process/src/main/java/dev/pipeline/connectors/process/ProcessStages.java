@@ -12,7 +12,10 @@ import dev.pipeline.core.Stage;
  *
  * <p>The per-item stages are {@link Stage#mapAsync} stages: set {@link Stage#concurrency} to run
  * several processes at once (each takes up to three threads of the command's scheduler while
- * it runs), and the stage's error policy, retry and report apply per item. See
+ * it runs), and the stage's error policy, retry and report apply per item. On the default
+ * shared scheduler at most 20 processes (its threads divided by three, less one) run at once
+ * across all stages, so a higher concurrency waits rather than deadlocks; with a custom
+ * {@link Command#scheduler} keep the concurrency at most its threads divided by three. See
  * {@link Processes} for what a run guarantees (no process survives it).
  */
 public final class ProcessStages {

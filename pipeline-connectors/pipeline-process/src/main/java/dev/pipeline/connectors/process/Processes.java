@@ -3,6 +3,8 @@ package dev.pipeline.connectors.process;
 import java.nio.charset.Charset;
 
 import dev.pipeline.connectors.internal.Require;
+import dev.pipeline.connectors.process.internal.ProcessScheduler;
+import dev.pipeline.core.aio.AsyncSemaphore;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -72,8 +74,14 @@ public final class Processes {
     public static Mono<ProcessResult> run(Command command, byte[] input) {
         Require.nonNull(command, "command");
         byte[] bytes = Require.nonNull(input, "input").clone();
-        return Mono.usingWhen(RunningProcess.start(command), running -> running.communicate(bytes),
+        Mono<ProcessResult> run = Mono.usingWhen(RunningProcess.start(command), running -> running.communicate(bytes),
                 RunningProcess::kill, (running, error) -> running.kill(), RunningProcess::kill);
+        return onSharedScheduler(command) ? ProcessScheduler.gate().withPermit(() -> run) : run;
+    }
+
+    /** Whether the command's pipe I/O runs on the shared scheduler, whose running processes are capped. */
+    private static boolean onSharedScheduler(Command command) {
+        return command.scheduler() == ProcessScheduler.shared();
     }
 
     /**
@@ -103,7 +111,12 @@ public final class Processes {
         Require.nonNull(input, "input");
         Flux<String> run = Flux.usingWhen(RunningProcess.start(command), running -> running.lines(input),
                 RunningProcess::kill, (running, error) -> running.kill(), RunningProcess::kill);
-        return command.timeout().map(limit -> run.timeout(limit, Flux.defer(() -> Flux.<String>error(
+        Flux<String> timed = command.timeout().map(limit -> run.timeout(limit, Flux.defer(() -> Flux.<String>error(
                 new ProcessTimeoutException(command, limit, ""))), command.timer())).orElse(run);
+        if (!onSharedScheduler(command)) {
+            return timed;
+        }
+        AsyncSemaphore gate = ProcessScheduler.gate();
+        return Flux.defer(() -> gate.acquire().thenMany(timed.doFinally(signal -> gate.release())));
     }
 }

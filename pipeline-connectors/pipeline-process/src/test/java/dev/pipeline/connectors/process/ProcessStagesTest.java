@@ -38,6 +38,28 @@ class ProcessStagesTest {
     }
 
     @Test
+    void aConcurrencyAboveWhatTheSharedSchedulerServesStillCompletesWithLargeOutputs() {
+        // 64 processes at once, each 256 KiB through cat (beyond a pipe's 64 KiB) after a pause that
+        // lets all start: without a cap, their blocked stdin writers and stderr drains hold every
+        // thread of the shared scheduler, their stdout readers queue behind them, and none ends
+        int processes = 200;
+        String input = "0123456789abcdef".repeat(16 * 1024);
+        List<String> items = IntStream.range(0, processes).mapToObj(i -> i + input).toList();
+        Mono<PipelineReport<List<ProcessResult>>> run = Pipeline.from(Source.fromIterable("items", items))
+                .then(ProcessStages.communicate("cat",
+                        Command.of("/bin/sh", "-c", "sleep 1; exec cat").maxOutputBytes(1024 * 1024)).concurrency(processes))
+                .to(Sink.<ProcessResult>collect("results"))
+                .run();
+        StepVerifier.create(run)
+                .assertNext(report -> {
+                    assertThat(report.result().orElseThrow()).extracting(ProcessResult::stdout)
+                            .containsExactlyElementsOf(items);
+                    assertThat(report.reconciles()).as(report.toString()).isTrue();
+                })
+                .expectComplete().verify(Duration.ofSeconds(120));
+    }
+
+    @Test
     void aFailingItemGoesToTheErrorPolicyAndTheReportSaysSo() {
         Mono<PipelineReport<List<ProcessResult>>> run = Pipeline.from(Source.fromIterable("codes", List.of(0, 3, 0, 5)))
                 .then(ProcessStages.exec("exit", (Integer code) -> Command.of("/bin/sh", "-c", "exit " + code))

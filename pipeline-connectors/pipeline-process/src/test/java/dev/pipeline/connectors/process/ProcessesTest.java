@@ -2,10 +2,15 @@ package dev.pipeline.connectors.process;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,7 +96,7 @@ class ProcessesTest {
         @Test
         void aMissingProgramNamesItAndWhatToCheck() {
             StepVerifier.create(Processes.run(Command.of("/nonexistent/tool", "--flag")))
-                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ProcessException.class)
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(Exception.class)
                             .hasMessageContaining("cannot start command '/nonexistent/tool --flag'")
                             .hasMessageContaining("exists and is executable"))
                     .verify(T);
@@ -176,6 +181,65 @@ class ProcessesTest {
             assertThat(ProcessTable.withMarker(marker)).hasSize(3);
             run.dispose();
             StepVerifier.create(ProcessTable.gone(marker)).expectNext(true).expectComplete().verify(T);
+        }
+    }
+
+    @Test
+    void aSchedulerRefusingTheStderrDrainAfterTheLaunchKillsTheProcess() {
+        // the start runs (and launches the process), then the scheduler is disposed: the stderr
+        // drain is rejected before the process is handed to anyone, who could otherwise kill it
+        String marker = ProcessTable.marker();
+        Scheduler real = Schedulers.newBoundedElastic(2, 10, "disposed-after-start");
+        try {
+            Scheduler disposedAfterStart = new DisposedAfterFirstTask(real);
+            StepVerifier.create(Processes.run(Command.of("sleep", marker).scheduler(disposedAfterStart)))
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ProcessException.class)
+                            .hasMessageContaining("sleep " + marker)
+                            .hasMessageContaining("stderr drain")
+                            .hasRootCauseInstanceOf(RejectedExecutionException.class))
+                    .verify(T);
+            StepVerifier.create(ProcessTable.gone(marker)).expectNext(true).expectComplete().verify(T);
+        } finally {
+            real.dispose();
+        }
+    }
+
+    /** Runs its first task on {@code delegate}, disposing itself as that task starts: later tasks are rejected. */
+    private static final class DisposedAfterFirstTask implements Scheduler {
+        private final Scheduler delegate;
+        private final AtomicBoolean disposed = new AtomicBoolean();
+
+        DisposedAfterFirstTask(Scheduler delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Disposable schedule(Runnable task) {
+            if (disposed.get()) {
+                throw Exceptions.failWithRejected();
+            }
+            return delegate.schedule(() -> {
+                disposed.set(true);
+                task.run();
+            });
+        }
+
+        @Override
+        public Worker createWorker() {
+            if (disposed.get()) {
+                throw Exceptions.failWithRejected();
+            }
+            return delegate.createWorker();
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return disposed.get();
+        }
+
+        @Override
+        public void dispose() {
+            disposed.set(true);
         }
     }
 
