@@ -293,17 +293,12 @@ final class RunningProcess {
     }
 
     /**
-<<<<<<< HEAD
      * Kills the process and every descendant: SIGTERM, the grace period, SIGKILL. The tree is
      * listed before any signal (a child whose parent died is re-parented and could no longer be
      * found), the root is signalled first (so that it cannot start another child after one was
      * killed), and the tree is listed again before SIGKILL (a root that ignored SIGTERM may have
      * started children meanwhile). Completes when all have exited (or, should one not even die
      * of SIGKILL, after a second grace period, logging it). A no-op once all have exited.
-=======
-     * Kills the process and every descendant it has now: SIGTERM, the grace period, SIGKILL
-     * (to those and to any descendant started meanwhile by a survivor that ignored SIGTERM).
->>>>>>> fixes-a
      * Runs on the caller's thread: the calls are non-blocking system calls (kill, a read of
      * the process table), and the I/O scheduler must not be needed here, since a cancelled
      * run's worker is released while its thread may still be blocked in a pipe read or write
@@ -317,21 +312,10 @@ final class RunningProcess {
             }
             alive.forEach(ProcessHandle::destroy);
             Duration grace = command.killGrace();
-<<<<<<< HEAD
             return exited(alive).timeout(grace, Mono.defer(() -> {
                 List<ProcessHandle> survivors = alive(tree(), alive);
                 survivors.forEach(ProcessHandle::destroyForcibly);
                 return exited(survivors).timeout(grace.plusSeconds(1), Mono.fromRunnable(() -> {
-=======
-            return exited.timeout(grace, Mono.defer(() -> {
-                // a survivor that ignored SIGTERM may have started children since the snapshot
-                List<ProcessHandle> survivors = new ArrayList<>();
-                process.descendants().filter(h -> !alive.contains(h)).forEach(survivors::add);
-                survivors.addAll(alive);
-                survivors.forEach(ProcessHandle::destroyForcibly);
-                Mono<Void> allExited = Mono.when(survivors.stream().map(h -> Mono.fromFuture(h.onExit(), true)).toList());
-                return allExited.timeout(grace.plusSeconds(1), Mono.fromRunnable(() -> {
->>>>>>> fixes-a
                     List<Long> left = survivors.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
                     if (!left.isEmpty()) {
                         LOG.warn("processes of '{}' still alive (or not yet reaped) after SIGKILL: {}", command.describe(), left);
