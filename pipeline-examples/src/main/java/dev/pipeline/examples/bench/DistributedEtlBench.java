@@ -23,23 +23,42 @@ import picocli.CommandLine.Option;
  * S10 etl-distributed: the distributed ETL (RabbitMQ work queue, PostgreSQL upserts) with 1, 2
  * and 3 worker processes on I/O-bound work (each page of one record waits {@code --latency-ms}
  * on the demo API), against the single-process ETL ({@code run etl}) on the same records, page
- * size, latency, in-flight bound and database. Each round publishes the work, starts the
- * workers as separate JVMs that begin consuming at the same instant, and measures from then to
- * the last acknowledgement of the slowest worker (their final quiet period excluded). Prints a
- * RESULT line per worker count and the summary line last: items/s and the scaling ratios.
+ * size, latency, fetch concurrency, batch size and database. Each round publishes the work,
+ * starts the workers as separate JVMs that begin consuming at the same instant, and measures
+ * from then to the last acknowledgement of the slowest worker (their final quiet period
+ * excluded). Prints a RESULT line per worker count and the summary line last: items/s and the
+ * scaling ratios.
+ *
+ * <p>A worker's prefetch is its whole in-flight bound: pages being fetched and records waiting
+ * in a batch for their commit. The single-process ETL bounds only the fetches
+ * ({@code --concurrency}) and lets a batch fill behind them, so the worker gets
+ * {@code concurrency + batch size} unacknowledged messages: the same fetch concurrency with one
+ * batch committing behind it. The workers are fresh JVMs that run for seconds, so by default
+ * they start with {@code -XX:TieredStopAtLevel=1}: on two cores, three JVMs compiling the HTTP,
+ * AMQP and PostgreSQL paths with C2 at once spend most of a round's CPU on the compiler
+ * ({@code --worker-jvm} changes the options).
  */
 @Command(name = "etl-distributed", mixinStandardHelpOptions = true,
         description = "S10 etl-distributed: the distributed ETL with 1, 2, 3 workers vs the single-process ETL")
 public final class DistributedEtlBench implements Callable<Integer> {
 
     @Option(names = "--items", description = "work items (pages of one record) per round (default ${DEFAULT-VALUE})")
-    int items = 3000;
+    int items = 10000;
 
     @Option(names = "--latency-ms", description = "the demo API's latency per page (default ${DEFAULT-VALUE})")
     int latencyMs = 50;
 
-    @Option(names = "--prefetch", description = "each worker's prefetch, and the single-process ETL's concurrency (default ${DEFAULT-VALUE})")
-    int prefetch = 32;
+    @Option(names = "--concurrency", description = "pages fetched at once, by each worker and by the single-process ETL (default ${DEFAULT-VALUE})")
+    int concurrency = 32;
+
+    @Option(names = "--batch-size", description = "rows per upsert batch (default ${DEFAULT-VALUE})")
+    int batchSize = 16;
+
+    @Option(names = "--prefetch", description = "each worker's unacknowledged messages (default: concurrency + batch size)")
+    Integer prefetch;
+
+    @Option(names = "--worker-jvm", split = " ", description = "the worker JVMs' options (default ${DEFAULT-VALUE})")
+    List<String> workerJvm = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
 
     @Option(names = "--max-workers", description = "the most workers (default ${DEFAULT-VALUE})")
     int maxWorkers = 3;
@@ -57,8 +76,12 @@ public final class DistributedEtlBench implements Callable<Integer> {
     public Integer call() throws Exception {
         String queue = "bench-etl-" + ProcessHandle.current().pid();
         String tables = "bench_etl_" + ProcessHandle.current().pid();
-        System.out.printf("etl-distributed: %,d pages of 1 record, API latency %d ms, prefetch %d; queue %s, tables %s_*%n",
-                items, latencyMs, prefetch, queue, tables);
+        if (prefetch == null) {
+            prefetch = concurrency + batchSize;
+        }
+        System.out.printf("etl-distributed: %,d pages of 1 record, API latency %d ms, concurrency %d, batch size %d, worker prefetch %d, "
+                + "worker JVM %s; queue %s, tables %s_*%n", items, latencyMs, concurrency, batchSize, prefetch, String.join(" ", workerJvm),
+                queue, tables);
         try {
             return measure(queue, tables);
         } finally {
@@ -76,7 +99,7 @@ public final class DistributedEtlBench implements Callable<Integer> {
                     .put("items_per_s", rates[n]).put("wall_s", items / rates[n]).put("ratio_1w", rates[n] / rates[1]).line());
         }
         System.out.println(BenchResult.of("etl-distributed", "pipeline").put("items", items).put("latency_ms", latencyMs)
-                .put("prefetch", prefetch).put("single_items_per_s", single).put("w1_items_per_s", rates[1])
+                .put("concurrency", concurrency).put("batch_size", batchSize).put("prefetch", prefetch).put("single_items_per_s", single).put("w1_items_per_s", rates[1])
                 .put("w" + maxWorkers + "_items_per_s", rates[maxWorkers]).put("scaling", rates[maxWorkers] / rates[1])
                 .put("ratio_single", rates[1] / single).line());
         return 0;
@@ -106,8 +129,8 @@ public final class DistributedEtlBench implements Callable<Integer> {
         StringWriter text = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(text));
-        int code = cli.execute("run", "etl", "--records", "" + items, "--page-size", "1", "--concurrency", "" + prefetch,
-                "--latency-ms", "" + latencyMs, "--error-rate", "0.02", "--batch-size", "" + Math.max(1, prefetch / 2),
+        int code = cli.execute("run", "etl", "--records", "" + items, "--page-size", "1", "--concurrency", "" + concurrency,
+                "--latency-ms", "" + latencyMs, "--error-rate", "0.02", "--batch-size", "" + batchSize,
                 "--db", db, "--progress", "none", "--out", out.toString());
         Matcher m = COMPLETED.matcher(text.toString());
         if (code != 0 || !m.find()) {
@@ -132,11 +155,14 @@ public final class DistributedEtlBench implements Callable<Integer> {
         for (int w = 1; w <= n; w++) {
             Path output = Files.createTempFile("bench-worker", ".txt");
             outputs.add(output);
-            workers.add(new ProcessBuilder(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            List<String> command = new ArrayList<>();
+            command.add(java());
+            command.addAll(workerJvm);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "run", "etl-worker", "--broker", broker, "--db", db, "--queue", queue, "--tables", tables, "--worker", "w" + w,
-                    "--prefetch", "" + prefetch, "--concurrency", "" + prefetch, "--batch-size", "" + Math.max(1, prefetch / 2),
-                    "--latency-ms", "" + latencyMs, "--idle", "1s", "--start-at", "" + startAt)
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start());
+                    "--prefetch", "" + prefetch, "--concurrency", "" + concurrency, "--batch-size", "" + batchSize,
+                    "--latency-ms", "" + latencyMs, "--idle", "1s", "--start-at", "" + startAt));
+            workers.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start());
         }
         long first = Long.MAX_VALUE;
         long last = 0;
