@@ -89,10 +89,13 @@ class ProcessPipeTest {
         String marker = ProcessTable.marker();
         Path counter = dir.resolve("counter");
         Files.writeString(counter, "0");
-        // writes 200 000 numbered lines, recording each number in a file as it goes
+        // writes 200 000 numbered lines of 200 bytes, recording each number in a file as it goes: a
+        // few hundred lines fill the stdout pipe, so the shell stalls within a few hundred
+        // iterations however slowly a loaded machine runs it
         Command counting = Command.of("/bin/sh", "-c",
-                "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); echo $i; echo $i > \"$1\"; done", marker, counter.toString());
-        StepVerifier.create(Processes.pipe(counting, Flux.empty()), 0)
+                "pad=$(printf '%0190d' 0); i=0; while [ $i -lt 200000 ]; do i=$((i+1)); echo \"$i $pad\"; echo $i > \"$1\"; done",
+                marker, counter.toString());
+        StepVerifier.create(Processes.pipe(counting, Flux.empty()).map(line -> line.substring(0, line.indexOf(' '))), 0)
                 .thenRequest(10)
                 .expectNext("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
                 .then(() -> {
