@@ -83,9 +83,9 @@ class WebSocketStagesTest {
 
     @Test
     void inOrderASlowReplyPastTheTimeoutFailsTheConnectionAndNoReplyIsMismatched() {
-        // answers in order; the answer to "0" comes after the timeout, those after it at once behind it
+        // answers in order; the answer to "0" comes long after the timeout, those after it at once behind it
         server.ws("/slow-first", (in, out) -> out.sendString(in.receive().asString()
-                .concatMap(s -> s.equals("0") ? Mono.just("re 0").delayElement(Duration.ofMillis(600)) : Mono.just("re " + s))));
+                .concatMap(s -> s.equals("0") ? Mono.just("re 0").delayElement(Duration.ofSeconds(5)) : Mono.just("re " + s))));
         List<WebSocketMessage> emitted = new java.util.concurrent.CopyOnWriteArrayList<>();
         StepVerifier.create(run(IntStream.range(0, 20).boxed().toList(), WebSocketStages.request("ask", server.ws("/slow-first"),
                         (Integer i) -> WebSocketMessage.text(String.valueOf(i)),
