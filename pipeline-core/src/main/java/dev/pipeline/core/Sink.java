@@ -91,24 +91,37 @@ public final class Sink<T, R> {
     /**
      * Puts every item into {@code queue} (waiting while it is full), for another pipeline or
      * consumer to take; does not shut the queue down. Consumes the stream as a whole, as
-     * {@link #of} does: the items of an acknowledged source settle when the run's items end.
+     * {@link #of} does ({@link AsyncQueue#putAll}).
+     *
+     * <p>After an {@link Source#acknowledged acknowledged source} (a broker, a checkpointed file)
+     * it puts the items one at a time ({@link AsyncQueue#put}), and an item is done, and settles
+     * as stored, once the queue has it: from then on it is the queue's taker's, and the source
+     * will not see it again even if the taker loses it. So the broker is acked item by item and
+     * never stalls at its prefetch.
      *
      * @param name the sink's name
      * @param queue the queue
      * @param <T> the item type
      * @return the sink
      */
+    @SuppressWarnings("unchecked")
     public static <T> Sink<T, Void> toQueue(String name, AsyncQueue<T> queue) {
         Require.nonNull(queue, "queue");
-        return of(name, flux -> queue.putAll(flux));
+        return new Sink<>(new CustomSink(optionsNamed(name), flux -> queue.putAll((Flux<T>) (Flux<?>) flux),
+                value -> queue.put((T) value)));
     }
 
     /**
      * A sink from any consumer of the item Flux: subscribes once per run, and its Mono's value
-     * is the run's result. Items count as consumed when the Mono completes, and so the items of
-     * an {@link Source#acknowledged acknowledged source} settle only then: after a broker
-     * source, which never completes, use {@link #forEachAsync} or {@link #create} instead
-     * (the run logs a warning).
+     * is the run's result. Items count as consumed when the Mono completes.
+     *
+     * <p>After an {@link Source#acknowledged acknowledged source} (a broker, a checkpointed file)
+     * an item is done, and settles as stored, as soon as it has been handed to {@code consumer}:
+     * when the {@code onNext} that delivers it to the chain {@code consumer} built returns. That
+     * is the moment the pipeline can see; what the chain does with the item afterwards (an
+     * asynchronous write, a buffer) is no longer covered, and an item lost there is not
+     * redelivered. When the item is done only once such a write succeeded, use
+     * {@link #forEachAsync} or {@link #create}, which settle after the write.
      *
      * @param name the sink's name
      * @param consumer consumes the Flux

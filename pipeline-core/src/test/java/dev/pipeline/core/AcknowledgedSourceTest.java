@@ -168,14 +168,81 @@ class AcknowledgedSourceTest {
         }
 
         @Test
-        void aSinkOfTheWholeStreamSettlesWhenItCompletes() {
+        void aSinkOfTheWholeStreamSettlesEachItemOnceItsConsumerHasIt() {
             Deliveries d = new Deliveries();
-            AtomicInteger consumed = new AtomicInteger();
-            d.readyToSettle = i -> consumed.get() == 50;
-            run(Pipeline.from(d.source("queue", 50))
-                    .to(Sink.of("whole", (Flux<Integer> items) -> items.doOnNext(i -> consumed.incrementAndGet()).count())));
+            Set<Integer> consumed = ConcurrentHashMap.newKeySet();
+            d.readyToSettle = consumed::contains;
+            PipelineReport<Long> report = run(Pipeline.from(d.source("queue", 50))
+                    .to(Sink.of("whole", (Flux<Integer> items) -> items.doOnNext(consumed::add).count())));
             assertThat(d.violations).isEmpty();
             assertThat(d.settledAs(Settlement.STORED)).hasSize(50);
+            assertThat(report.result()).contains(50L);
+            assertThat(report.acks("queue").inFlight()).isZero();
+        }
+
+        /**
+         * A broker with a prefetch: it delivers at most {@code prefetch} unsettled messages and
+         * the next one only when one settles, as RabbitMQ's {@code basicQos} and a Kafka source's
+         * in-flight bound do. A sink that settled only when the stream ends would stall it.
+         */
+        Source<Integer> prefetching(String name, int n, int prefetch, Deliveries d) {
+            return Source.acknowledged(name, ctx -> {
+                Sinks.Many<Integer> next = Sinks.many().unicast().onBackpressureBuffer();
+                AtomicInteger sent = new AtomicInteger();
+                Runnable deliverOne = () -> {
+                    int i = sent.incrementAndGet();
+                    if (i <= n) {
+                        next.emitNext(i, Sinks.EmitFailureHandler.busyLooping(WAIT));
+                    }
+                    if (i == n) {
+                        next.emitComplete(Sinks.EmitFailureHandler.busyLooping(WAIT));
+                    }
+                };
+                return next.asFlux()
+                        .doOnSubscribe(s -> {
+                            for (int k = 0; k < prefetch; k++) {
+                                deliverOne.run();
+                            }
+                        })
+                        .map(i -> Delivery.of(i, false, s -> {
+                            d.settle(i, s);
+                            deliverOne.run();
+                        }));
+            });
+        }
+
+        @Test
+        void aSinkOfTheWholeStreamDoesNotStallABrokerAtItsPrefetch() {
+            Deliveries d = new Deliveries();
+            Set<Integer> consumed = ConcurrentHashMap.newKeySet();
+            d.readyToSettle = consumed::contains;
+            PipelineReport<Long> report = run(Pipeline.from(prefetching("broker", 2000, 4, d))
+                    .then(Stage.map("inc", (Integer i) -> i + 1))
+                    .to(Sink.of("whole", (Flux<Integer> items) -> items.doOnNext(i -> consumed.add(i - 1)).count())));
+            assertThat(d.violations).isEmpty();
+            assertThat(d.settledAs(Settlement.STORED)).hasSize(2000);
+            assertThat(report.result()).contains(2000L);
+            assertThat(report.acks("broker").stored()).isEqualTo(2000);
+            assertThat(report.acks("broker").maxInFlight()).isBetween(1L, 4L);
+        }
+
+        @Test
+        void toQueueSettlesEachItemOnceTheQueueHasItAndDoesNotStallABroker() {
+            Deliveries d = new Deliveries();
+            dev.pipeline.core.aio.AsyncQueue<Integer> queue = dev.pipeline.core.aio.AsyncQueue.bounded(3);
+            List<Integer> taken = new CopyOnWriteArrayList<>();
+            reactor.core.Disposable taker = Flux.defer(() -> queue.take().repeat()).subscribe(taken::add);
+            try {
+                PipelineReport<Void> report = run(Pipeline.from(prefetching("broker", 2000, 4, d))
+                        .to(Sink.toQueue("hand-on", queue)));
+                assertThat(d.violations).isEmpty();
+                assertThat(d.settledAs(Settlement.STORED)).hasSize(2000);
+                assertThat(report.acks("broker").stored()).isEqualTo(2000);
+                assertThat(report.stage("hand-on").emitted()).isEqualTo(2000);
+                assertThat(taken.size() + queue.size()).isEqualTo(2000);
+            } finally {
+                taker.dispose();
+            }
         }
 
         @Test

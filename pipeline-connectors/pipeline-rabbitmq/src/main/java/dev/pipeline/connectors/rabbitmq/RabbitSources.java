@@ -25,7 +25,11 @@ public final class RabbitSources {
      * the queue's dead-letter exchange ({@link ConsumeOptions#deadLetters}). A run that fails or
      * is cancelled closes the channel and acknowledges nothing more: the broker delivers again
      * what was in flight, with {@link RabbitMessage#redelivered} set, so a consumer's death
-     * repeats at most {@code prefetch} messages. Several processes may consume one queue: the
+     * repeats at most {@code prefetch} messages. A run that is stopped
+     * ({@link dev.pipeline.core.RunningPipeline#stop(java.time.Duration) stop(grace)}) stops the
+     * deliveries at once but keeps the channel open until the run has ended: the messages in
+     * flight that finish within the grace are acknowledged, not redelivered; only those cut off
+     * when the grace ends return to the queue. Several processes may consume one queue: the
      * broker shares the messages out.
      *
      * <pre>{@code
@@ -40,8 +44,10 @@ public final class RabbitSources {
      * never by itself (stop or cancel the run).
      * <b>Errors when</b> the connection is refused or lost, the queue does not exist or is
      * deleted ({@link RabbitException} naming the broker, the virtual host and the queue).
-     * <b>On cancel</b> the channel and connection are closed; unacknowledged messages return to
-     * the queue. <b>Thread</b>: messages arrive on the client's consumer threads; acks are sent
+     * <b>On cancel</b> (a stop) the broker's consumer is cancelled at once, and the channel and
+     * connection are closed once the run has ended ({@link dev.pipeline.core.StageContext#whenRunEnds()}),
+     * so the items in flight can still be acknowledged; unacknowledged messages return to the
+     * queue. <b>Thread</b>: messages arrive on the client's consumer threads; acks are sent
      * from the channel's own thread (channels are not thread-safe), never from a Reactor thread.
      *
      * @param name the source's name
@@ -57,7 +63,8 @@ public final class RabbitSources {
         Require.nonNull(options, "options");
         boolean reject = options.deadLetters() == DeadLetters.REJECT;
         return Source.acknowledged(name, ctx -> QueueReceiver.receive(broker, queue, options.prefetch(), reject,
-                        new AtomicInteger(), options.idleTimeout(), options.timer())
+                        new AtomicInteger(), options.idleTimeout(), options.timer(),
+                        ctx.whenRunEnds())
                 .map(r -> Delivery.of(r.message(), r.message().redelivered(), r.settle())));
     }
 }

@@ -90,6 +90,43 @@ class RabbitPipelineTest {
                 .expectNext(true).verifyComplete();
     }
 
+    @Test
+    void aStoppedRunAcksTheItemsInFlightThatFinishWithinTheGrace() throws Exception {
+        String queue = broker.queue("stop-grace");
+        int n = 40;
+        int prefetch = 8;
+        broker.publish(queue, n);
+        Set<String> stored = ConcurrentHashMap.newKeySet();
+        CountDownLatch inFlight = new CountDownLatch(prefetch);
+        reactor.core.publisher.Sinks.Empty<Void> gate = reactor.core.publisher.Sinks.empty();
+        RunningPipeline<Void> running = Pipeline.from(RabbitSources.queue("work", TestBroker.URI, queue,
+                        ConsumeOptions.defaults().prefetch(prefetch)))
+                .then(Stage.mapAsync("held", (RabbitMessage m) -> {
+                    inFlight.countDown();
+                    return gate.asMono().thenReturn(m);
+                }).concurrency(prefetch))
+                .to(Sink.forEach("store", (RabbitMessage m) -> stored.add(m.text())))
+                .start();
+        // prefetch messages are in the stage, none acked yet
+        assertThat(inFlight.await(60, TimeUnit.SECONDS)).isTrue();
+        Mono<PipelineReport<Void>> stopped = running.stop(Duration.ofSeconds(30));
+        gate.tryEmitEmpty(); // the items in flight finish well within the grace
+        PipelineReport<Void> report = stopped.block(TIMEOUT);
+
+        assertThat(stored).hasSize(prefetch);
+        assertThat(report.acks("work").acked()).isEqualTo(prefetch);
+        assertThat(report.cutOff()).isZero();
+        // the broker got the acks: only the messages never delivered are ready again
+        StepVerifier.create(TestBroker.eventually(() -> broker.consumers(queue) == 0 && broker.ready(queue) == n - prefetch))
+                .expectNext(true).verifyComplete();
+        Set<String> second = ConcurrentHashMap.newKeySet();
+        Set<String> redelivered = ConcurrentHashMap.newKeySet();
+        pipeline(queue, ConsumeOptions.defaults().prefetch(prefetch).idleTimeout(Duration.ofSeconds(2)), second, redelivered)
+                .run().block(TIMEOUT);
+        assertThat(redelivered).as("nothing that finished within the grace is redelivered").isEmpty();
+        assertThat(second).hasSize(n - prefetch).doesNotContainAnyElementsOf(stored);
+    }
+
     /** A concurrent set that counts down a latch per element added. */
     private static final class CountingSet extends java.util.AbstractSet<String> {
         private final Set<String> set;

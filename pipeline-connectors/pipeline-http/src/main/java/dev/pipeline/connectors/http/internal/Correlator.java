@@ -3,7 +3,9 @@ package dev.pipeline.connectors.http.internal;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import dev.pipeline.connectors.http.websocket.WebSocketException;
@@ -19,8 +21,16 @@ import reactor.core.publisher.Sinks;
  * together, so requests are queued for sending in the order they were registered, and a closed
  * connection fails every pending request and every later one.
  *
- * <p>Bounded: the stage registers at most its concurrency at once, and the outbound queue holds
- * at most as many frames.
+ * <p>A request that gave up (its reply timed out, or it was cancelled) must never make a later
+ * reply land on the wrong request. By key, its key is remembered (the last
+ * {@value #REMEMBERED} of them) and its reply, if it still comes, is dropped and counted
+ * ({@link #dropped()}). In order there is no telling a late reply from the next request's, so
+ * a timeout fails the whole connection ({@link #close}): every request in flight and every later
+ * one fails with the timeout's error, and every message that still arrives on it is dropped and
+ * counted.
+ *
+ * <p>Bounded: the stage registers at most its concurrency at once, the outbound queue holds
+ * at most as many frames, and at most {@value #REMEMBERED} keys of requests that gave up are kept.
  */
 public final class Correlator {
 
@@ -30,7 +40,14 @@ public final class Correlator {
     private final Object lock = new Object();
     private final Map<Object, Sinks.One<WebSocketMessage>> byKey = new HashMap<>();
     private final ArrayDeque<Sinks.One<WebSocketMessage>> inOrder = new ArrayDeque<>();
+    /** Keys of requests that gave up, oldest first, and the same as a set. */
+    private final ArrayDeque<Object> gaveUp = new ArrayDeque<>();
+    private final Set<Object> gaveUpKeys = new HashSet<>();
+    private long dropped;
     private Throwable closed;
+
+    /** How many keys of requests that gave up are remembered, for their late replies. */
+    static final int REMEMBERED = 1024;
 
     public Correlator(URI uri, Function<? super WebSocketMessage, ?> replyKey, Sinks.Many<WebSocketFrame> outbound) {
         this.uri = uri;
@@ -68,15 +85,40 @@ public final class Correlator {
             }
         }
         if (replyKey == null) {
-            // in order, a request that gave up keeps its place: its reply, when it comes, is
-            // dropped, and the next message still answers the next request
+            // in order, a request cancelled keeps its place: its reply, when it comes, is
+            // dropped, and the next message still answers the next request; a timeout closes
+            // the whole connection (timedOut)
             return reply.asMono();
         }
         return reply.asMono().doOnCancel(() -> {
             synchronized (lock) {
-                remove(key, reply);
+                if (byKey.remove(key, reply)) {
+                    remember(key);
+                }
             }
         });
+    }
+
+    /**
+     * A request's reply did not come in time. In order, the connection is failed with
+     * {@code error} ({@link #close}): a late reply could not be told from the next request's.
+     * By key, nothing more: the request's cancel forgot it and its late reply will be dropped.
+     *
+     * @param error the timeout, naming the URL and the item
+     */
+    public void timedOut(Throwable error) {
+        if (replyKey == null) {
+            close(error);
+        }
+    }
+
+    private void remember(Object key) {
+        if (gaveUpKeys.add(key)) {
+            gaveUp.add(key);
+            if (gaveUp.size() > REMEMBERED) {
+                gaveUpKeys.remove(gaveUp.poll());
+            }
+        }
     }
 
     private void remove(Object key, Sinks.One<WebSocketMessage> reply) {
@@ -89,18 +131,28 @@ public final class Correlator {
 
     /**
      * Hands a received message to its request. A message whose reply key is null is not a reply
-     * (a push from the server) and is dropped; a reply that matches no request in flight fails
-     * the connection.
+     * (a push from the server) and is dropped; the late reply of a request that gave up, and any
+     * message after the connection failed, is dropped and counted; a reply that matches no
+     * request in flight fails the connection.
      */
     public void reply(WebSocketMessage message) {
         Sinks.One<WebSocketMessage> reply;
         synchronized (lock) {
+            if (closed != null) {
+                dropped++;
+                return;
+            }
             if (replyKey != null) {
                 Object key = replyKey.apply(message);
                 if (key == null) {
                     return;
                 }
                 reply = byKey.remove(key);
+                if (reply == null && gaveUpKeys.remove(key)) {
+                    gaveUp.remove(key);
+                    dropped++;
+                    return;
+                }
                 if (reply == null) {
                     throw new WebSocketException(uri, "sent a reply with the key '" + key
                             + "', which matches no request in flight: " + message, null);
@@ -134,6 +186,13 @@ public final class Correlator {
         }
         for (Sinks.One<?> p : pending) {
             p.tryEmitError(error); // FAIL_CANCELLED/TERMINATED: that request already ended
+        }
+    }
+
+    /** @return how many late replies (of requests that gave up, or after the connection failed) were dropped */
+    public long dropped() {
+        synchronized (lock) {
+            return dropped;
         }
     }
 

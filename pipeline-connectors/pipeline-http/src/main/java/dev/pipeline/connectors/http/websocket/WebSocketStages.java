@@ -31,6 +31,11 @@ import reactor.util.concurrent.Queues;
  * request: for servers that answer in order) or by a correlation key that a request and its
  * reply share (a JSON {@code id}): then replies may come in any order, and a message whose key
  * is null is a push, not a reply, and is skipped. Replies are emitted in input order either way.
+ * A reply is never handed to the wrong request: in order, a reply that does not come in time
+ * fails the whole connection at once (a late reply could not be told from the next request's),
+ * so every request in flight fails with that {@link WebSocketException}, naming the URL and the
+ * item, and no message that still arrives on it is matched; by key, the late reply of a request
+ * that gave up is dropped (the last 1024 such keys are remembered), not taken for a stray reply.
  * The connection is opened when the run starts and closed (code 1000) when the last reply has
  * come, or on error or cancel.
  *
@@ -119,8 +124,14 @@ public final class WebSocketStages {
                                 .request(requestKey == null ? null : requestKey.apply(item),
                                         WebSockets.frame(Require.nonNull(encode.apply(item), "the message made for the item")))
                                 .timeout(timeout, scheduler)
-                                .onErrorMap(TimeoutException.class, e -> new WebSocketException(uri, "no reply within " + timeout
-                                        + " (WebSocketOptions.responseTimeout) to the request for " + abbreviate(item), e)),
+                                .onErrorMap(TimeoutException.class, e -> {
+                                    WebSocketException late = new WebSocketException(uri, "no reply within " + timeout
+                                            + " (WebSocketOptions.responseTimeout) to the request for " + abbreviate(item)
+                                            + (requestKey == null ? "; replies are matched in order, so the connection is failed:"
+                                            + " no later message on it can answer another request" : ""), e);
+                                    correlator.timedOut(late);
+                                    return late;
+                                }),
                         concurrency, 1)
                         .doOnTerminate(() -> done.tryEmitEmpty()); // FAIL_TERMINATED cannot happen: one terminal signal
                 Mono<WebSocketMessage> side = Mono.when(send, receive).takeUntilOther(done.asMono()).then(Mono.empty());

@@ -94,16 +94,72 @@ class CorrelatorTest {
     }
 
     @Test
-    void aCancelledRequestIsForgottenAndItsLateReplyIsAStrayReply() {
+    void aLateReplyOfARequestThatGaveUpIsDroppedAndCounted() {
         Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
         Correlator correlator = new Correlator(URL, WebSocketMessage::text, outbound);
         StepVerifier.create(correlator.request("a", new TextWebSocketFrame("a")).timeout(Duration.ofMillis(10)))
                 .expectError(java.util.concurrent.TimeoutException.class)
                 .verify(Duration.ofSeconds(10));
         assertThat(correlator.pending()).isZero();
+        Mono<WebSocketMessage> b = correlator.request("b", new TextWebSocketFrame("b"));
+        correlator.reply(WebSocketMessage.text("a")); // late: dropped, the connection goes on
+        correlator.reply(WebSocketMessage.text("b"));
+        StepVerifier.create(b).expectNext(WebSocketMessage.text("b")).verifyComplete();
+        assertThat(correlator.dropped()).isEqualTo(1);
+        // a key is forgotten once its late reply came: a second one is a stray reply
         assertThatThrownBy(() -> correlator.reply(WebSocketMessage.text("a")))
                 .isInstanceOf(WebSocketException.class)
                 .hasMessageStartingWith(URL + ": sent a reply with the key 'a', which matches no request in flight");
+    }
+
+    @Test
+    void inOrderATimeoutFailsTheConnectionSoNoReplyLandsOnTheWrongRequest() {
+        Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
+        Correlator correlator = new Correlator(URL, null, outbound);
+        Mono<WebSocketMessage> slow = correlator.request(null, new TextWebSocketFrame("slow"));
+        Mono<WebSocketMessage> second = correlator.request(null, new TextWebSocketFrame("second"));
+        WebSocketException timeout = new WebSocketException(URL, "no reply within PT1S to the request for slow", null);
+        StepVerifier.create(slow.timeout(Duration.ofMillis(10)).doOnError(e -> correlator.timedOut(timeout)))
+                .expectError(java.util.concurrent.TimeoutException.class)
+                .verify(Duration.ofSeconds(10));
+        // the server never answers "slow": without failing the connection, "second"'s reply would
+        // be taken as the (dropped) answer to "slow", and "third"'s as the answer to "second"
+        Mono<WebSocketMessage> third = correlator.request(null, new TextWebSocketFrame("third"));
+        correlator.reply(WebSocketMessage.text("answer to second"));
+        correlator.reply(WebSocketMessage.text("answer to third"));
+        StepVerifier.create(second).expectErrorSatisfies(e -> assertThat(e).isSameAs(timeout)).verify(Duration.ofSeconds(10));
+        StepVerifier.create(third).expectErrorSatisfies(e -> assertThat(e).isSameAs(timeout)).verify(Duration.ofSeconds(10));
+        assertThat(correlator.dropped()).isEqualTo(2);
+        assertThat(correlator.pending()).isZero();
+    }
+
+    @Test
+    void keyedATimeoutDoesNotFailTheConnection() {
+        Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
+        Correlator correlator = new Correlator(URL, WebSocketMessage::text, outbound);
+        Mono<WebSocketMessage> other = correlator.request("other", new TextWebSocketFrame("other"));
+        StepVerifier.create(correlator.request("slow", new TextWebSocketFrame("slow")).timeout(Duration.ofMillis(10))
+                        .doOnError(e -> correlator.timedOut(e)))
+                .expectError(java.util.concurrent.TimeoutException.class)
+                .verify(Duration.ofSeconds(10));
+        correlator.reply(WebSocketMessage.text("slow"));
+        correlator.reply(WebSocketMessage.text("other"));
+        StepVerifier.create(other).expectNext(WebSocketMessage.text("other")).verifyComplete();
+        assertThat(correlator.dropped()).isEqualTo(1);
+    }
+
+    @Test
+    void theKeysOfRequestsThatGaveUpAreBounded() {
+        Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
+        Correlator correlator = new Correlator(URL, WebSocketMessage::text, outbound);
+        for (int i = 0; i < Correlator.REMEMBERED + 10; i++) {
+            correlator.request(String.valueOf(i), new TextWebSocketFrame(String.valueOf(i))).subscribe().dispose();
+        }
+        assertThat(correlator.pending()).isZero();
+        correlator.reply(WebSocketMessage.text(String.valueOf(Correlator.REMEMBERED + 9))); // remembered: dropped
+        assertThat(correlator.dropped()).isEqualTo(1);
+        assertThatThrownBy(() -> correlator.reply(WebSocketMessage.text("0"))) // forgotten long ago
+                .isInstanceOf(WebSocketException.class);
     }
 
     @Test

@@ -82,6 +82,44 @@ class WebSocketStagesTest {
     }
 
     @Test
+    void inOrderASlowReplyPastTheTimeoutFailsTheConnectionAndNoReplyIsMismatched() {
+        // answers in order; the answer to "0" comes long after the timeout, those after it at once behind it
+        server.ws("/slow-first", (in, out) -> out.sendString(in.receive().asString()
+                .concatMap(s -> s.equals("0") ? Mono.just("re 0").delayElement(Duration.ofSeconds(5)) : Mono.just("re " + s))));
+        List<WebSocketMessage> emitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StepVerifier.create(run(IntStream.range(0, 20).boxed().toList(), WebSocketStages.request("ask", server.ws("/slow-first"),
+                        (Integer i) -> WebSocketMessage.text(String.valueOf(i)),
+                        WebSocketOptions.defaults().concurrency(4).responseTimeout(Duration.ofMillis(200))))
+                        .doOnNext(emitted::add))
+                .expectErrorSatisfies(e -> assertThat(e)
+                        .hasStackTraceContaining(server.ws("/slow-first") + ": no reply within PT0.2S")
+                        // each request in flight has its own timer: the first to fire names its item
+                        .hasStackTraceContaining("the request for ")
+                        .hasStackTraceContaining("the connection is failed"))
+                .verify(WAIT);
+        assertThat(emitted).isEmpty();
+        StepVerifier.create(server.closed()).expectNext(true).verifyComplete();
+    }
+
+    @Test
+    void slowRepliesWithinTheTimeoutFollowedByFastOnesAreNeverMismatched() {
+        // every 7th answer is slow; in order, the others wait behind it; by key, they overtake it
+        server.ws("/in-order", (in, out) -> out.sendString(in.receive().asString()
+                .concatMap(s -> Mono.just("re " + s).delayElement(Duration.ofMillis(Integer.parseInt(s) % 7 == 0 ? 40 : 0)))));
+        server.ws("/keyed", (in, out) -> out.sendString(in.receive().asString()
+                .flatMap(s -> Mono.just("re " + s).delayElement(Duration.ofMillis(Integer.parseInt(s) % 7 == 0 ? 40 : 0)))));
+        List<Integer> items = IntStream.range(0, 150).boxed().toList();
+        List<String> expected = items.stream().map(i -> "re " + i).toList();
+        WebSocketOptions options = WebSocketOptions.defaults().concurrency(8).responseTimeout(Duration.ofSeconds(20));
+        assertThat(run(items, WebSocketStages.request("ordered", server.ws("/in-order"),
+                (Integer i) -> WebSocketMessage.text(String.valueOf(i)), options))
+                .map(WebSocketMessage::text).collectList().block(WAIT)).containsExactlyElementsOf(expected);
+        assertThat(run(items, WebSocketStages.request("keyed", server.ws("/keyed"),
+                (Integer i) -> WebSocketMessage.text(String.valueOf(i)), (Integer i) -> "re " + i, WebSocketMessage::text, options))
+                .map(WebSocketMessage::text).collectList().block(WAIT)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void aReplyMatchingNoRequestFailsTheRun() {
         server.ws("/stray", (in, out) -> out.sendString(in.receive().asString().map(s -> "re unknown")));
         StepVerifier.create(run(List.of(1), WebSocketStages.request("s", server.ws("/stray"),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
@@ -15,6 +16,7 @@ import dev.pipeline.core.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -59,7 +61,7 @@ public final class QueueReceiver {
      */
     public static Flux<Received> receive(Broker broker, String queue, int prefetch, boolean rejectDeadLetters,
             AtomicInteger unacked) {
-        return receive(broker, queue, prefetch, rejectDeadLetters, unacked, null, Schedulers.parallel());
+        return receive(broker, queue, prefetch, rejectDeadLetters, unacked, null, Schedulers.parallel(), Mono.empty());
     }
 
     /**
@@ -73,35 +75,58 @@ public final class QueueReceiver {
      * @param unacked the gauge of unsettled messages
      * @param idleTimeout null: never complete
      * @param timer measures the idle time
+     * @param runEnds completes when the run has ended (every item in flight settled, or the
+     *     stop's grace ended): on cancel the channel stays open until then, so that the items
+     *     in flight can still be acknowledged; {@code Mono.empty()} closes it at once
      * @return the messages
      */
     public static Flux<Received> receive(Broker broker, String queue, int prefetch, boolean rejectDeadLetters,
-            AtomicInteger unacked, Duration idleTimeout, Scheduler timer) {
+            AtomicInteger unacked, Duration idleTimeout, Scheduler timer, Mono<Void> runEnds) {
         String target = "queue '" + queue + "'";
-        return Flux.usingWhen(
-                SerialChannel.open(broker, "consume " + queue, target, prefetch + 16, ch -> {
-                    ch.queueDeclarePassive(queue);
-                    ch.basicQos(prefetch);
-                }),
-                channel -> Flux.defer(() -> {
-                    AtomicLong lastActivity = new AtomicLong(timer.now(TimeUnit.MILLISECONDS));
-                    Flux<Received> received = consume(channel, queue, prefetch, rejectDeadLetters, unacked,
-                            () -> lastActivity.set(timer.now(TimeUnit.MILLISECONDS)));
-                    if (idleTimeout == null) {
-                        return received;
-                    }
-                    long idleMillis = idleTimeout.toMillis();
-                    Duration tick = Duration.ofMillis(Math.max(10, Math.min(1000, idleMillis / 5)));
-                    return received.takeUntilOther(Flux.interval(tick, timer)
-                            .filter(t -> unacked.get() == 0 && timer.now(TimeUnit.MILLISECONDS) - lastActivity.get() >= idleMillis));
-                }),
-                SerialChannel::close,
-                (channel, error) -> channel.close(),
-                SerialChannel::close);
+        return Flux.defer(() -> {
+            AtomicReference<String> consumerTag = new AtomicReference<>();
+            return Flux.usingWhen(
+                    SerialChannel.open(broker, "consume " + queue, target, prefetch + 16, ch -> {
+                        ch.queueDeclarePassive(queue);
+                        ch.basicQos(prefetch);
+                    }),
+                    channel -> Flux.defer(() -> {
+                        AtomicLong lastActivity = new AtomicLong(timer.now(TimeUnit.MILLISECONDS));
+                        Flux<Received> received = consume(channel, queue, prefetch, rejectDeadLetters, unacked, consumerTag,
+                                () -> lastActivity.set(timer.now(TimeUnit.MILLISECONDS)));
+                        if (idleTimeout == null) {
+                            return received;
+                        }
+                        long idleMillis = idleTimeout.toMillis();
+                        Duration tick = Duration.ofMillis(Math.max(10, Math.min(1000, idleMillis / 5)));
+                        return received.takeUntilOther(Flux.interval(tick, timer)
+                                .filter(t -> unacked.get() == 0 && timer.now(TimeUnit.MILLISECONDS) - lastActivity.get() >= idleMillis));
+                    }),
+                    SerialChannel::close,
+                    (channel, error) -> channel.close(),
+                    channel -> closeWhenTheRunEnds(channel, consumerTag, runEnds));
+        });
+    }
+
+    /**
+     * On cancel (a stop, or the run cut off): the broker stops delivering at once (the consumer
+     * is cancelled), but the channel closes only once the run has ended, so that the items in
+     * flight, which finish during the stop's grace, are still acknowledged instead of
+     * redelivered. Deliveries that came after the cancel (never emitted) and items cut off
+     * return to the queue when it closes. A failed run closes at once (nothing settles).
+     */
+    private static Mono<Void> closeWhenTheRunEnds(SerialChannel channel, AtomicReference<String> consumerTag, Mono<Void> runEnds) {
+        channel.execute("cancel of the consumer", ch -> {
+            String tag = consumerTag.get();
+            if (tag != null) {
+                ch.basicCancel(tag);
+            }
+        });
+        return runEnds.onErrorResume(e -> Mono.empty()).then(Mono.defer(channel::close));
     }
 
     private static Flux<Received> consume(SerialChannel channel, String queue, int prefetch, boolean rejectDeadLetters,
-            AtomicInteger unacked, Runnable active) {
+            AtomicInteger unacked, AtomicReference<String> consumerTag, Runnable active) {
         Sinks.Many<Received> deliveries = Sinks.many().unicast().onBackpressureBuffer(Queues.<Received>get(prefetch).get());
         DefaultConsumer consumer = new DefaultConsumer(channel.channel()) {
             @Override
@@ -158,7 +183,10 @@ public final class QueueReceiver {
             }
         };
         return channel.call(() -> channel.channel().basicConsume(queue, false, consumer))
-                .doOnSuccess(tag -> active.run()) // the idle time counts from when the broker accepted the consumer
+                .doOnSuccess(tag -> {
+                    consumerTag.set(tag);
+                    active.run();
+                }) // the idle time counts from when the broker accepted the consumer
                 .thenMany(deliveries.asFlux());
     }
 

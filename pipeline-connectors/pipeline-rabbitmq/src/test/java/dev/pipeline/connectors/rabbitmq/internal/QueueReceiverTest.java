@@ -160,7 +160,7 @@ class QueueReceiverTest {
         broker.publish(queue, 30);
         List<Received> held = new ArrayList<>();
         StepVerifier.create(QueueReceiver.receive(Broker.parse(TestBroker.URI), queue, 50, false, new AtomicInteger(),
-                        Duration.ofSeconds(1), Schedulers.parallel()))
+                        Duration.ofSeconds(1), Schedulers.parallel(), reactor.core.publisher.Mono.empty()))
                 .recordWith(() -> held)
                 .expectNextCount(30)
                 // quiet, but 30 unsettled: it must not complete (closing would requeue them)
