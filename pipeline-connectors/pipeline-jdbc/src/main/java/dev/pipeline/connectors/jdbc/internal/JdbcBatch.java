@@ -43,6 +43,11 @@ public final class JdbcBatch<T> {
     /** Tasks that may wait for a thread: a batch per thread and the dialect look-up, with room to spare. */
     private static final int QUEUED_TASKS_PER_THREAD = 4;
     private static final int IDLE_SECONDS = 60;
+    /**
+     * A lane idle longer than this (a sparse stream: servers and firewalls drop idle sessions)
+     * goes back to the pool, and the batch borrows a connection afresh, which the pool checks.
+     */
+    private static final long MAX_LANE_IDLE_NANOS = 30_000_000_000L;
 
     private final String name;
     private final DataSource ds;
@@ -205,6 +210,8 @@ public final class JdbcBatch<T> {
     private static final class Lane {
         final Connection c;
         final PreparedStatement ps;
+        /** When it was last given back ({@link System#nanoTime}); read by the next batch that takes it. */
+        volatile long idleSince;
 
         Lane(Connection c, PreparedStatement ps) {
             this.c = c;
@@ -243,8 +250,13 @@ public final class JdbcBatch<T> {
 
         Lane take(String statement) throws SQLException {
             Lane lane = idle.poll();
-            if (lane != null) {
+            if (lane != null && System.nanoTime() - lane.idleSince <= MAX_LANE_IDLE_NANOS) {
                 return lane;
+            }
+            if (lane != null) {
+                // idle for a while: the server may have dropped it; a fresh borrow is
+                // checked by the pool (HikariCP validates a connection idle for more than 500 ms)
+                lane.close();
             }
             Connection c = ds.getConnection();
             try {
@@ -261,6 +273,7 @@ public final class JdbcBatch<T> {
         }
 
         void give(Lane lane) {
+            lane.idleSince = System.nanoTime();
             idle.offer(lane);
             if (closed) {
                 // the run ended while this batch was in flight: close() may have drained before the offer
