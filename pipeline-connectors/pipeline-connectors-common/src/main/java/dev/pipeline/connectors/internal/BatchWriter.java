@@ -1,6 +1,7 @@
 package dev.pipeline.connectors.internal;
 
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -85,8 +86,10 @@ public final class BatchWriter<T> {
     public Mono<Counts> run(Flux<T> items, StageContext ctx, Target<T> target) {
         return items
                 .bufferTimeout(batchSize, maxWait, timer, true)
-                // gather the next batches while the current ones are written (bounded: concurrency + 1)
-                .limitRate(concurrency + 1)
+                // gather and bind the next batches on a thread of their own while the current ones are written
+                // (bounded: concurrency + 1 batches ahead): the upstream's work and the binder run there, not
+                // on the thread of a batch that just committed, so assembling overlaps writing
+                .publishOn(timer, concurrency + 1)
                 .flatMap(batch -> writeBatch(batch, ctx, target), concurrency, 1)
                 .reduce(Counts.EMPTY, Counts::plus);
     }
@@ -121,7 +124,7 @@ public final class BatchWriter<T> {
         return guarded(rows, ctx, target)
                 // named, not counted: batches commit out of order (concurrency), and an acknowledged
                 // source's items settle exactly when their own batch committed
-                .doOnNext(n -> ctx.completed(rows.stream().map(Row::item).toList()))
+                .doOnNext(n -> ctx.completed(items(rows)))
                 .map(n -> new Counts(rows.size(), 0, 1))
                 // the sink's circuit breaker refused the batch: nothing was written, every row goes to the policy
                 .onErrorResume(CircuitOpenException.class, e -> Flux.fromIterable(rows)
@@ -137,6 +140,21 @@ public final class BatchWriter<T> {
                     return write(rows.subList(0, half), ctx, target)
                             .flatMap(a -> write(rows.subList(half, rows.size()), ctx, target).map(a::plus));
                 });
+    }
+
+    /** The rows' items, a view (no copy: a context without an acknowledged source only counts them). */
+    private static <T> List<T> items(List<Row<T>> rows) {
+        return new AbstractList<>() {
+            @Override
+            public T get(int index) {
+                return rows.get(index).item();
+            }
+
+            @Override
+            public int size() {
+                return rows.size();
+            }
+        };
     }
 
     /**

@@ -96,7 +96,7 @@ public final class InsertOptions {
 
     /**
      * How many batches are written at once, each on its own blocking thread with its own pooled
-     * connection for the time of the batch: a run's thread pool has this many threads, and the
+     * connection (kept for the run, given back when it ends): a run's thread pool has this many threads, and the
      * connection pool must hold at least this many connections (the sinks refuse a HikariCP
      * pool that holds fewer). Batches may then commit in any order. On embedded H2, more than the
      * number of CPU cores gains nothing. Defaults to 1.

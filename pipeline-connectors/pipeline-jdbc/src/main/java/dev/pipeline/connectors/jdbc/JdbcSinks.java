@@ -19,8 +19,12 @@ import reactor.core.publisher.Flux;
  *
  * <p>Items are grouped into batches (up to {@link InsertOptions#batchSize} rows, or what came
  * within {@link InsertOptions#maxWait}); each batch is one {@code PreparedStatement} with
- * {@code addBatch()} per row and one {@code executeBatch()}, in one transaction, on a
- * connection taken from the pool for that batch. Every value is a bind parameter. <b>Bad rows
+ * {@code addBatch()} per row and one {@code executeBatch()}, in one transaction. A run keeps one
+ * connection (autocommit off) and its prepared statement per batch in flight, taken from the pool
+ * when first needed and given back when the run ends, so a batch neither borrows a connection nor
+ * prepares the statement again. The next batches are gathered (and the binder run) on another thread while
+ * the current ones are written (at most {@code concurrency + 1} ahead). Every value is a bind
+ * parameter. <b>Bad rows
  * are isolated:</b> when the database refuses a batch for a data error (SQL state class 22 or
  * 23: duplicate key, NULL into NOT NULL, value too long...), the batch is rolled back and split
  * in halves, recursively, until each bad row stands alone. The good rows commit; each bad row

@@ -1,7 +1,10 @@
 package dev.pipeline.connectors.jdbc;
 
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
@@ -282,6 +285,52 @@ class JdbcSinksTest {
         }
 
         @Test
+        void aRunKeepsOneConnectionAndStatementPerBatchInFlightAndGivesThemBackWhenItEnds() {
+            try (Db.Fixture f = Db.H2.open(4)) {
+                String table = f.people();
+                AtomicInteger connections = new AtomicInteger();
+                Set<String> threads = ConcurrentHashMap.newKeySet();
+                Recording recording = new Recording(f.pool, new AtomicBoolean(), connections, threads);
+                List<Person> people = new ArrayList<>();
+                for (int i = 1; i <= 2000; i++) {
+                    // a bad row in some batches: bisecting them reuses the run's connections too
+                    people.add(i % 397 == 0 ? new Person(i, null, null) : person(i));
+                }
+                List<DeadLetter<?>> dead = new CopyOnWriteArrayList<>();
+                PipelineReport<InsertResult> report = run(people, deadLettered(JdbcSinks.insert(recording, insertSql(table),
+                        Person::values, InsertOptions.defaults().batchSize(50).concurrency(2)), dead));
+                assertThat(report.result().orElseThrow().rows()).isEqualTo(2000 - 5);
+                assertThat(dead).hasSize(5);
+                assertThat(f.ids(table)).hasSize(2000 - 5).doesNotContain(397, 794, 1191, 1588, 1985);
+                // 40 batches and their halves, but a connection per batch in flight, not per batch
+                assertThat(connections.get()).isBetween(1, 2);
+                assertThat(threads).allSatisfy(t -> assertThat(t).startsWith("jdbc-insert-"));
+                assertThat(f.released().block(Duration.ofSeconds(10))).as("the connections are back in the pool").isTrue();
+            }
+        }
+
+        @Test
+        void theBinderAndTheUpstreamRunOffTheJdbcThreadsSoAssemblingOverlapsWriting() {
+            try (Db.Fixture f = Db.H2.open(2)) {
+                String table = f.people();
+                Set<String> binders = ConcurrentHashMap.newKeySet();
+                Set<String> producers = ConcurrentHashMap.newKeySet();
+                Flux<Person> people = Flux.range(1, 2000)
+                        .doOnRequest(n -> producers.add(Thread.currentThread().getName()))
+                        .map(JdbcSinksTest::person);
+                PipelineReport<InsertResult> report = Pipeline.from(Source.of("people", people))
+                        .to(JdbcSinks.insert(f.pool, insertSql(table), (Person p) -> {
+                            binders.add(Thread.currentThread().getName());
+                            return p.values();
+                        }, InsertOptions.defaults().batchSize(50).maxWait(Duration.ofMinutes(5)).concurrency(2)))
+                        .run().block(Duration.ofSeconds(60));
+                assertThat(report.result()).contains(new InsertResult(2000, 0, 40));
+                assertThat(binders).isNotEmpty().noneSatisfy(t -> assertThat(t).startsWith("jdbc-insert-"));
+                assertThat(producers).isNotEmpty().noneSatisfy(t -> assertThat(t).startsWith("jdbc-insert-"));
+            }
+        }
+
+        @Test
         void aSchedulerFromTheOptionsIsUsedAndLeftRunning() {
             var scheduler = Schedulers.newBoundedElastic(1, 16, "mine");
             try (Db.Fixture f = Db.H2.open(1)) {
@@ -357,6 +406,8 @@ class JdbcSinksTest {
         final AtomicBoolean down;
         final AtomicInteger attempts;
         final Set<String> threads;
+        /** JDBC calls made on connections and statements from here. */
+        final AtomicInteger calls = new AtomicInteger();
 
         Recording(DataSource target, AtomicBoolean down, AtomicInteger attempts, Set<String> threads) {
             this.target = target;
@@ -372,7 +423,23 @@ class JdbcSinksTest {
             if (down.get()) {
                 throw new SQLTransientConnectionException("connection refused: 127.0.0.1:5999", "08001");
             }
-            return target.getConnection();
+            return recorded(Connection.class, target.getConnection());
+        }
+
+        /** {@code object} behind a proxy that records the thread of every call (statements too). */
+        @SuppressWarnings("unchecked")
+        <U> U recorded(Class<U> type, U object) {
+            return (U) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+                threads.add(Thread.currentThread().getName());
+                calls.incrementAndGet();
+                try {
+                    Object result = method.invoke(object, args);
+                    return result instanceof PreparedStatement ps && method.getReturnType() == PreparedStatement.class
+                            ? recorded(PreparedStatement.class, ps) : result;
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
         }
 
         @Override

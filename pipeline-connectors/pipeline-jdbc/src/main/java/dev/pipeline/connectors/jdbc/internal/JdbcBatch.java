@@ -8,6 +8,7 @@ import java.sql.SQLNonTransientException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -27,10 +28,11 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The JDBC side of a batch sink: each batch takes a connection from the data source, binds every
- * row into one {@code PreparedStatement} ({@code addBatch()}), runs {@code executeBatch()} and
- * commits, all on a blocking thread of the run's bounded scheduler (one thread per batch in
- * flight). A refused batch is rolled back before the error leaves, so {@link BatchWriter} may
+ * The JDBC side of a batch sink: each batch takes a lane of the run (a connection from the data
+ * source and its {@code PreparedStatement}, kept for the run and reused batch after batch), binds
+ * every row ({@code addBatch()}), runs {@code executeBatch()} and commits, all on a blocking
+ * thread of the run's bounded scheduler (one thread and one lane per batch in flight); the lanes
+ * are closed when the run ends. A refused batch is rolled back before the error leaves, so {@link BatchWriter} may
  * bisect it. A failed commit is never retried ({@link CommitFailedException}).
  *
  * @param <T> the item type
@@ -41,6 +43,11 @@ public final class JdbcBatch<T> {
     /** Tasks that may wait for a thread: a batch per thread and the dialect look-up, with room to spare. */
     private static final int QUEUED_TASKS_PER_THREAD = 4;
     private static final int IDLE_SECONDS = 60;
+    /**
+     * A lane idle longer than this (a sparse stream: servers and firewalls drop idle sessions)
+     * goes back to the pool, and the batch borrows a connection afresh, which the pool checks.
+     */
+    private static final long MAX_LANE_IDLE_NANOS = 30_000_000_000L;
 
     private final String name;
     private final DataSource ds;
@@ -72,19 +79,23 @@ public final class JdbcBatch<T> {
         return new JdbcBatch<>(name, ds, null, upsert, binder, options);
     }
 
-    /** One run: its scheduler (its own unless the options name one), the statement, the batches. */
+    /** One run: its scheduler (its own unless the options name one), the statement, its lanes, the batches. */
     public Mono<InsertResult> run(Flux<T> items, StageContext ctx) {
         BatchWriter<T> writer = new BatchWriter<>(binder, options.batchSize(), options.maxWait(), options.concurrency(),
                 Schedulers.parallel());
         return Mono.usingWhen(
-                Mono.fromSupplier(this::threads),
-                threads -> (sql != null ? Mono.just(sql)
-                                : Mono.fromCallable(() -> upsert.sql(product(), UpsertSql.QUESTION)).subscribeOn(threads))
-                        .flatMap(statement -> writer.run(items, ctx, new Target(statement, threads)))
+                Mono.fromSupplier(() -> new Resources(threads(), new Lanes(ds))),
+                r -> (sql != null ? Mono.just(sql)
+                                : Mono.fromCallable(() -> upsert.sql(product(), UpsertSql.QUESTION)).subscribeOn(r.threads))
+                        .flatMap(statement -> writer.run(items, ctx, new Target(statement, r)))
                         .map(c -> new InsertResult(c.rows(), c.rejected(), c.batches())),
                 this::release,
-                (threads, e) -> release(threads),
+                (r, e) -> release(r),
                 this::release);
+    }
+
+    /** A run's threads and the connections its batches keep. */
+    private record Resources(Scheduler threads, Lanes lanes) {
     }
 
     private Scheduler threads() {
@@ -96,9 +107,18 @@ public final class JdbcBatch<T> {
         return Schedulers.newBoundedElastic(n, n * QUEUED_TASKS_PER_THREAD, "jdbc-" + name, IDLE_SECONDS, true);
     }
 
-    /** Disposes the run's own scheduler once its tasks are done (never interrupting a batch mid-way). */
-    private Mono<Void> release(Scheduler threads) {
-        return threads == options.scheduler() ? Mono.empty() : Mono.defer(threads::disposeGracefully);
+    /**
+     * Closes the run's idle lanes (on its blocking threads: closing a connection may do I/O) and
+     * then disposes the run's own scheduler once its tasks are done (never interrupting a batch
+     * mid-way). A batch still in flight closes its own lane when it ends ({@link Lanes#give}).
+     */
+    private Mono<Void> release(Resources r) {
+        Mono<Void> close = Mono.<Void>fromRunnable(r.lanes::close).subscribeOn(r.threads)
+                .onErrorResume(e -> {
+                    LOG.debug("sink '{}': closing its connections failed: {}", name, e.toString());
+                    return Mono.empty();
+                });
+        return r.threads == options.scheduler() ? close : close.then(Mono.defer(r.threads::disposeGracefully));
     }
 
     private String product() throws SQLException {
@@ -110,16 +130,16 @@ public final class JdbcBatch<T> {
     /** One run's writes: the statement and the threads they run on. */
     private final class Target implements BatchWriter.Target<T> {
         private final String statement;
-        private final Scheduler threads;
+        private final Resources resources;
 
-        Target(String statement, Scheduler threads) {
+        Target(String statement, Resources resources) {
             this.statement = statement;
-            this.threads = threads;
+            this.resources = resources;
         }
 
         @Override
         public Mono<Long> execute(List<Row<T>> rows) {
-            return Mono.fromCallable(() -> write(statement, rows)).subscribeOn(threads);
+            return Mono.fromCallable(() -> write(resources.lanes, statement, rows)).subscribeOn(resources.threads);
         }
 
         @Override
@@ -134,28 +154,142 @@ public final class JdbcBatch<T> {
         }
     }
 
-    /** Binds, executes and commits one batch in one transaction; rolls back when it fails. */
-    private long write(String statement, List<? extends Row<?>> rows) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+    /**
+     * Binds, executes and commits one batch in one transaction on a lane of the run (its
+     * connection and prepared statement, reused batch after batch); rolls back when it fails. A
+     * lane whose rollback failed (the connection is likely gone) is closed, not reused.
+     */
+    private long write(Lanes lanes, String statement, List<? extends Row<?>> rows) throws SQLException {
+        Lane lane = lanes.take(statement);
+        boolean reusable = false;
+        try {
             long n;
-            try (PreparedStatement ps = c.prepareStatement(statement)) {
+            try {
+                PreparedStatement ps = lane.ps;
+                ps.clearParameters();
                 for (Row<?> row : rows) {
                     bind(ps, row.values());
                     ps.addBatch();
                 }
                 n = updated(ps.executeBatch());
             } catch (SQLException | RuntimeException e) {
-                rollback(c);
+                clearBatch(lane.ps);
+                reusable = rollback(lane.c);
                 throw e;
             }
             try {
-                c.commit();
+                lane.c.commit();
             } catch (SQLException e) {
-                rollback(c);
+                rollback(lane.c);
                 throw new CommitFailedException(name, rows.size(), e);
             }
+            reusable = true;
             return n;
+        } finally {
+            if (reusable) {
+                lanes.give(lane);
+            } else {
+                lane.close();
+            }
+        }
+    }
+
+    private static void clearBatch(PreparedStatement ps) {
+        try {
+            ps.clearBatch();
+        } catch (SQLException e) {
+            LOG.debug("clearing a failed batch failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * A connection taken from the data source for the run with autocommit off, and its prepared
+     * statement: one per batch in flight, so a batch neither borrows a connection nor prepares
+     * the statement again.
+     */
+    private static final class Lane {
+        final Connection c;
+        final PreparedStatement ps;
+        /** When it was last given back ({@link System#nanoTime}); read by the next batch that takes it. */
+        volatile long idleSince;
+
+        Lane(Connection c, PreparedStatement ps) {
+            this.c = c;
+            this.ps = ps;
+        }
+
+        /** Closes the statement and gives the connection back to its pool; never throws. */
+        void close() {
+            try {
+                ps.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a statement failed: {}", e.toString());
+            }
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a connection failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * The run's idle lanes. A batch takes one (or opens one when none is idle) and gives it back
+     * when it committed, so there are never more lanes than batches in flight (the concurrency),
+     * each holding one pooled connection. Once the run ended ({@link #close}) every lane is
+     * closed: those idle then, and those in flight when they are given back.
+     */
+    private static final class Lanes {
+        private final DataSource ds;
+        private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
+        private volatile boolean closed;
+
+        Lanes(DataSource ds) {
+            this.ds = ds;
+        }
+
+        Lane take(String statement) throws SQLException {
+            Lane lane = idle.poll();
+            if (lane != null && System.nanoTime() - lane.idleSince <= MAX_LANE_IDLE_NANOS) {
+                return lane;
+            }
+            if (lane != null) {
+                // idle for a while: the server may have dropped it; a fresh borrow is
+                // checked by the pool (HikariCP validates a connection idle for more than 500 ms)
+                lane.close();
+            }
+            Connection c = ds.getConnection();
+            try {
+                c.setAutoCommit(false);
+                return new Lane(c, c.prepareStatement(statement));
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        void give(Lane lane) {
+            lane.idleSince = System.nanoTime();
+            idle.offer(lane);
+            if (closed) {
+                // the run ended while this batch was in flight: close() may have drained before the offer
+                drain();
+            }
+        }
+
+        void close() {
+            closed = true;
+            drain();
+        }
+
+        private void drain() {
+            for (Lane lane = idle.poll(); lane != null; lane = idle.poll()) {
+                lane.close();
+            }
         }
     }
 
@@ -186,13 +320,16 @@ public final class JdbcBatch<T> {
         return n;
     }
 
-    private static void rollback(Connection c) {
+    /** Rolls back; whether that worked (the connection can be used again). */
+    private static boolean rollback(Connection c) {
         try {
             c.rollback();
+            return true;
         } catch (SQLException e) {
             // the batch's error is what the caller sees; a failed rollback (connection gone) means
             // the server rolls back when it drops the session, and the pool discards the connection
             LOG.debug("rollback failed: {}", e.toString());
+            return false;
         }
     }
 
