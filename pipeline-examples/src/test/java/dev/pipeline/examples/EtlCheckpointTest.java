@@ -60,7 +60,7 @@ class EtlCheckpointTest {
         }
     }
 
-    /** The record ids of an NDJSON file, dead letters' ({@code item.id}) or the audit copy's ({@code id}); a torn line is skipped. */
+    /** The record ids of an NDJSON file, dead letters' ({@code item.id}) or the audit copy's ({@code customer.id}); a torn line is skipped. */
     private static List<Long> ids(Path file, boolean letters) throws IOException {
         List<Long> ids = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(file)) {
@@ -70,7 +70,7 @@ class EtlCheckpointTest {
             } catch (IOException torn) {
                 continue; // at most the last line a killed run wrote; counted below
             }
-            JsonNode record = letters ? node.get("item") : node;
+            JsonNode record = letters ? node.get("item") : node.get("customer");
             if (record == null || record.get("id") == null) {
                 System.out.println("not a whole record in " + file.getFileName() + ": " + line);
                 continue;
