@@ -55,6 +55,27 @@ record Accounting(long served, long invalidAtSource, long fromSource, long store
                 && deadLettered + skipped == invalidAtSource && audited == stored && report.reconciles();
     }
 
+    /**
+     * A completed run that resumed a checkpoint: it took in exactly the records of the pages
+     * it took ({@code taken}), balanced with nothing cut off, and the table holds every valid
+     * record the API serves, once (the rows of the runs before it, and any repeated, upserted by id).
+     */
+    boolean reconcilesResumed(long rowsInDatabase, long taken) {
+        return balances() && cutOff == 0 && fromSource == taken && rowsInDatabase == served - invalidAtSource
+                && audited == stored && report.reconciles();
+    }
+
+    /** The database line of a resumed run: the rows against every valid record the API serves. */
+    String resumedDatabaseLine(long rowsInDatabase) {
+        if (rowsInDatabase < 0) {
+            return "Database:   not read back: the job was aborted";
+        }
+        long valid = served - invalidAtSource;
+        return String.format("Database:   %d rows in etl_customers %s", rowsInDatabase, rowsInDatabase == valid
+                ? "(= the API's " + valid + " valid records, over this run and the ones it resumed)"
+                : "(!= the API's " + valid + " valid records)");
+    }
+
     /** The line of a completed run: records from the API = stored + dead-lettered + skipped. */
     String completedLine() {
         return String.format("Accounting: %d records from the API = %d stored + %d dead-lettered + %d skipped  %s%n"

@@ -124,6 +124,18 @@ public final class Etl implements Callable<Integer> {
             description = "how long the breaker stays open before it lets one probe call through (default ${DEFAULT-VALUE})")
     Duration breakerOpen;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "make the run resumable: FILE keeps the last page below which every record is done (stored, "
+                    + "or dead-lettered), and a run killed even with kill -9 and started again with the same FILE resumes "
+                    + "there, repeating at most --checkpoint-window pages (upserts by id make that harmless); the dead-letter "
+                    + "and audit files are then appended to, the table kept (default: none, every run starts afresh)")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-window", paramLabel = "PAGES", defaultValue = "16",
+            description = "with --checkpoint, the most pages taken and not yet done: what a restart may repeat "
+                    + "(default ${DEFAULT-VALUE})")
+    int checkpointWindow;
+
     @Option(names = "--grace", defaultValue = "10s", converter = DurationConverter.class,
             description = "on Ctrl-C or SIGTERM, how long the items in flight may take to finish (default ${DEFAULT-VALUE})")
     Duration grace;
@@ -137,7 +149,8 @@ public final class Etl implements Callable<Integer> {
                 return signals.exitCode();
             }
             Accounting a = end.accounting();
-            if (!a.reconciles(end.rowsInDatabase())) {
+            if (end.resumed() ? !a.reconcilesResumed(end.rowsInDatabase(), records - (end.firstPage() - 1L) * pageSize)
+                    : !a.reconciles(end.rowsInDatabase())) {
                 spec.commandLine().getErr().printf("error: etl: the accounting does not reconcile: the API served %d records "
                         + "(%d invalid); the pipeline took %d = %d stored + %d dead-lettered + %d skipped + %d cut off; "
                         + "the database holds %d%n", a.served(), a.invalidAtSource(), a.fromSource(), a.stored(), a.deadLettered(),
@@ -149,8 +162,14 @@ public final class Etl implements Callable<Integer> {
         }
     }
 
-    /** How the job ended: its accounting (null if stopped before the pipeline started) and the rows read back (-1 if not). */
-    record Ending(Accounting accounting, long rowsInDatabase) {
+    /**
+     * How the job ended: its accounting (null if stopped before the pipeline started), the rows
+     * read back (-1 if not), and the first page it took (above 1 when it resumed a checkpoint).
+     */
+    record Ending(Accounting accounting, long rowsInDatabase, int firstPage, boolean resumed) {
+        Ending(Accounting accounting, long rowsInDatabase) {
+            this(accounting, rowsInDatabase, 1, false);
+        }
     }
 
     @SuppressWarnings("try") // the progress display is closed, not referenced
@@ -174,6 +193,7 @@ public final class Etl implements Callable<Integer> {
         if (breaker > 0 && (breakerOpen.isZero() || breakerOpen.isNegative())) {
             throw new IllegalArgumentException("--breaker-open must be positive, was " + breakerOpen);
         }
+        atLeastOne("--checkpoint-window", checkpointWindow);
         OutputDirectory.check("--out", out);
         Path rejected = out.resolve("rejected.ndjson");
         Path audit = out.resolve("audit.ndjson");
@@ -198,26 +218,59 @@ public final class Etl implements Callable<Integer> {
                 DemoApiServer api = DemoApiServer.start(DemoApiOptions.defaults().seed(seed).totalRecords(records)
                         .invalidFraction(invalidFraction).errorRate(errorRate).retryAfter(Duration.ofMillis(50))
                         .latency(Duration.ofMillis(latencyMs)));
-                Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose)) {
-            int pages = (int) ((records + pageSize - 1) / pageSize);
+                Closing<ConnectionPool> pool = new Closing<>(R2dbc.pool(db, concurrency + 2), ConnectionPool::dispose);
+                // closed first: after the job has ended, its last write; a second run on the same file is refused here
+                PageCheckpoint resumable = checkpoint == null ? null
+                        : PageCheckpoint.open(checkpoint, pages(), checkpointWindow, Schedulers.boundedElastic())) {
+            int pages = pages();
+            boolean resuming = resumable != null && resumable.resuming();
+            int firstPage = resumable == null ? 1 : resumable.firstPage();
             story.say("etl: %d records in %d pages from %s -> %s", records, pages, api.baseUri(), R2dbc.redact(db));
-            await(R2dbc.executeScript(pool.it(), "etl/schema.sql").takeUntilOther(signals.stopped()));
+            if (resumable != null && db.startsWith("r2dbc:h2:mem:")) {
+                story.say("etl: note: --checkpoint with an in-memory database: a restarted run resumes, but the rows of "
+                        + "the run before died with it; give --db a file or server database");
+            } else if (resumable != null && db.startsWith("r2dbc:h2:file:") && !db.toUpperCase(java.util.Locale.ROOT)
+                    .contains("WRITE_DELAY=0")) {
+                story.say("etl: note: H2 writes a commit to its file up to 500 ms late, and a killed run loses those rows "
+                        + "after the checkpoint counted them: add ;WRITE_DELAY=0 to --db");
+            }
+            if (resumable != null) {
+                story.say("etl: %s", resuming
+                        ? String.format("resuming from checkpoint %s at page %d of %d", checkpoint, firstPage, pages)
+                        : String.format("checkpoint %s: a first run", checkpoint));
+            }
+            // a resumed run keeps the rows of the runs before it: the table is created only if missing
+            await(R2dbc.executeScript(pool.it(), resuming ? "etl/schema-resume.sql" : "etl/schema.sql")
+                    .takeUntilOther(signals.stopped()));
             if (signals.first() != null) {
                 story.say("etl: stopped by %s before the pipeline started; nothing was stored", signals.first());
                 return new Ending(null, -1);
             }
             OutputDirectory.create("--out", out); // only now: a job that cannot start leaves nothing behind
             WriteOptions onFilesThread = WriteOptions.defaults().scheduler(files.it());
+            WriteOptions outputs = onFilesThread;
+            if (resumable != null) {
+                // appended, each record done once flushed, so that a page settles only when its records are in the files
+                outputs = onFilesThread.append(true).flushEvery(1);
+                if (!resuming) {
+                    java.nio.file.Files.deleteIfExists(rejected); // what an earlier, unrelated run left
+                    java.nio.file.Files.deleteIfExists(audit);
+                }
+            }
+            Source<Integer> pageNumbers = resumable == null
+                    ? Source.fromIterable("pages", () -> IntStream.rangeClosed(1, pages).boxed().iterator())
+                    : resumable.source("pages");
+            int toTake = pages - firstPage + 1;
 
-            Pipeline<InsertResult> job = job(api.baseUri(), pages, pool.it(), rejected, audit, onFilesThread);
+            Pipeline<InsertResult> job = job(api.baseUri(), pageNumbers, pool.it(), rejected, audit, outputs);
 
             RunningPipeline<InsertResult> running = job.start();
             current.set(running);
             PipelineReport<InsertResult> report;
             Disposable.Composite onSignals = Disposables.composite();
             try (Progress shown = Progress.show(progress, Story.isTerminal(), running,
-                    List.of(new Line("fetch", "fetch", "pages", pages, null),
-                            new Line("records", "records", "pages", pages, null),
+                    List.of(new Line("fetch", "fetch", "pages", toTake, null),
+                            new Line("records", "records", "pages", toTake, null),
                             new Line("validate", "validate", "records", records, null),
                             new Line("enrich", "enrich", "records", -1, null),
                             new Line("store", "store", "rows", -1, "to-db")),
@@ -245,8 +298,11 @@ public final class Etl implements Callable<Integer> {
             story.say("");
             story.say("%s", report);
             Accounting accounting = Accounting.of(report, records, api.invalidRecords(), pages);
+            if (resumable != null) {
+                story.say("%s", checkpointLine(resumable, report));
+            }
             if (signals.first() != null) {
-                return stopped(story, signals, accounting, pool.it(), api, rejected);
+                return stopped(story, signals, accounting, pool.it(), api, rejected, firstPage, resuming);
             }
 
             PipelineReport<FileWriteResult> written = await(Pipeline
@@ -260,11 +316,18 @@ public final class Etl implements Callable<Integer> {
             long inDb = rowsInDatabase(pool.it(), signals);
             story.say("");
             story.say("%s", accounting.completedLine());
-            story.say("%s", accounting.databaseLine(inDb));
-            story.say("API:        served %d records, %d of them invalid %s; %d requests, %d answered with an error or fault and retried",
-                    accounting.served(), accounting.invalidAtSource(),
-                    accounting.deadLettered() + accounting.skipped() == accounting.invalidAtSource() ? "(= refused)" : "(!= refused)",
-                    api.requests(), api.faults());
+            if (resuming) {
+                story.say("%s", accounting.resumedDatabaseLine(inDb));
+                story.say("API:        served %d records in all, %d of them invalid; this run took pages %d-%d: %d requests, "
+                        + "%d answered with an error or fault and retried", accounting.served(), accounting.invalidAtSource(),
+                        firstPage, pages, api.requests(), api.faults());
+            } else {
+                story.say("%s", accounting.databaseLine(inDb));
+                story.say("API:        served %d records, %d of them invalid %s; %d requests, %d answered with an error or fault and retried",
+                        accounting.served(), accounting.invalidAtSource(),
+                        accounting.deadLettered() + accounting.skipped() == accounting.invalidAtSource() ? "(= refused)" : "(!= refused)",
+                        api.requests(), api.faults());
+            }
             story.say("Outputs:    %s (%d rejected records with reasons)", rejected.toAbsolutePath(), accounting.deadLettered());
             story.say("            %s (%d valid records, a copy of what was stored)", audit.toAbsolutePath(), accounting.audited());
             if (written != null) {
@@ -273,13 +336,30 @@ public final class Etl implements Callable<Integer> {
                 story.say("            summary.csv not written: the job was aborted");
             }
             story.say("Done in %.2f s.", story.elapsed());
-            return new Ending(accounting, inDb);
+            return new Ending(accounting, inDb, firstPage, resuming);
         }
+    }
+
+    private int pages() {
+        return (int) ((records + pageSize - 1) / pageSize);
+    }
+
+    /** The checkpoint's line in the report: where this run started, what it repeated, where a restart would resume. */
+    private String checkpointLine(PageCheckpoint cp, PipelineReport<?> report) {
+        int pages = pages();
+        String start = cp.firstPage() > 1 || cp.resuming()
+                ? String.format("resumed at page %d of %d; %d pages repeated (taken by the run before, not yet done when it "
+                        + "ended)", cp.firstPage(), pages, cp.repeated())
+                : String.format("a first run, from page 1 of %d", pages);
+        int done = cp.done();
+        String now = done >= pages ? "all " + pages + " pages done" : "done to page " + done + ": a run with --checkpoint "
+                + checkpoint + " resumes at page " + (done + 1);
+        return String.format("Checkpoint: %s; %s", start, now);
     }
 
     /** The end of a job stopped by a signal: how, the accounting with what was cut off, and what was not written. */
     private Ending stopped(Story story, Signals signals, Accounting accounting, ConnectionPool pool, DemoApiServer api,
-            Path rejected) {
+            Path rejected, int firstPage, boolean resuming) {
         PipelineReport<InsertResult> report = accounting.report();
         String how = report.status() == PipelineStatus.COMPLETED
                 ? String.format("Stopped by %s, which came as the run completed after %.2f s", signals.first(), seconds(report))
@@ -294,14 +374,14 @@ public final class Etl implements Callable<Integer> {
         story.say("");
         story.say("%s", how);
         accounting.stoppedLines().forEach(line -> story.say("%s", line));
-        story.say("%s", accounting.databaseLine(inDb));
+        story.say("%s", resuming ? accounting.resumedDatabaseLine(inDb) : accounting.databaseLine(inDb));
         story.say("API:        %d requests, %d answered with an error or fault and retried", api.requests(), api.faults());
         story.say("Outputs:    %s", accounting.committed()
                 ? rejected.toAbsolutePath() + " (" + accounting.deadLettered() + " rejected records with reasons)"
                 : "rejected.ndjson not written: the job was " + (signals.isAborted() ? "aborted" : "cut off")
                         + " before it committed its " + accounting.deadLettered() + " dead letters");
         story.say("            summary.csv not written: the job was %s", signals.isAborted() ? "aborted" : "stopped");
-        return new Ending(accounting, inDb);
+        return new Ending(accounting, inDb, firstPage, resuming);
     }
 
     /**
@@ -367,10 +447,10 @@ public final class Etl implements Callable<Integer> {
      * -> enrich -> a copy of every valid record to the audit file, and the records on through
      * a buffer into the database in batches.
      */
-    Pipeline<InsertResult> job(URI api, int pages, ConnectionFactory db, Path rejected, Path audit, WriteOptions files) {
+    Pipeline<InsertResult> job(URI api, Source<Integer> pages, ConnectionFactory db, Path rejected, Path audit, WriteOptions files) {
         // tag::pipeline[]
         return Pipeline
-                .from(Source.fromIterable("pages", () -> IntStream.rangeClosed(1, pages).boxed().iterator()))
+                .from(pages) // Source.fromIterable of 1..N, or with --checkpoint a source that resumes
                 .then(fetch(api))
                 .then(Stage.flatMap("records", (Page page) -> Flux.fromIterable(page.records())))
                 .then(Stage.map("validate", Records::validate)

@@ -30,7 +30,8 @@ class EtlDiagramTest {
         ConnectionPool pool = R2dbc.pool("r2dbc:h2:mem:///diagram;DB_CLOSE_DELAY=-1", 10);
         String mermaid;
         try {
-            mermaid = etl.job(URI.create("http://127.0.0.1:1/"), 50, pool, Path.of("rejected.ndjson"), Path.of("audit.ndjson"),
+            mermaid = etl.job(URI.create("http://127.0.0.1:1/"),
+                    dev.pipeline.core.Source.fromIterable("pages", () -> java.util.stream.IntStream.rangeClosed(1, 50).boxed().iterator()), pool, Path.of("rejected.ndjson"), Path.of("audit.ndjson"),
                     WriteOptions.defaults()).toMermaid();
         } finally {
             pool.dispose();

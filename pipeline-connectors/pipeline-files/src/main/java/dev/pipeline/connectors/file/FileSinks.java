@@ -227,10 +227,14 @@ public final class FileSinks {
                                 return ctx.reject(item, e, 1).publishOn(options.scheduler());
                             }
                             open.file.write(text);
+                            long done = open.file.takeDone(); // appending: the items the flush policy just flushed
+                            if (done > 0) {
+                                ctx.completed(done);
+                            }
                             return Mono.<Void>empty();
                         }, 32)
                         .then(Mono.fromCallable(w::commit).subscribeOn(options.scheduler()))
-                        .doOnNext(r -> ctx.completed(r.items())),
+                        .doOnNext(r -> ctx.completed(w.takeDone())),
                 w -> Mono.empty(),
                 (w, e) -> Mono.fromRunnable(w::abort).subscribeOn(options.scheduler()),
                 w -> Mono.fromRunnable(w::abort).subscribeOn(options.scheduler())));
@@ -298,6 +302,11 @@ public final class FileSinks {
                 throw closing;
             }
             return result;
+        }
+
+        /** Items done for good and not yet reported (see {@link dev.pipeline.connectors.file.internal.TargetFile#takeDone()}). */
+        synchronized long takeDone() {
+            return open == null ? 0 : open.file.takeDone();
         }
 
         synchronized void abort() {

@@ -74,6 +74,18 @@ public final class WriteOptions {
      * a file elsewhere. Defaults to false: atomic replacement, which replaces a link at the
      * target instead of writing through it.
      *
+     * <p>Appending, an item counts as done (the sink's completed count, and the settlement
+     * an {@link dev.pipeline.core.Source#acknowledged acknowledged source} is told) once its
+     * bytes are flushed: at each {@link #flushEvery(int) flushEvery} flush (forced to the device
+     * first with {@link #fsync(boolean) fsync}) and at the end, so a source that checkpoints
+     * resumes after what is in the file. After a crash ({@code kill -9}, or power loss without
+     * fsync) the file holds every item done and possibly some written after them, the last of
+     * which may be torn (the buffer is written out whole when it fills, mid-line); the next
+     * appending run ends a torn last line with a newline before it writes, so it stays one
+     * malformed line that a reader rejects (an NDJSON or CSV source hands it to its error
+     * policy) and no item is joined to it. Items after the last done one may be repeated by
+     * a run that resumes: make readers tolerate duplicates (key them).
+     *
      * @param append true to append, false to replace atomically
      * @return a copy in that mode
      */
@@ -83,8 +95,10 @@ public final class WriteOptions {
 
     /**
      * The flush policy: flush to the operating system after every {@code items} items, so
-     * readers of an appended file see progress. 0 flushes only when the buffer is full and at
-     * the end. Defaults to 0.
+     * readers of an appended file see progress and, appending, those items count as done. 0
+     * flushes only when the buffer is full and at the end (appending, items are then done only
+     * at the end). Behind a source that bounds the items it has unsettled, keep it below that
+     * bound, or the source waits for items the sink holds until its next flush. Defaults to 0.
      *
      * @param items items between flushes, {@code >= 0}
      * @return a copy with that policy

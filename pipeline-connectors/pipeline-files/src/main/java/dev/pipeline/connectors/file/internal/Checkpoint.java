@@ -1,15 +1,8 @@
 package dev.pipeline.connectors.file.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -18,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.pipeline.connectors.file.FileAccessException;
+import dev.pipeline.connectors.internal.CheckpointFile;
 import dev.pipeline.core.Watermark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +25,9 @@ import reactor.core.scheduler.Scheduler;
  * file ({@code <checkpoint>.lock}, an OS lock, so a killed run leaves no stale lock) for the
  * run, tracks every record the source emits in a {@link Watermark} of record numbers with the
  * byte position after each, and writes the state as JSON whenever the mark moved and the last
- * write is at least {@code every} old: to a temporary file, forced to disk, then moved over the
- * checkpoint with {@code ATOMIC_MOVE}, so a reader sees the old state or the new, never half.
+ * write is at least {@code every} old, through {@link CheckpointFile} (a temporary file, forced
+ * to disk, then moved over the checkpoint with {@code ATOMIC_MOVE}, so a reader sees the old
+ * state or the new, never half).
  * Writes run on the source's (blocking) scheduler, one at a time. The state says: {@code
  * records} below the mark, the {@code position} after the last of them (bytes for lines and
  * NDJSON, records for CSV), the {@code lines} before it (so errors name the right line after a
@@ -60,8 +55,7 @@ public final class Checkpoint {
     private final long maxUnsettled;
     /** The source waiting for room (at most one: it reads one record at a time), or null. */
     private MonoSink<Void> waiter;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final CheckpointFile held;
     private final State start;
     private final Watermark marks;
     /** (record number, position after it) for records not yet passed by the mark, oldest first. */
@@ -79,14 +73,13 @@ public final class Checkpoint {
     private final Object io = new Object();
 
     private Checkpoint(Path file, Path source, Scheduler scheduler, Duration every, int maxUnsettled,
-            FileChannel lockChannel, FileLock lock, State start) {
+            CheckpointFile held, State start) {
         this.file = file;
         this.source = source;
         this.scheduler = scheduler;
         this.everyMillis = every.toMillis();
         this.maxUnsettled = maxUnsettled;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.held = held;
         this.start = start;
         this.marks = Watermark.startingAt(start.records());
         this.read = start.records();
@@ -95,30 +88,23 @@ public final class Checkpoint {
 
     /** Takes the lock and reads the state (blocking: call it on the source's scheduler). */
     public static Checkpoint open(Path file, Path source, Scheduler scheduler, Duration every, int maxUnsettled) {
-        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-        FileChannel channel;
+        Path lockFile = CheckpointFile.lockFile(file);
+        CheckpointFile held;
         try {
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            held = CheckpointFile.tryLock(file);
         } catch (IOException e) {
             throw IoErrors.write("cannot open the checkpoint's lock file", lockFile, e);
         }
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException | IOException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            close(channel);
+        if (held == null) {
             throw new FileAccessException(lockFile, lockFile + " is locked: another run is reading " + source
                     + " with this checkpoint; two runs would both resume at the same place (stop the other run first)",
                     new IOException("lock held"));
         }
         Checkpoint cp;
         try {
-            cp = new Checkpoint(file, source, scheduler, every, maxUnsettled, channel, lock, read(file));
+            cp = new Checkpoint(file, source, scheduler, every, maxUnsettled, held, read(held));
         } catch (RuntimeException e) {
-            close(channel);
+            release(held);
             throw e;
         }
         HELD.put(key(file), cp);
@@ -155,12 +141,14 @@ public final class Checkpoint {
         ending = true;
     }
 
-    private static State read(Path file) {
-        if (!Files.exists(file)) {
-            return State.START;
-        }
+    private static State read(CheckpointFile held) {
+        Path file = held.file();
         try {
-            Map<?, ?> json = Json.mapper().readValue(Files.readAllBytes(file), Map.class);
+            byte[] bytes = held.read();
+            if (bytes == null) {
+                return State.START;
+            }
+            Map<?, ?> json = Json.mapper().readValue(bytes, Map.class);
             Object lines = json.get("lines");
             return new State(((Number) json.get("records")).longValue(), ((Number) json.get("position")).longValue(),
                     ((Number) json.get("read")).longValue(), lines == null ? 0 : ((Number) lines).longValue());
@@ -307,20 +295,12 @@ public final class Checkpoint {
         json.put("position", s.position());
         json.put("read", s.read());
         json.put("lines", s.lines());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(ByteBuffer.wrap(Json.mapper().writeValueAsBytes(json)));
-            out.force(true);
-        } catch (IOException e) {
-            throw IoErrors.write("cannot write the checkpoint", tmp, e);
-        }
         try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            held.replace(Json.mapper().writeValueAsBytes(json));
         } catch (AtomicMoveNotSupportedException e) {
             throw IoErrors.write("the checkpoint's file system cannot replace it atomically", file, e);
         } catch (IOException e) {
-            throw IoErrors.write("cannot replace the checkpoint", file, e);
+            throw IoErrors.write("cannot write the checkpoint", file, e);
         }
         synchronized (this) {
             written = s.records();
@@ -340,22 +320,17 @@ public final class Checkpoint {
                 write();
             }
         } finally {
-            try {
-                lock.release();
-            } catch (IOException e) {
-                LOG.warn("lock of checkpoint {} could not be released: {}", file, e.toString());
-            }
-            close(lockChannel);
+            release(held);
             HELD.remove(key(file), this);
             released.tryEmitEmpty();
         }
     }
 
-    private static void close(FileChannel channel) {
+    private static void release(CheckpointFile held) {
         try {
-            channel.close();
+            held.release();
         } catch (IOException e) {
-            LOG.warn("could not close {}: {}", channel, e.toString());
+            LOG.warn("lock of checkpoint {} could not be released: {}", held.file(), e.toString());
         }
     }
 }

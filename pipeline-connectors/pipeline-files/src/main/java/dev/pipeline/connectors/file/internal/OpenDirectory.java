@@ -229,6 +229,28 @@ public abstract class OpenDirectory implements Closeable {
     }
 
     /**
+     * The last byte of {@code name}, a file {@link #openAppend} has just opened (so checked),
+     * or -1 when it is empty: an appending sink terminates a torn last line before it appends.
+     *
+     * @param name one path component
+     * @return the last byte (0-255), or -1
+     * @throws IOException when it cannot be read
+     */
+    public int lastByte(String name) throws IOException {
+        try (FileChannel in = channel(name, Set.of(StandardOpenOption.READ))) {
+            long size = in.size();
+            if (size == 0) {
+                return -1;
+            }
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            while (one.hasRemaining() && in.read(one, size - 1) >= 0) {
+                // one byte: read until it is there
+            }
+            return one.hasRemaining() ? -1 : one.get(0) & 0xff;
+        }
+    }
+
+    /**
      * Renames {@code from} to {@code to} in {@code target} (a directory opened the same way),
      * atomically, replacing a file or a link there without following it.
      *

@@ -19,7 +19,10 @@ import dev.pipeline.connectors.file.WriteOptions;
 /**
  * One file being written by a sink, in a directory held open ({@link OpenDirectory}): atomic (a
  * temporary sibling, created new, renamed over the target on commit and deleted on abort, both
- * relative to that directory) or appending (the target opened without following a link).
+ * relative to that directory) or appending (the target opened without following a link; a torn
+ * last line, from a run killed while writing, is ended with a newline before anything is
+ * appended, so it stays one malformed line and the next item starts a line of its own).
+ * {@link #takeDone()} says which items are done for good: appending, once flushed.
  * Blocking; synchronized so that an abort from a cancelling thread never interleaves with a
  * write. The owner of the directory closes it after {@link #commit()} or {@link #abort()}.
  */
@@ -41,6 +44,10 @@ public final class TargetFile {
     private final Counting counting;
     private final Writer writer;
     private long items;
+    /** Items whose bytes are flushed (append) or committed (atomic): done for good. */
+    private long durable;
+    /** Items {@link #takeDone()} has handed out. */
+    private long reported;
     private boolean closed;
 
     private TargetFile(OpenDirectory dir, String name, String temp, WriteOptions options, FileChannel channel) {
@@ -67,7 +74,23 @@ public final class TargetFile {
      */
     public static TargetFile open(OpenDirectory dir, String name, WriteOptions options) throws IOException {
         if (options.append()) {
-            return new TargetFile(dir, name, null, options, dir.openAppend(name));
+            TargetFile file = new TargetFile(dir, name, null, options, dir.openAppend(name));
+            try {
+                int last = dir.lastByte(name);
+                if (last >= 0 && last != '\n') {
+                    // a torn last line (a run killed mid-write): end it, so that it stays one bad line of its own
+                    // instead of swallowing the first line appended now
+                    file.writer.write('\n');
+                }
+            } catch (IOException | RuntimeException e) {
+                try {
+                    file.abort();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            return file;
         }
         dir.requireReplaceable(name);
         String temp = temporaryName(name);
@@ -150,7 +173,7 @@ public final class TargetFile {
         }
     }
 
-    /** Flushes (and forces, with fsync). */
+    /** Flushes (and forces, with fsync); appending, the items written so far are then done. */
     public synchronized void flush() {
         ensureOpen();
         try {
@@ -161,6 +184,22 @@ public final class TargetFile {
         } catch (IOException e) {
             throw IoErrors.write(target, e);
         }
+        if (temp == null) {
+            durable = items;
+        }
+    }
+
+    /**
+     * The items done for good since the last call: appending, those whose bytes were flushed
+     * (and forced, with fsync) by the flush policy or the commit; atomic, none before the
+     * commit moved the file into place, then all. What the sink reports as completed.
+     *
+     * @return how many items to report now
+     */
+    public synchronized long takeDone() {
+        long n = durable - reported;
+        reported = durable;
+        return n;
     }
 
     /** Flushes, closes and (atomic) moves the temporary file over the target. */
@@ -182,6 +221,7 @@ public final class TargetFile {
                 throw IoErrors.write(target, e);
             }
         }
+        durable = items;
         return new FileWriteResult(target, items, counting.count);
     }
 
