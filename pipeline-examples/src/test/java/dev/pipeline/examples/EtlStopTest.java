@@ -72,6 +72,26 @@ class EtlStopTest {
     }
 
     @Test
+    void aStoppedCheckpointedRunSaysWhereItResumesAndThatItsDeadLettersWereAppended() throws Exception {
+        Path checkpoint = dir.resolve("etl.checkpoint");
+        try (ChildJvm etl = ChildJvm.main(dir, List.of("-Xmx256m"), "run", "etl", "--records", "1000000", "--latency-ms", "20",
+                "--progress", "log", "--progress-every", "100ms", "--checkpoint", checkpoint.toString(),
+                "--db", "r2dbc:h2:mem:///etl-stop-checkpoint;DB_CLOSE_DELAY=-1")) {
+            etl.awaitLine(line -> line.matches("\\[etl].* store [1-9]\\d*/\\d+ rows.*"));
+            etl.signal("TERM");
+            int code = etl.waitFor(Duration.ofSeconds(30));
+
+            String out = etl.out();
+            assertThat(code).as(out + etl.err()).isEqualTo(143);
+            assertThat(out).contains("Stopped by SIGTERM").containsPattern("Checkpoint: .*resumes at page [1-9]\\d*")
+                    .doesNotContain("rejected.ndjson not written");
+            Matcher appended = Pattern.compile("appended record by record with --checkpoint: (\\d+) rejected records").matcher(out);
+            assertThat(appended.find()).as(out).isTrue();
+            assertThat(Files.readAllLines(output().resolve("rejected.ndjson"))).hasSize(Integer.parseInt(appended.group(1)));
+        }
+    }
+
+    @Test
     void aSecondSigtermAbortsAtOnceAndLeavesNoTemporaryFile() throws Exception {
         // every page takes 2 s: a graceful stop would wait for the pages in flight
         try (ChildJvm etl = ChildJvm.main(dir, List.of("-Xmx256m"), "run", "etl", "--records", "1000000", "--latency-ms", "2000",

@@ -376,7 +376,10 @@ public final class Etl implements Callable<Integer> {
         accounting.stoppedLines().forEach(line -> story.say("%s", line));
         story.say("%s", resuming ? accounting.resumedDatabaseLine(inDb) : accounting.databaseLine(inDb));
         story.say("API:        %d requests, %d answered with an error or fault and retried", api.requests(), api.faults());
-        story.say("Outputs:    %s", accounting.committed()
+        story.say("Outputs:    %s", checkpoint != null
+                ? rejected.toAbsolutePath() + " (appended record by record with --checkpoint: " + accounting.deadLettered()
+                        + " rejected records with reasons)"
+                : accounting.committed()
                 ? rejected.toAbsolutePath() + " (" + accounting.deadLettered() + " rejected records with reasons)"
                 : "rejected.ndjson not written: the job was " + (signals.isAborted() ? "aborted" : "cut off")
                         + " before it committed its " + accounting.deadLettered() + " dead letters");
