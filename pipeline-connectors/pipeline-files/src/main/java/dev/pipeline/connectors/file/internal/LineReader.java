@@ -25,11 +25,12 @@ import dev.pipeline.connectors.file.ReadOptions;
 /**
  * Reads a file line by line from a byte buffer: a line ends at {@code "\n"}, {@code "\r\n"} or a
  * lone {@code '\r'}, as with {@link java.io.BufferedReader#readLine()} and Python's universal
- * newlines, and each line is decoded on its own. For UTF-8 it uses the JDK's String constructor
- * (fast for ASCII) and only runs a strict decoder on lines that contain a replacement character,
- * to tell a real U+FFFD from invalid bytes. Line ends are searched eight bytes at a time (a
- * word-at-a-time test for the bytes 0x0A and 0x0D), not byte by byte. Blocking: call it on a
- * thread that may block.
+ * newlines, and each line is decoded on its own. Line ends are searched eight bytes at a time
+ * (a word-at-a-time test for the bytes 0x0A and 0x0D, see {@link #scan}), which also tells
+ * whether a line is ASCII: in UTF-8, US-ASCII and ISO-8859-1 an ASCII line is copied into its
+ * String as it is (the ISO-8859-1 constructor, with nothing to check). Other UTF-8 lines use the
+ * JDK's String constructor and only run a strict decoder if they contain a replacement character,
+ * to tell a real U+FFFD from invalid bytes. Blocking: call it on a thread that may block.
  */
 public final class LineReader implements AutoCloseable {
 
