@@ -3,6 +3,8 @@ package dev.pipeline.examples.bench;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,11 @@ import picocli.CommandLine.Option;
  * S8 file-lines: read a generated file of N lines (~100 bytes each, ~200 MB for 2,000,000)
  * counting lines and summing their lengths, through a pipeline on {@code FileSources.lines},
  * against a plain {@code BufferedReader} loop and {@code wc -l}. The first round is cold; the
- * reported numbers are the median of the warm rounds. The file is deleted afterwards.
+ * reported numbers are the median of the warm rounds. Beside the wall time each Java run reports
+ * {@code cpu_s}, the CPU time the JVM's threads spent on it (summed over the live threads with
+ * {@link ThreadMXBean}; GC threads are not Java threads and are not counted), the least over the
+ * warm rounds, and the pipeline's {@code ratio_cpu} against {@code BufferedReader}: on a loaded
+ * machine that moves much less than the wall-time ratio. The file is deleted afterwards.
  */
 @Command(name = "file-lines", mixinStandardHelpOptions = true, description = "S8 file-lines: MB/s reading lines")
 public final class FileLinesBench implements Callable<Integer> {
@@ -69,14 +75,22 @@ public final class FileLinesBench implements Callable<Integer> {
         List<Double> wc = new ArrayList<>();
         List<Double> reader = new ArrayList<>();
         List<Double> pipe = new ArrayList<>();
+        double[] cpu = {Double.MAX_VALUE, Double.MAX_VALUE};
         double[] cold = new double[3];
         Count expected = bufferedReader(input);
         for (int round = 0; round <= rounds; round++) {
             double w = time(() -> new Count(wc(input), expected.chars()), expected, true);
+            long c0 = threadsCpu();
             double b = time(() -> bufferedReader(input), expected, false);
+            long c1 = threadsCpu();
             double p = time(() -> pipeline(input), expected, false);
-            System.err.printf(Locale.ROOT, "round %d%s: wc %.3fs buffered-reader %.3fs pipeline %.3fs%n",
-                    round, round == 0 ? " (cold)" : "", w, b, p);
+            long c2 = threadsCpu();
+            System.err.printf(Locale.ROOT, "round %d%s: wc %.3fs buffered-reader %.3fs (cpu %.3fs) pipeline %.3fs (cpu %.3fs)%n",
+                    round, round == 0 ? " (cold)" : "", w, b, (c1 - c0) / 1e9, p, (c2 - c1) / 1e9);
+            if (round > 0) {
+                cpu[0] = Math.min(cpu[0], (c1 - c0) / 1e9);
+                cpu[1] = Math.min(cpu[1], (c2 - c1) / 1e9);
+            }
             if (round == 0) {
                 cold = new double[] {w, b, p};
             } else {
@@ -90,9 +104,11 @@ public final class FileLinesBench implements Callable<Integer> {
         double p = median(pipe);
         // every run above was checked against the expected line count and length sum
         System.out.println(result("wc", w, cold[0], bytes, expected).put("ok", "true").line());
-        System.out.println(result("buffered-reader", b, cold[1], bytes, expected).put("ok", "true").line());
+        System.out.println(result("buffered-reader", b, cold[1], bytes, expected).put("cpu_s", cpu[0]).put("ok", "true").line());
         System.out.println(result("pipeline", p, cold[2], bytes, expected)
+                .put("cpu_s", cpu[1])
                 .put("ratio", b / p)
+                .put("ratio_cpu", cpu[0] / cpu[1])
                 .put("ratio_wc", w / p)
                 .put("ok", "true")
                 .line());
@@ -103,6 +119,19 @@ public final class FileLinesBench implements Callable<Integer> {
         return BenchResult.of("file-lines", impl).put("lines", c.lines()).put("bytes", bytes).put("wall_s", wall)
                 .put("items_per_s", c.lines() / wall).put("mb_per_s", bytes / wall / 1e6).put("cold_s", cold)
                 .put("checksum", c.lines() + ":" + c.chars());
+    }
+
+    /** The CPU time of the JVM's live threads so far, in nanoseconds. */
+    private static long threadsCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long id : threads.getAllThreadIds()) {
+            long t = threads.getThreadCpuTime(id);
+            if (t > 0) {
+                sum += t;
+            }
+        }
+        return sum;
     }
 
     interface Run {

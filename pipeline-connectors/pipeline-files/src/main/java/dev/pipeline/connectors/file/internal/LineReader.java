@@ -25,11 +25,12 @@ import dev.pipeline.connectors.file.ReadOptions;
 /**
  * Reads a file line by line from a byte buffer: a line ends at {@code "\n"}, {@code "\r\n"} or a
  * lone {@code '\r'}, as with {@link java.io.BufferedReader#readLine()} and Python's universal
- * newlines, and each line is decoded on its own. For UTF-8 it uses the JDK's String constructor
- * (fast for ASCII) and only runs a strict decoder on lines that contain a replacement character,
- * to tell a real U+FFFD from invalid bytes. Line ends are searched eight bytes at a time (a
- * word-at-a-time test for the bytes 0x0A and 0x0D), not byte by byte. Blocking: call it on a
- * thread that may block.
+ * newlines, and each line is decoded on its own. Line ends are searched eight bytes at a time
+ * (a word-at-a-time test for the bytes 0x0A and 0x0D, see {@link #scan}), which also tells
+ * whether a line is ASCII: in UTF-8, US-ASCII and ISO-8859-1 an ASCII line is copied into its
+ * String as it is (the ISO-8859-1 constructor, with nothing to check). Other UTF-8 lines use the
+ * JDK's String constructor and only run a strict decoder if they contain a replacement character,
+ * to tell a real U+FFFD from invalid bytes. Blocking: call it on a thread that may block.
  */
 public final class LineReader implements AutoCloseable {
 
@@ -39,11 +40,14 @@ public final class LineReader implements AutoCloseable {
     private static final long HIGHS = 0x8080808080808080L;
     private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
     private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+    private static final long EIGHTS = 0x0808080808080808L;
 
     private final Path path;
     private final FileChannel channel;
     private final Charset charset;
     private final boolean utf8;
+    /** UTF-8, US-ASCII or ISO-8859-1: an ASCII line decodes as its bytes, one char each. */
+    private final boolean asciiIsLatin1;
     private final boolean report;
     private final int maxLineSize;
     private final CharsetDecoder decoder;
@@ -64,6 +68,7 @@ public final class LineReader implements AutoCloseable {
         this.channel = channel;
         this.charset = options.charset();
         this.utf8 = charset.equals(StandardCharsets.UTF_8);
+        this.asciiIsLatin1 = utf8 || charset.equals(StandardCharsets.US_ASCII) || charset.equals(StandardCharsets.ISO_8859_1);
         this.report = options.onMalformed() == Malformed.REPORT;
         this.maxLineSize = options.maxLineSize();
         CodingErrorAction action = report ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
@@ -156,10 +161,13 @@ public final class LineReader implements AutoCloseable {
             }
         }
         int scan = pos;
+        boolean high = false;
         while (true) {
             byte[] b = bytes;
             int lim = limit;
-            int i = indexOfLineEnd(b, scan, lim);
+            long found = scan(b, scan, lim);
+            high |= found < 0;
+            int i = (int) found;
             if (i >= 0) {
                 int start = pos;
                 if (b[i] == '\n') {
@@ -171,7 +179,7 @@ public final class LineReader implements AutoCloseable {
                     afterCr = true;
                 }
                 line++;
-                return decode(start, i - start);
+                return decode(start, i - start, high);
             }
             scan = lim;
             if (eof) {
@@ -179,7 +187,7 @@ public final class LineReader implements AutoCloseable {
                     int start = pos;
                     pos = limit;
                     line++;
-                    return decode(start, limit - start);
+                    return decode(start, limit - start, high);
                 }
                 return null;
             }
@@ -187,30 +195,53 @@ public final class LineReader implements AutoCloseable {
         }
     }
 
-    /**
-     * The index of the first {@code '\n'} or {@code '\r'} in {@code b[from, to)}, or -1. Eight
-     * bytes at a time: in {@code x = word ^ 0x0A0A..}, {@code (x - 0x0101..) & ~x & 0x8080..} sets
-     * the high bit of the lowest zero byte exactly (a borrow can only mark bytes above it), so the
-     * lowest bit set for either terminator is the first terminator in the word.
-     */
+    /** The index of the first {@code '\n'} or {@code '\r'} in {@code b[from, to)}, or -1 (see {@link #scan}). */
     static int indexOfLineEnd(byte[] b, int from, int to) {
+        return (int) scan(b, from, to);
+    }
+
+    /**
+     * Finds the first {@code '\n'} or {@code '\r'} in {@code b[from, to)}, eight bytes at a time.
+     * The low 32 bits of the result are its index, or -1 if there is none; the result is negative
+     * (bit 63 set) if a byte with its high bit set was seen on the way: always if one is in
+     * {@code b[from, index)} (or {@code b[from, to)} when there is no terminator), and sometimes
+     * for one just after the terminator, in the same word. A line without such a byte is ASCII.
+     *
+     * <p>The test per word: in {@code x = word ^ 0x0A0A..}, a line end is a byte below 8 (0x0A
+     * gives 0, 0x0D gives 7), and {@code (x - 0x0808..) & ~x & 0x8080..} is non-zero exactly when
+     * some byte of {@code x} is below 8 (it can also mark bytes above the lowest such one, through
+     * the borrow, but never when there is none). Only then, for a word holding a line end or one
+     * of the bytes 0x08 to 0x0F (a tab, say), the exact test runs: {@code (y - 0x0101..) & ~y &
+     * 0x8080..} for {@code y} the word xor 0x0A.. and xor 0x0D.. marks the lowest zero byte of
+     * each exactly, so the lowest bit of the two is the first terminator.
+     */
+    static long scan(byte[] b, int from, int to) {
         int i = from;
+        long seen = 0;
         for (int last = to - Long.BYTES; i <= last; i += Long.BYTES) {
             long w = (long) LONGS.get(b, i);
+            seen |= w;
             long lf = w ^ LFS;
-            long cr = w ^ CRS;
-            long found = ((lf - ONES) & ~lf | (cr - ONES) & ~cr) & HIGHS;
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            if (((lf - EIGHTS) & ~lf & HIGHS) != 0) {
+                long cr = w ^ CRS;
+                long found = ((lf - ONES) & ~lf | (cr - ONES) & ~cr) & HIGHS;
+                if (found != 0) {
+                    return result(i + (Long.numberOfTrailingZeros(found) >>> 3), seen);
+                }
             }
         }
         for (; i < to; i++) {
             byte c = b[i];
             if (c == '\n' || c == '\r') {
-                return i;
+                return result(i, seen);
             }
+            seen |= c;
         }
-        return -1;
+        return result(-1, seen);
+    }
+
+    private static long result(int index, long seen) {
+        return (index & 0xFFFFFFFFL) | ((seen & HIGHS) != 0 ? Long.MIN_VALUE : 0);
     }
 
     /** Reads more bytes, keeping the unfinished line; returns how far the kept bytes moved back. */
@@ -246,7 +277,12 @@ public final class LineReader implements AutoCloseable {
         return shift;
     }
 
-    private String decode(int start, int length) {
+    /** The line {@code bytes[start, start + length)}; {@code high}: it may hold a byte above 0x7F (else it is ASCII). */
+    private String decode(int start, int length, boolean high) {
+        if (!high && asciiIsLatin1) {
+            // ASCII reads the same in these charsets: the String is a plain copy, with nothing to check
+            return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
+        }
         if (utf8) {
             String s = new String(bytes, start, length, StandardCharsets.UTF_8);
             if (report && s.indexOf('\uFFFD') >= 0) {

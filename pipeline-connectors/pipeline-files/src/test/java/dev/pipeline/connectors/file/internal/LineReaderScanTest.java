@@ -34,6 +34,23 @@ class LineReaderScanTest {
             int to = from + random.nextInt(b.length - from + 1);
             assertThat(LineReader.indexOfLineEnd(b, from, to)).as("round %d from %d to %d", round, from, to)
                     .isEqualTo(naive(b, from, to));
+            // the high-byte flag: set whenever a byte above 0x7F comes before the terminator (or the end)
+            int end = naive(b, from, to) < 0 ? to : naive(b, from, to);
+            boolean high = false;
+            for (int i = from; i < end; i++) {
+                high |= b[i] < 0;
+            }
+            if (high) {
+                assertThat(LineReader.scan(b, from, to)).as("round %d from %d to %d: flag", round, from, to).isNegative();
+            }
+            if (LineReader.scan(b, from, to) < 0) {
+                // and set only for a high byte in the words read, up to the terminator's word
+                boolean any = false;
+                for (int i = from; i < Math.min(to, end + Long.BYTES); i++) {
+                    any |= b[i] < 0;
+                }
+                assertThat(any).as("round %d from %d to %d: no high byte near", round, from, to).isTrue();
+            }
         }
     }
 }
