@@ -51,6 +51,7 @@ public final class GatherSleepBench implements Callable<Integer> {
     }
 
     private boolean print(String impl, List<Rounds.Round<Integer>> all, double peakRssMb) {
+        System.out.println(Rounds.breakdown("gather-sleep", impl, all));
         Rounds.Round<Integer> cold = Rounds.cold(all);
         Rounds.Round<Integer> warm = Rounds.warm(all);
         boolean ok = all.stream().allMatch(r -> r.value() == k && r.seconds() >= sleep);

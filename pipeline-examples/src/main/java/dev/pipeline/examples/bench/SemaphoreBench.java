@@ -51,6 +51,7 @@ public final class SemaphoreBench implements Callable<Integer> {
             }
             return Tasks.run(Tasks.gather(tasks)).size();
         });
+        System.out.println(Rounds.breakdown("semaphore", "pipeline", all));
         Rounds.Round<Integer> cold = Rounds.cold(all);
         Rounds.Round<Integer> warm = Rounds.warm(all);
         boolean ok = all.stream().allMatch(r -> r.value() == k) && maxInside.get() <= permits;
