@@ -33,6 +33,9 @@ class BenchTest {
                 .contains("checksum=" + (20000L * 19999 / 2)).endsWith("ok=true");
         assertThat(run.lines()).filteredOn(l -> l.startsWith("RESULT scenario=queue impl=aio-queue-item "))
                 .singleElement().asString().contains("checksum=" + (20000L * 19999 / 2)).endsWith("ok=true");
+        assertThat(run.lines()).filteredOn(l -> l.startsWith("RESULT scenario=queue impl=reactor-floor "))
+                .singleElement().asString().contains("checksum=" + (20000L * 19999 / 2)).contains(" cpu_ns_per_item=")
+                .endsWith("ok=true");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pipeline.examples.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,7 +26,12 @@ import reactor.core.scheduler.Schedulers;
  * {@code put(item)} and one {@code take()} per item, as asyncq.py does
  * ({@code aio-queue-item}); and with the streaming {@code putAll}/{@code asFlux}, which move
  * items in batches ({@code aio-queue}). The warm figure is the median of the second half of
- * the rounds.
+ * the rounds. A fourth line ({@code reactor-floor}) runs the per-item harness with no queue:
+ * the same P {@code concatMap}s over already-completed Monos and C {@code repeat()}ed Monos on
+ * the same scheduler, each consumer counting its own share, so it is the rate Reactor's
+ * operators allow for this shape before any hand-off between producers and consumers. Each
+ * line also gives the process CPU time per item ({@code cpu_ns_per_item}, the least over the
+ * rounds after the first), which a loaded machine disturbs far less than the wall time.
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
         description = "S1: P producers -> bounded AsyncQueue -> C consumers (items/s, checksum).")
@@ -52,11 +58,13 @@ public final class QueueBench implements Callable<Integer> {
     public Integer call() {
         Rounds.startRuntime();
         long expected = (long) n * (n - 1) / 2;
-        List<Rounds.Round<long[]>> viaBuffer = Rounds.run(rounds, this::pipelineBuffer);
+        List<Rounds.Round<long[]>> viaBuffer = Rounds.run(rounds, () -> cpu(this::pipelineBuffer));
         boolean ok = print("pipeline-buffer", viaBuffer, expected);
-        List<Rounds.Round<long[]>> perItem = Rounds.run(rounds, () -> asyncQueue(false));
+        List<Rounds.Round<long[]>> perItem = Rounds.run(rounds, () -> cpu(() -> asyncQueue(false)));
         ok &= print("aio-queue-item", perItem, expected);
-        List<Rounds.Round<long[]>> viaQueue = Rounds.run(rounds, () -> asyncQueue(true));
+        List<Rounds.Round<long[]>> floor = Rounds.run(rounds, () -> cpu(this::reactorFloor));
+        ok &= print("reactor-floor", floor, expected);
+        List<Rounds.Round<long[]>> viaQueue = Rounds.run(rounds, () -> cpu(() -> asyncQueue(true)));
         ok &= print("aio-queue", viaQueue, expected);
         return ok ? 0 : 1;
     }
@@ -65,10 +73,12 @@ public final class QueueBench implements Callable<Integer> {
         Rounds.Round<long[]> cold = Rounds.cold(all);
         Rounds.Round<long[]> warm = Rounds.warmMedian(all);
         boolean ok = all.stream().allMatch(r -> r.value()[0] == expected && r.value()[1] == n);
+        long cpuNanos = all.stream().skip(all.size() > 1 ? 1 : 0).mapToLong(r -> r.value()[2]).min().orElse(-1);
         System.out.println(BenchResult.of("queue", impl)
                 .put("n", n).put("producers", producers).put("consumers", consumers).put("capacity", capacity)
                 .put("wall_s", warm.seconds()).put("items_per_s", Math.round(n / warm.seconds()))
                 .put("cold_wall_s", cold.seconds()).put("cold_items_per_s", Math.round(n / cold.seconds()))
+                .put("cpu_ns_per_item", cpuNanos < 0 ? -1 : Math.round((double) cpuNanos / n))
                 .put("checksum", warm.value()[0]).put("ok", ok).line());
         return ok;
     }
@@ -109,6 +119,55 @@ public final class QueueBench implements Callable<Integer> {
         return new long[] {sum, count};
     }
 
+    /** Runs a round and appends the process CPU time it took: {checksum, consumed, cpu nanos}. */
+    private static long[] cpu(java.util.function.Supplier<long[]> round) {
+        long before = processCpuNanos();
+        long[] result = round.get();
+        long spent = before < 0 ? -1 : processCpuNanos() - before;
+        return new long[] {result[0], result[1], spent};
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /**
+     * The per-item harness with no queue: P producers {@code concatMap} their ranges over an
+     * already-completed Mono (where {@code put} would be), C consumers {@code repeat()} a Mono
+     * of their own share's next int (where {@code take} would be); returns {checksum, consumed}.
+     */
+    long[] reactorFloor() {
+        Consumer[] workers = new Consumer[consumers];
+        List<Mono<Void>> all = new ArrayList<>();
+        for (int k = 0; k < consumers; k++) {
+            Consumer worker = new Consumer(null);
+            workers[k] = worker;
+            int from = (int) ((long) k * n / consumers);
+            int to = (int) ((long) (k + 1) * n / consumers);
+            if (to > from) {
+                int[] next = {from};
+                Mono<Integer> take = Mono.fromSupplier(() -> next[0]++);
+                all.add(take.repeat(to - from - 1L).doOnNext(worker::count).then().subscribeOn(Schedulers.parallel()));
+            }
+        }
+        for (int k = 0; k < producers; k++) {
+            int from = (int) ((long) k * n / producers);
+            int to = (int) ((long) (k + 1) * n / producers);
+            all.add(Flux.range(from, to - from).concatMap(i -> Mono.<Void>empty()).then().subscribeOn(Schedulers.parallel()));
+        }
+        Tasks.run(Mono.when(all));
+        long sum = 0;
+        long count = 0;
+        for (Consumer worker : workers) {
+            sum += worker.sum;
+            count += worker.count;
+        }
+        return new long[] {sum, count};
+    }
+
     /** The same through Source -> buffer(capacity) -> C workers -> Sink; returns {checksum, consumed}. */
     long[] pipelineBuffer() {
         LongAdder sum = new LongAdder();
@@ -138,6 +197,11 @@ public final class QueueBench implements Callable<Integer> {
             sum += item;
             count++;
             queue.taskDone();
+        }
+
+        void count(Integer item) {
+            sum += item;
+            count++;
         }
     }
 }
