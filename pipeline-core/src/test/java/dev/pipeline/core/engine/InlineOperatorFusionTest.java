@@ -110,4 +110,121 @@ class InlineOperatorFusionTest {
                         .hasMessageContaining("stage 'numbers': the source failed"))
                 .verify();
     }
+
+    // ---- the operator's own loop: a pollable source, a downstream that asks for everything and does not fuse
+
+    @Test
+    void aPollableSourceIsDrainedByTheOperatorsOwnLoopForUnboundedDemand() {
+        List<Long> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StepVerifier.create(operator(Flux.<Object>fromIterable(List.of(0, 1, 2, 3, 4, 5)).doOnRequest(requests::add)))
+                .expectNext(0, 2, 4, 6, 8)
+                .verifyComplete();
+        // polled, never asked: the source's own emit loop did not run
+        assertThat(requests).isEmpty();
+        assertThat(source.readEmitted()).isEqualTo(6);
+        assertThat(doubled.readEmitted()).isEqualTo(6);
+        assertThat(kept.readEmitted()).isEqualTo(5);
+        assertThat(kept.readFiltered()).isEqualTo(1);
+    }
+
+    @Test
+    void aBoundedFirstRequestKeepsTheSourcesOwnPathEvenWhenEverythingIsAskedForLater() {
+        List<Long> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StepVerifier.create(operator(Flux.<Object>fromIterable(List.of(0, 1, 2, 3, 4, 5)).doOnRequest(requests::add)), 0)
+                .thenRequest(2)
+                .expectNext(0, 2)
+                .thenRequest(Long.MAX_VALUE)
+                .expectNext(4, 6, 8)
+                .verifyComplete();
+        assertThat(requests).containsExactly(2L, Long.MAX_VALUE);
+        assertThat(source.readEmitted()).isEqualTo(6);
+        assertThat(kept.readFiltered()).isEqualTo(1);
+    }
+
+    @Test
+    void aStepThatFailsInTheLoopNamesTheStageAndItemAndCancelsTheSource() {
+        java.util.concurrent.atomic.AtomicInteger cancels = new java.util.concurrent.atomic.AtomicInteger();
+        StepVerifier.create(operator(Flux.<Object>fromIterable(List.of(5, 6, 7, 8)).doOnCancel(cancels::incrementAndGet)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(PipelineException.class)
+                        .hasMessageContaining("stage 'double' failed on item 7"))
+                .verify();
+        assertThat(cancels).hasValue(1);
+        // 5 and 6 doubled and dropped (not small), 7 failed, 8 never polled
+        assertThat(source.readEmitted()).isEqualTo(3);
+        assertThat(doubled.readEmitted()).isEqualTo(2);
+        assertThat(doubled.readFailed()).isEqualTo(1);
+        assertThat(kept.readFiltered()).isEqualTo(2);
+        assertThat(kept.readEmitted()).isZero();
+    }
+
+    @Test
+    void aSourceThatFailsWhileTheLoopPollsItIsNamed() {
+        Iterable<Object> broken = () -> new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Object next() {
+                if (i == 2) {
+                    throw new IllegalStateException("disk gone");
+                }
+                return i++;
+            }
+        };
+        StepVerifier.create(operator(Flux.fromIterable(broken)))
+                .expectNext(0, 2)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(PipelineException.class)
+                        .hasMessageContaining("stage 'numbers': the source failed"))
+                .verify();
+        assertThat(source.readEmitted()).isEqualTo(2);
+    }
+
+    @Test
+    void aCancelFromInsideTheLoopStopsItBeforeTheNextItemAndARequestFromInsideIsIgnored() {
+        java.util.concurrent.atomic.AtomicInteger cancels = new java.util.concurrent.atomic.AtomicInteger();
+        List<Object> got = new java.util.ArrayList<>();
+        boolean[] completed = {false};
+        operator(Flux.range(0, 1_000_000).map(i -> (Object) i).doOnCancel(cancels::incrementAndGet))
+                .subscribe(new reactor.core.publisher.BaseSubscriber<Object>() {
+                    @Override
+                    protected void hookOnNext(Object v) {
+                        got.add(v);
+                        request(1); // re-entrant: everything was asked for already
+                        if (got.size() == 3) {
+                            cancel();
+                        }
+                    }
+
+                    @Override
+                    protected void hookOnComplete() {
+                        completed[0] = true;
+                    }
+                });
+        // synchronous: the loop ran inside subscribe and stopped at the cancel
+        assertThat(got).containsExactly(0, 2, 4);
+        assertThat(completed[0]).isFalse();
+        assertThat(cancels).hasValue(1);
+        assertThat(source.readEmitted()).isEqualTo(3);
+        assertThat(doubled.readEmitted()).isEqualTo(3);
+        assertThat(kept.readEmitted()).isEqualTo(3);
+    }
+
+    @Test
+    void aSkippedItemInTheLoopIsCountedAsSkippedAndTheRestFlows() {
+        Cell skipping = new Cell();
+        InlineOperator.Step[] steps = {
+            InlineOperator.Step.of(new MapStage(StageOptions.named("inverse").withPolicy(PolicyDef.SKIP),
+                    n -> 12 / (Integer) n), skipping, ctx),
+        };
+        StepVerifier.create(new InlineOperator(Flux.fromIterable(List.of(1, 0, 2, 0, 3)), "numbers", source, steps))
+                .expectNext(12, 6, 4)
+                .verifyComplete();
+        assertThat(source.readEmitted()).isEqualTo(5);
+        assertThat(skipping.readEmitted()).isEqualTo(3);
+        assertThat(skipping.readSkipped()).isEqualTo(2);
+    }
 }
