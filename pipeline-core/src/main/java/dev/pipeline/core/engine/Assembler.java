@@ -270,9 +270,10 @@ public final class Assembler {
         List<Flux<Object>> workers = new ArrayList<>(buffer.workers());
         for (int w = 0; w < buffer.workers(); w++) {
             Cell out = node.newCell();
-            // counted by an inline operator, not a handle (one layer less per item on the consumer's side);
-            // it is a conditional subscriber, so the inline stages after the buffer fuse into the next one
-            workers.add(new InlineOperator(queue.asFlux(), null, out, new InlineOperator.Step[0]));
+            workers.add(queue.asFlux().handle((item, sink) -> {
+                out.emitted();
+                sink.next(item);
+            }));
         }
         return new Flow(workers, List.of(new NodeAccount.Edge(node, -1)), flow.tracked());
     }

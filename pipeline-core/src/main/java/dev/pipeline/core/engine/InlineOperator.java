@@ -239,19 +239,6 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
          * false costs one harmless request).
          */
         volatile boolean unbounded;
-        /** Set by the first {@link #request}: from then on the source's mode is fixed. */
-        boolean requested;
-        /**
-         * Whether this operator drains a pollable source itself ({@link #loop}): the downstream
-         * asked for everything and did not fuse, the source can be polled. Set once, on the
-         * requesting thread, before the loop starts; a request made from inside the loop
-         * ({@code onNext}) is then a no-op.
-         */
-        boolean looping;
-        /** Set by {@link #cancel}; the loop checks it before each item, as a range does. */
-        volatile boolean cancelled;
-        /** Whether the downstream fused with this operator (it then polls). */
-        boolean fused;
 
         @SuppressWarnings("unchecked")
         Inline(InlineOperator op, CoreSubscriber<? super Object> actual) {
@@ -336,89 +323,9 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
         @Override
         public int requestFusion(int requestedMode) {
             if (queue != null && (requestedMode & Fuseable.SYNC) != 0 && queue.requestFusion(Fuseable.SYNC) == Fuseable.SYNC) {
-                fused = true;
                 return Fuseable.SYNC;
             }
             return Fuseable.NONE;
-        }
-
-        /**
-         * Drains a pollable source in this operator's own loop, for a downstream that asked for
-         * everything: the source's items are taken by {@code poll()}, run through the steps and
-         * handed on, with no call from the source's emit loop into this operator per item.
-         *
-         * <p>Why: in a source's own loop (a range's fast path), the call to {@link #tryOnNext} is
-         * a call into a method that the JIT compiled on its own first, with every step inlined,
-         * and which is then too big to be inlined into the loop (JFR and
-         * {@code -XX:+PrintInlining} showed "already compiled into a big method"). Here the loop
-         * is this method; the steps and the downstream's {@code onNext} are each small and are
-         * inlined into it. The body repeats {@link #apply} on purpose: a call to it would be one
-         * big callee again.
-         */
-        private void loop() {
-            final Fuseable.QueueSubscription<Object> q = queue;
-            final CoreSubscriber<? super Object> down = actual;
-            final Cell counted = sourceCell;
-            final Step s1 = a;
-            final Step s2 = b;
-            final Step s3 = c;
-            final Step s4 = d;
-            final Throwable[] failed = failure;
-            for (;;) {
-                if (cancelled) {
-                    q.clear();
-                    return;
-                }
-                Object t;
-                try {
-                    t = q.poll();
-                } catch (Throwable e) {
-                    done = true;
-                    down.onError(sourceName != null && !(e instanceof PipelineException)
-                            ? new PipelineException(sourceName, "the source failed: " + e, e) : e);
-                    return;
-                }
-                if (t == null) {
-                    if (!cancelled) {
-                        done = true;
-                        down.onComplete();
-                    }
-                    return;
-                }
-                if (counted != null) {
-                    counted.emitted();
-                }
-                Object v = t;
-                if (s1 != null) {
-                    if (sampler.sampleBusy()) {
-                        v = timed(t);
-                    } else {
-                        v = s1.step(v, failed);
-                        if (s2 != null && v != DROP && v != FAIL) {
-                            v = s2.step(v, failed);
-                            if (s3 != null && v != DROP && v != FAIL) {
-                                v = s3.step(v, failed);
-                                if (s4 != null && v != DROP && v != FAIL) {
-                                    v = s4.step(v, failed);
-                                }
-                            }
-                        }
-                    }
-                    if (v == DROP) {
-                        continue;
-                    }
-                    if (v == FAIL) {
-                        Throwable e = failed[0];
-                        failed[0] = null;
-                        done = true;
-                        cancelled = true;
-                        q.cancel();
-                        down.onError(e);
-                        return;
-                    }
-                }
-                down.onNext(v);
-            }
         }
 
         /** Fused: the next item that passes every step, or null once the source is drained. */
@@ -527,18 +434,6 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
 
         @Override
         public void request(long n) {
-            if (looping) {
-                return; // everything was asked for: the loop runs until the source is drained
-            }
-            if (!requested) {
-                requested = true;
-                if (n == Long.MAX_VALUE && queue != null && !fused && queue.requestFusion(Fuseable.SYNC) == Fuseable.SYNC) {
-                    looping = true;
-                    unbounded = true;
-                    loop();
-                    return;
-                }
-            }
             if (n == Long.MAX_VALUE) {
                 unbounded = true;
             }
@@ -547,7 +442,6 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
 
         @Override
         public void cancel() {
-            cancelled = true;
             upstream.cancel();
         }
 
