@@ -57,12 +57,27 @@ public final class BackpressureBench implements Callable<Integer> {
                     totals[0]++;
                     totals[1] += i;
                 }));
+        // the floor: the consumer's own busy work alone, on n/10 items in a plain loop, scaled to n.
+        // Waiting for System.nanoTime() to pass a deadline overshoots it by about one call to
+        // nanoTime (tens of ns on a VM), so even a zero-cost pipeline cannot reach n * work-us
+        long sample = Math.max(1, n / 10);
+        long f0 = System.nanoTime();
+        long spun = 0;
+        for (long i = 0; i < sample; i++) {
+            long end = System.nanoTime() + work;
+            while (System.nanoTime() < end) {
+                // the same busy work as the consumer's
+            }
+            spun += i;
+        }
+        double floor = (System.nanoTime() - f0) / 1e9 * n / sample;
         long t0 = System.nanoTime();
         var report = Tasks.run(pipeline.run());
         double wall = (System.nanoTime() - t0) / 1e9;
-        boolean ok = totals[0] == n && totals[1] == n * (n - 1) / 2;
+        boolean ok = totals[0] == n && totals[1] == n * (n - 1) / 2 && spun >= 0;
         System.out.println(BenchResult.of("backpressure-memory", "pipeline")
                 .put("n", n).put("wall_s", wall).put("items_per_s", Math.round(n / wall)).put("ideal_s", n * workUs / 1e6)
+                .put("floor_s", floor).put("over_floor_s", wall - floor)
                 .put("checksum", totals[1]).put("max_queue_depth", report.stage("queue").maxQueueDepth())
                 .put("rss_mb", Memory.peakRssMb()).put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024))
                 .put("ok", ok).line());

@@ -1,6 +1,5 @@
 package dev.pipeline.examples.bench;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -26,8 +25,9 @@ public final class FanOutBench implements Callable<Integer> {
     @Option(names = {"--n", "-n"}, description = "items (default ${DEFAULT-VALUE})", defaultValue = "1000000")
     int n;
 
-    @Option(names = "--rounds", description = "rounds of each in this JVM; the median of the second half is reported (default ${DEFAULT-VALUE})",
-            defaultValue = "10")
+    @Option(names = "--rounds", description = "rounds of each in this JVM; the median wall time of the second half "
+            + "is reported, and the least and median CPU time of the thread that runs them (default ${DEFAULT-VALUE})",
+            defaultValue = "30")
     int rounds;
 
     @Override
@@ -74,32 +74,38 @@ public final class FanOutBench implements Callable<Integer> {
     }
 
     private boolean measure(String shape, Callable<Long> pipeline, Callable<Long> hand, String handName) {
-        List<Rounds.Round<Long>> byHand = new ArrayList<>();
-        List<Rounds.Round<Long>> piped = new ArrayList<>();
+        CpuRounds handRounds = new CpuRounds();
+        CpuRounds pipedRounds = new CpuRounds();
         // interleave the two so both see the same JIT and GC state
         for (int i = 0; i < rounds; i++) {
-            byHand.addAll(Rounds.run(1, () -> {
+            handRounds.run(() -> {
                 try {
                     return hand.call();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            }));
-            piped.addAll(Rounds.run(1, () -> {
+            });
+            pipedRounds.run(() -> {
                 try {
                     return pipeline.call();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            }));
+            });
         }
+        List<Rounds.Round<Long>> byHand = handRounds.rounds();
+        List<Rounds.Round<Long>> piped = pipedRounds.rounds();
         double handS = Rounds.warmMedian(byHand).seconds();
         double pipeS = Rounds.warmMedian(piped).seconds();
         boolean ok = byHand.get(0).value().equals(piped.get(0).value());
         System.out.println(BenchResult.of("fan-out-" + shape, handName).put("n", n).put("wall_s", handS)
-                .put("items_per_s", Math.round(n / handS)).put("checksum", byHand.get(0).value()).line());
+                .put("items_per_s", Math.round(n / handS)).put("cpu_min_s", handRounds.cpuMin())
+                .put("cpu_median_s", handRounds.cpuMedian()).put("checksum", byHand.get(0).value()).line());
         System.out.println(BenchResult.of("fan-out-" + shape, "pipeline").put("n", n).put("wall_s", pipeS)
                 .put("items_per_s", Math.round(n / pipeS)).put("ratio", pipeS / handS)
+                .put("cpu_min_s", pipedRounds.cpuMin()).put("cpu_median_s", pipedRounds.cpuMedian())
+                .put("cpu_min_ratio", pipedRounds.cpuMin() / handRounds.cpuMin())
+                .put("cpu_median_ratio", pipedRounds.cpuMedian() / handRounds.cpuMedian())
                 .put("checksum", piped.get(0).value()).put("ok", ok).line());
         return ok;
     }

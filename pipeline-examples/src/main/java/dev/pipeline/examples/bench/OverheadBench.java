@@ -1,6 +1,5 @@
 package dev.pipeline.examples.bench;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -25,8 +24,9 @@ public final class OverheadBench implements Callable<Integer> {
     @Option(names = {"--n", "-n"}, description = "items (default ${DEFAULT-VALUE})", defaultValue = "1000000")
     int n;
 
-    @Option(names = "--rounds", description = "rounds of each in this JVM; the median of the second half is reported (default ${DEFAULT-VALUE})",
-            defaultValue = "10")
+    @Option(names = "--rounds", description = "rounds of each in this JVM; the median wall time of the second half "
+            + "is reported, and the least and median CPU time of the thread that runs them (default ${DEFAULT-VALUE})",
+            defaultValue = "30")
     int rounds;
 
     @Option(names = "--acknowledged", description = "also run the pipeline from an acknowledged source (each item a "
@@ -49,43 +49,51 @@ public final class OverheadBench implements Callable<Integer> {
                 .then(Stage.filter("not-multiple-of-3", (Long i) -> i % 3 != 0))
                 .then(Stage.map("plus-one", (Long i) -> i + 1))
                 .to(Sink.forEach("sum", (Long i) -> sink[0] += i));
-        List<Rounds.Round<Long>> flux = new ArrayList<>();
-        List<Rounds.Round<Long>> piped = new ArrayList<>();
-        List<Rounds.Round<Long>> ackedRounds = new ArrayList<>();
+        CpuRounds fluxRounds = new CpuRounds();
+        CpuRounds pipedRounds = new CpuRounds();
+        CpuRounds ackedCpu = new CpuRounds();
         // interleave the two so both see the same JIT and GC state
         for (int i = 0; i < rounds; i++) {
-            flux.addAll(Rounds.run(1, () -> {
+            fluxRounds.run(() -> {
                 sink[0] = 0;
                 handWritten.doOnNext(x -> sink[0] += x).then().block();
                 return sink[0];
-            }));
-            piped.addAll(Rounds.run(1, () -> {
+            });
+            pipedRounds.run(() -> {
                 sink[0] = 0;
                 Tasks.run(pipeline.run());
                 return sink[0];
-            }));
+            });
             if (acknowledged) {
-                ackedRounds.addAll(Rounds.run(1, () -> {
+                ackedCpu.run(() -> {
                     sink[0] = 0;
                     settled[0] = 0;
                     Tasks.run(acked.run());
                     return settled[0] == n ? sink[0] : -1L;
-                }));
+                });
             }
         }
+        List<Rounds.Round<Long>> flux = fluxRounds.rounds();
+        List<Rounds.Round<Long>> piped = pipedRounds.rounds();
         double fluxS = Rounds.warmMedian(flux).seconds();
         double pipeS = Rounds.warmMedian(piped).seconds();
         boolean ok = flux.get(0).value().equals(piped.get(0).value());
         System.out.println(BenchResult.of("overhead", "flux").put("n", n).put("wall_s", fluxS)
-                .put("items_per_s", Math.round(n / fluxS)).put("checksum", flux.get(0).value()).line());
+                .put("items_per_s", Math.round(n / fluxS)).put("cpu_min_s", fluxRounds.cpuMin())
+                .put("cpu_median_s", fluxRounds.cpuMedian()).put("checksum", flux.get(0).value()).line());
         System.out.println(BenchResult.of("overhead", "pipeline").put("n", n).put("wall_s", pipeS)
                 .put("items_per_s", Math.round(n / pipeS)).put("ratio", pipeS / fluxS)
+                .put("cpu_min_s", pipedRounds.cpuMin()).put("cpu_median_s", pipedRounds.cpuMedian())
+                .put("cpu_min_ratio", pipedRounds.cpuMin() / fluxRounds.cpuMin())
+                .put("cpu_median_ratio", pipedRounds.cpuMedian() / fluxRounds.cpuMedian())
                 .put("checksum", piped.get(0).value()).put("ok", ok).line());
         if (acknowledged) {
+            List<Rounds.Round<Long>> ackedRounds = ackedCpu.rounds();
             double ackS = Rounds.warmMedian(ackedRounds).seconds();
             boolean ackOk = ackedRounds.stream().allMatch(r -> r.value().equals(flux.get(0).value()));
             System.out.println(BenchResult.of("overhead", "pipeline-acknowledged").put("n", n).put("wall_s", ackS)
                     .put("items_per_s", Math.round(n / ackS)).put("ratio", ackS / fluxS)
+                    .put("cpu_min_s", ackedCpu.cpuMin()).put("cpu_min_ratio", ackedCpu.cpuMin() / fluxRounds.cpuMin())
                     .put("checksum", ackedRounds.get(0).value()).put("ok", ackOk).line());
             ok &= ackOk;
         }
