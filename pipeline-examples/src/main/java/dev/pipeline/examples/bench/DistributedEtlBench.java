@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 public final class DistributedEtlBench implements Callable<Integer> {
 
     @Option(names = "--items", description = "work items (pages of one record) per round (default ${DEFAULT-VALUE})")
-    int items = 10000;
+    int items = 20000;
 
     @Option(names = "--latency-ms", description = "the demo API's latency per page (default ${DEFAULT-VALUE})")
     int latencyMs = 50;
