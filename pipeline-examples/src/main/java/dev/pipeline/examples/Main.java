@@ -15,6 +15,9 @@ import picocli.CommandLine.Spec;
         subcommands = {ListCommand.class, RunCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
+    /** The default broker ({@code Rabbit.LOCAL}) as help texts show it: the password masked. */
+    public static final String LOCAL_BROKER = "amqp://guest:***@127.0.0.1:5672/%2F";
+
     @Spec
     CommandSpec spec;
 

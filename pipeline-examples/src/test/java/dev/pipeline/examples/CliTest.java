@@ -33,6 +33,19 @@ class CliTest {
     }
 
     @Test
+    void helpNeverPrintsTheBrokersPassword() {
+        assertThat(Main.LOCAL_BROKER).isEqualTo(dev.pipeline.connectors.rabbitmq.Rabbit.redact(dev.pipeline.connectors.rabbitmq.Rabbit.LOCAL));
+        for (List<String> command : List.of(List.of("run", "etl-publish"), List.of("run", "etl-worker"), List.of("run", "etl-reconcile"),
+                List.of("bench", "etl-distributed"))) {
+            List<String> args = new java.util.ArrayList<>(command);
+            args.add("--help");
+            Cli.Run run = Cli.run(args.toArray(String[]::new));
+            assertThat(run.code()).as(command.toString()).isZero();
+            assertThat(run.out()).as(command.toString()).contains("--broker", "guest:***@127.0.0.1").doesNotContain("guest:guest");
+        }
+    }
+
+    @Test
     void aBadTimeScaleIsAOneLineError() {
         Cli.Run run = Cli.run("run", "lock", "--time-scale", "0");
         assertThat(run.code()).isEqualTo(1);

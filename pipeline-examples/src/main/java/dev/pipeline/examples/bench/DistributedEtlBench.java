@@ -63,7 +63,7 @@ public final class DistributedEtlBench implements Callable<Integer> {
     @Option(names = "--max-workers", description = "the most workers (default ${DEFAULT-VALUE})")
     int maxWorkers = 3;
 
-    @Option(names = "--broker", description = "the broker (default ${DEFAULT-VALUE})")
+    @Option(names = "--broker", description = "the broker (default " + Main.LOCAL_BROKER + ")")
     String broker = Rabbit.LOCAL;
 
     @Option(names = "--db", description = "PostgreSQL (default ${DEFAULT-VALUE})")

@@ -10,6 +10,7 @@ import java.util.stream.LongStream;
 import dev.pipeline.connectors.r2dbc.R2dbc;
 import dev.pipeline.connectors.rabbitmq.PublishOptions;
 import dev.pipeline.connectors.rabbitmq.Rabbit;
+import dev.pipeline.examples.Main;
 import dev.pipeline.connectors.rabbitmq.RabbitSinks;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
@@ -32,7 +33,7 @@ public final class EtlPublish implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--broker", paramLabel = "AMQP-URI", defaultValue = Rabbit.LOCAL, description = "the broker (default ${DEFAULT-VALUE})")
+    @Option(names = "--broker", paramLabel = "AMQP-URI", defaultValue = Rabbit.LOCAL, description = "the broker (default " + Main.LOCAL_BROKER + ")")
     String broker;
 
     @Option(names = "--queue", defaultValue = "etl-work", description = "the work queue (default ${DEFAULT-VALUE})")

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import dev.pipeline.connectors.r2dbc.R2dbc;
 import dev.pipeline.connectors.rabbitmq.Rabbit;
+import dev.pipeline.examples.Main;
 import io.r2dbc.pool.ConnectionPool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +29,7 @@ public final class EtlReconcile implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--broker", paramLabel = "AMQP-URI", defaultValue = Rabbit.LOCAL, description = "the broker (default ${DEFAULT-VALUE})")
+    @Option(names = "--broker", paramLabel = "AMQP-URI", defaultValue = Rabbit.LOCAL, description = "the broker (default " + Main.LOCAL_BROKER + ")")
     String broker;
 
     @Option(names = "--queue", defaultValue = "etl-work", description = "the work queue (default ${DEFAULT-VALUE})")

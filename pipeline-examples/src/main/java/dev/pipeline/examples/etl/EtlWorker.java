@@ -16,6 +16,7 @@ import dev.pipeline.connectors.r2dbc.R2dbc;
 import dev.pipeline.connectors.r2dbc.R2dbcSinks;
 import dev.pipeline.connectors.rabbitmq.ConsumeOptions;
 import dev.pipeline.connectors.rabbitmq.Rabbit;
+import dev.pipeline.examples.Main;
 import dev.pipeline.connectors.rabbitmq.RabbitMessage;
 import dev.pipeline.connectors.rabbitmq.RabbitSources;
 import dev.pipeline.core.AckReport;
@@ -57,7 +58,7 @@ public final class EtlWorker implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--broker", paramLabel = "AMQP-URI", defaultValue = Rabbit.LOCAL, description = "the broker (default ${DEFAULT-VALUE})")
+    @Option(names = "--broker", paramLabel = "AMQP-URI", defaultValue = Rabbit.LOCAL, description = "the broker (default " + Main.LOCAL_BROKER + ")")
     String broker;
 
     @Option(names = "--queue", defaultValue = "etl-work", description = "the work queue (default ${DEFAULT-VALUE})")
