@@ -173,6 +173,25 @@ class EtlCheckpointTest {
     }
 
     @Test
+    void aRunAfterACompletedOneFetchesNothingAndSaysSo() {
+        Path checkpoint = dir.resolve("done.checkpoint");
+        String db = "r2dbc:h2:file:///" + dir.resolve("done-db").resolve("etl").toAbsolutePath() + ";WRITE_DELAY=0";
+        String[] args = job(db, dir.resolve("done-out"), "--checkpoint", checkpoint.toString(), "--progress", "none")
+                .toArray(String[]::new);
+        Cli.Run first = Cli.run(args);
+        assertThat(first.code()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("Checkpoint: a first run, from page 1 of " + PAGES + "; all " + PAGES + " pages done");
+
+        Cli.Run again = Cli.run(args);
+        assertThat(again.code()).as(again.out() + again.err()).isZero();
+        assertThat(again.out())
+                .contains("checkpoint " + checkpoint + ": all " + PAGES + " pages were done by the runs before; nothing to fetch")
+                .contains("Checkpoint: every page was done by the runs before; all " + PAGES + " pages done")
+                .contains("this run took no page: 0 requests")
+                .doesNotContain("of " + PAGES + "; 0 pages repeated");
+    }
+
+    @Test
     @SuppressWarnings("try") // the lock is held, not referenced
     void aSecondRunOnTheSameCheckpointIsRefusedNamingTheLockFile() throws Exception {
         Path checkpoint = dir.resolve("held.checkpoint");

@@ -235,9 +235,10 @@ public final class Etl implements Callable<Integer> {
                         + "after the checkpoint counted them: add ;WRITE_DELAY=0 to --db");
             }
             if (resumable != null) {
-                story.say("etl: %s", resuming
-                        ? String.format("resuming from checkpoint %s at page %d of %d", checkpoint, firstPage, pages)
-                        : String.format("checkpoint %s: a first run", checkpoint));
+                story.say("etl: %s", !resuming ? String.format("checkpoint %s: a first run", checkpoint)
+                        : firstPage > pages ? String.format("checkpoint %s: all %d pages were done by the runs before; nothing to fetch",
+                                checkpoint, pages)
+                        : String.format("resuming from checkpoint %s at page %d of %d", checkpoint, firstPage, pages));
             }
             // a resumed run keeps the rows of the runs before it: the table is created only if missing
             await(R2dbc.executeScript(pool.it(), resuming ? "etl/schema-resume.sql" : "etl/schema.sql")
@@ -318,9 +319,10 @@ public final class Etl implements Callable<Integer> {
             story.say("%s", accounting.completedLine());
             if (resuming) {
                 story.say("%s", accounting.resumedDatabaseLine(inDb));
-                story.say("API:        served %d records in all, %d of them invalid; this run took pages %d-%d: %d requests, "
+                story.say("API:        served %d records in all, %d of them invalid; %s: %d requests, "
                         + "%d answered with an error or fault and retried", accounting.served(), accounting.invalidAtSource(),
-                        firstPage, pages, api.requests(), api.faults());
+                        firstPage > pages ? "this run took no page" : "this run took pages " + firstPage + "-" + pages,
+                        api.requests(), api.faults());
             } else {
                 story.say("%s", accounting.databaseLine(inDb));
                 story.say("API:        served %d records, %d of them invalid %s; %d requests, %d answered with an error or fault and retried",
@@ -347,7 +349,8 @@ public final class Etl implements Callable<Integer> {
     /** The checkpoint's line in the report: where this run started, what it repeated, where a restart would resume. */
     private String checkpointLine(PageCheckpoint cp, PipelineReport<?> report) {
         int pages = pages();
-        String start = cp.firstPage() > 1 || cp.resuming()
+        String start = cp.firstPage() > pages ? "every page was done by the runs before"
+                : cp.firstPage() > 1 || cp.resuming()
                 ? String.format("resumed at page %d of %d; %d pages repeated (taken by the run before, not yet done when it "
                         + "ended)", cp.firstPage(), pages, cp.repeated())
                 : String.format("a first run, from page 1 of %d", pages);
