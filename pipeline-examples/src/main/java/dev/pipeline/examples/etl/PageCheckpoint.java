@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,10 +36,17 @@ import reactor.core.scheduler.Scheduler;
  * The source takes page {@code p} only when {@code p <= D + window} for the {@code D} last
  * <em>written</em>: it waits at the bound until a write moves it, so whatever moment the run is
  * killed, a restart repeats at most {@code window} pages.
+ *
+ * <p>A write that fails is tried again after 50, 100, 200 and 400 ms; the fifth failure in a
+ * row fails the source with an error naming the file (the run fails, nothing is settled past
+ * the last good write, and a restart resumes there) instead of stalling at the window.
  */
 final class PageCheckpoint implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PageCheckpoint.class);
+    /** Consecutive failed writes that fail the source. */
+    static final int WRITE_ATTEMPTS = 5;
+    private static final long FIRST_RETRY_MS = 50;
     private static final Pattern STATE = Pattern.compile(
             "\\{\"done\":(\\d+),\"read\":(\\d+),\"pages\":(\\d+)}\\s*");
 
@@ -60,6 +68,9 @@ final class PageCheckpoint implements AutoCloseable {
     private boolean writing;
     private boolean closed;
     private State written;
+    private int failedWrites;
+    /** Set once the writes failed {@link #WRITE_ATTEMPTS} times in a row: the source fails with it. */
+    private RuntimeException failure;
 
     private PageCheckpoint(CheckpointFile file, Scheduler io, int pages, int window, State start, boolean existed) {
         this.file = file;
@@ -190,13 +201,17 @@ final class PageCheckpoint implements AutoCloseable {
     private Mono<Void> room() {
         return Mono.create(sink -> {
             boolean now;
+            RuntimeException failed;
             synchronized (this) {
-                now = hasRoom();
-                if (!now) {
+                failed = failure;
+                now = failed == null && hasRoom();
+                if (!now && failed == null) {
                     waiter = sink;
                 }
             }
-            if (now) {
+            if (failed != null) {
+                sink.error(failed);
+            } else if (now) {
                 sink.success();
             } else {
                 sink.onDispose(() -> {
@@ -245,7 +260,7 @@ final class PageCheckpoint implements AutoCloseable {
     private void writeDue() {
         State s;
         synchronized (this) {
-            if (closed) {
+            if (closed || failure != null) {
                 writing = false;
                 return; // the last write is close()'s
             }
@@ -254,14 +269,42 @@ final class PageCheckpoint implements AutoCloseable {
         try {
             write(s);
         } catch (IOException | RuntimeException e) {
-            // the next write tries again; the run is not failed for a checkpoint it can redo
-            LOG.warn("checkpoint {} could not be written: {}", file.file(), e.toString());
-        } finally {
-            synchronized (this) {
+            writeFailed(e);
+            return;
+        }
+        synchronized (this) {
+            failedWrites = 0;
+            writing = false;
+            scheduleWrite(); // what changed while this one was written
+        }
+    }
+
+    /** Tries again after a growing pause, or, after {@link #WRITE_ATTEMPTS} failures in a row, fails the source. */
+    private void writeFailed(Exception e) {
+        MonoSink<Void> stalled = null;
+        RuntimeException failed = null;
+        long pause;
+        synchronized (this) {
+            failedWrites++;
+            pause = FIRST_RETRY_MS << (failedWrites - 1);
+            if (failedWrites >= WRITE_ATTEMPTS) {
+                failure = failed = new IllegalStateException("--checkpoint " + file.file() + " could not be written " + failedWrites
+                        + " times in a row (the last: " + e + "); the run stops, and a restart resumes at page "
+                        + (written.done() + 1) + ", where the last good write left it", e);
                 writing = false;
-                scheduleWrite(); // what changed while this one was written
+                stalled = waiter;
+                waiter = null;
             }
         }
+        if (failed != null) {
+            if (stalled != null) {
+                stalled.error(failed);
+            }
+            return;
+        }
+        LOG.warn("checkpoint {} could not be written (failure {} of {} allowed in a row), trying again in {} ms: {}", file.file(),
+                failedWrites, WRITE_ATTEMPTS - 1, pause, e.toString());
+        io.schedule(this::writeDue, pause, TimeUnit.MILLISECONDS);
     }
 
     /** Writes {@code s}; serialized by the {@code writing} flag, and by {@link #close()} after it. */

@@ -83,6 +83,24 @@ class PageCheckpointTest {
     }
 
     @Test
+    void writesThatKeepFailingFailTheRunNamingTheFileInsteadOfStallingAtTheWindow() throws IOException {
+        PageCheckpoint cp = PageCheckpoint.open(file(), 50, 2, Schedulers.boundedElastic());
+        // the temporary file's name taken by a non-empty directory: every write fails, even as root
+        Files.createDirectories(dir.resolve("etl.checkpoint.tmp").resolve("in-the-way"));
+        StepVerifier.create(Pipeline.from(cp.source("pages")).to(Sink.<Integer>forEach("store", p -> { })).run())
+                .expectErrorSatisfies(e -> assertThat(e).hasMessageContaining("--checkpoint " + file())
+                        .hasMessageContaining("could not be written " + PageCheckpoint.WRITE_ATTEMPTS + " times in a row")
+                        .hasMessageContaining("a restart resumes at page 1"))
+                .verify(WAIT);
+        assertThat(cp.unsettled()).as("the source stopped at the window").isLessThanOrEqualTo(2);
+        assertThat(written()).as("the last good write").startsWith("{\"done\":0,");
+        assertThatThrownBy(cp::close).hasMessageContaining("the last write failed"); // and the lock is released
+        Files.delete(dir.resolve("etl.checkpoint.tmp").resolve("in-the-way"));
+        Files.delete(dir.resolve("etl.checkpoint.tmp"));
+        PageCheckpoint.open(file(), 50, 2, Schedulers.immediate()).close();
+    }
+
+    @Test
     void theSourceTakesNoMoreThanTheWindowPastTheLastPageWrittenAsDone() throws Exception {
         PageCheckpoint cp = PageCheckpoint.open(file(), 100, 3, Schedulers.boundedElastic());
         Set<Integer> seen = ConcurrentHashMap.newKeySet();
