@@ -1,6 +1,6 @@
--- The ETL job's table: it owns it and recreates it on every run.
-DROP TABLE IF EXISTS etl_customers;
-CREATE TABLE etl_customers (
+-- The ETL job's table, created if missing. A run that starts afresh runs etl/drop.sql first;
+-- a run that resumes a checkpoint (--checkpoint) keeps the rows of the runs before it.
+CREATE TABLE IF NOT EXISTS etl_customers (
     id          BIGINT         PRIMARY KEY,
     name        VARCHAR(128)   NOT NULL,
     email       VARCHAR(256)   NOT NULL,

@@ -241,7 +241,8 @@ public final class Etl implements Callable<Integer> {
                         : String.format("resuming from checkpoint %s at page %d of %d", checkpoint, firstPage, pages));
             }
             // a resumed run keeps the rows of the runs before it: the table is created only if missing
-            await(R2dbc.executeScript(pool.it(), resuming ? "etl/schema-resume.sql" : "etl/schema.sql")
+            await((resuming ? Mono.<Integer>empty() : R2dbc.executeScript(pool.it(), "etl/drop.sql"))
+                    .then(R2dbc.executeScript(pool.it(), "etl/schema.sql"))
                     .takeUntilOther(signals.stopped()));
             if (signals.first() != null) {
                 story.say("etl: stopped by %s before the pipeline started; nothing was stored", signals.first());
