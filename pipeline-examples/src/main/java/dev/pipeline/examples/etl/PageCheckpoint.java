@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.pipeline.connectors.internal.CheckpointFile;
+import dev.pipeline.connectors.internal.RoomGate;
 import dev.pipeline.core.Delivery;
 import dev.pipeline.core.Source;
 import dev.pipeline.core.Watermark;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -63,14 +63,14 @@ final class PageCheckpoint implements AutoCloseable {
     private final Watermark marks;
     private int read;
     private long repeated;
-    /** The source waiting for room (it takes one page at a time), or null. */
-    private MonoSink<Void> waiter;
+    /** Where the source waits for room (it takes one page at a time). */
+    private final RoomGate room;
     private boolean writing;
     private boolean closed;
     private State written;
     private int failedWrites;
-    /** Set once the writes failed {@link #WRITE_ATTEMPTS} times in a row: the source fails with it. */
-    private RuntimeException failure;
+    /** Whether the writes failed {@link #WRITE_ATTEMPTS} times in a row (the source failed). */
+    private boolean failure;
 
     private PageCheckpoint(CheckpointFile file, Scheduler io, int pages, int window, State start, boolean existed) {
         this.file = file;
@@ -82,6 +82,7 @@ final class PageCheckpoint implements AutoCloseable {
         this.marks = Watermark.startingAt(start.done() + 1L);
         this.read = start.done();
         this.written = start;
+        this.room = new RoomGate(this, this::hasRoom, io);
     }
 
     /**
@@ -182,7 +183,7 @@ final class PageCheckpoint implements AutoCloseable {
      */
     Source<Integer> source(String name) {
         return Source.acknowledged(name, ctx -> Flux.range(firstPage(), Math.max(0, pages - firstPage() + 1))
-                .concatMap(page -> room().then(Mono.fromSupplier(() -> deliver(page))), 1));
+                .concatMap(page -> room.await().then(Mono.fromSupplier(() -> deliver(page))), 1));
     }
 
     /** Tracks the next page and returns its delivery (visible for tests). */
@@ -197,52 +198,10 @@ final class PageCheckpoint implements AutoCloseable {
         return Delivery.of(page, again, s -> settle(page));
     }
 
-    /** Completes when fewer than {@code window} pages are unsettled (on {@code io} when it had to wait). */
-    private Mono<Void> room() {
-        return Mono.create(sink -> {
-            boolean now;
-            RuntimeException failed;
-            synchronized (this) {
-                failed = failure;
-                now = failed == null && hasRoom();
-                if (!now && failed == null) {
-                    waiter = sink;
-                }
-            }
-            if (failed != null) {
-                sink.error(failed);
-            } else if (now) {
-                sink.success();
-            } else {
-                sink.onDispose(() -> {
-                    synchronized (this) {
-                        if (waiter == sink) {
-                            waiter = null;
-                        }
-                    }
-                });
-            }
-        });
-    }
-
     /** A page is done (every record of it left the pipeline for good); the write that follows makes room. */
     synchronized void settle(int page) {
         marks.settle(page);
         scheduleWrite();
-    }
-
-    /** Lets a waiting source go on once a write made room (on {@code io}, not inside a sink's callback). */
-    private void resumeIfRoom() {
-        MonoSink<Void> resume = null;
-        synchronized (this) {
-            if (waiter != null && hasRoom()) {
-                resume = waiter;
-                waiter = null;
-            }
-        }
-        if (resume != null) {
-            io.schedule(resume::success);
-        }
     }
 
     /** The state now. */
@@ -260,7 +219,7 @@ final class PageCheckpoint implements AutoCloseable {
     private void writeDue() {
         State s;
         synchronized (this) {
-            if (closed || failure != null) {
+            if (closed || failure) {
                 writing = false;
                 return; // the last write is close()'s
             }
@@ -281,25 +240,21 @@ final class PageCheckpoint implements AutoCloseable {
 
     /** Tries again after a growing pause, or, after {@link #WRITE_ATTEMPTS} failures in a row, fails the source. */
     private void writeFailed(Exception e) {
-        MonoSink<Void> stalled = null;
         RuntimeException failed = null;
         long pause;
         synchronized (this) {
             failedWrites++;
             pause = FIRST_RETRY_MS << (failedWrites - 1);
             if (failedWrites >= WRITE_ATTEMPTS) {
-                failure = failed = new IllegalStateException("--checkpoint " + file.file() + " could not be written " + failedWrites
+                failed = new IllegalStateException("--checkpoint " + file.file() + " could not be written " + failedWrites
                         + " times in a row (the last: " + e + "); the run stops, and a restart resumes at page "
                         + (written.done() + 1) + ", where the last good write left it", e);
+                failure = true;
                 writing = false;
-                stalled = waiter;
-                waiter = null;
             }
         }
         if (failed != null) {
-            if (stalled != null) {
-                stalled.error(failed);
-            }
+            room.fail(failed);
             return;
         }
         LOG.warn("checkpoint {} could not be written (failure {} of {} allowed in a row), trying again in {} ms: {}", file.file(),
@@ -316,7 +271,7 @@ final class PageCheckpoint implements AutoCloseable {
         synchronized (this) {
             written = s;
         }
-        resumeIfRoom();
+        room.recheck(); // a waiting source goes on, on io, not inside a sink's callback
     }
 
     /** Writes the last state and releases the lock (blocking); after the run has ended. */

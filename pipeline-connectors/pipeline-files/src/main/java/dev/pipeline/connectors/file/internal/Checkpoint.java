@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 import dev.pipeline.connectors.file.FileAccessException;
 import dev.pipeline.connectors.internal.CheckpointFile;
+import dev.pipeline.connectors.internal.RoomGate;
 import dev.pipeline.core.Watermark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
@@ -53,8 +53,8 @@ public final class Checkpoint {
     private final Scheduler scheduler;
     private final long everyMillis;
     private final long maxUnsettled;
-    /** The source waiting for room (at most one: it reads one record at a time), or null. */
-    private MonoSink<Void> waiter;
+    /** Where the source waits for room (it reads one record at a time). */
+    private final RoomGate room;
     private final CheckpointFile held;
     private final State start;
     private final Watermark marks;
@@ -84,6 +84,7 @@ public final class Checkpoint {
         this.marks = Watermark.startingAt(start.records());
         this.read = start.records();
         this.lastWriteMillis = scheduler.now(TimeUnit.MILLISECONDS);
+        this.room = new RoomGate(this, () -> read - marks.mark() < this.maxUnsettled, scheduler);
     }
 
     /** Takes the lock and reads the state (blocking: call it on the source's scheduler). */
@@ -181,26 +182,7 @@ public final class Checkpoint {
      * record: at once below the bound, else when a settlement moves the mark below it.
      */
     public Mono<Void> room() {
-        return Mono.create(sink -> {
-            boolean now;
-            synchronized (this) {
-                now = read - marks.mark() < maxUnsettled;
-                if (!now) {
-                    waiter = sink;
-                }
-            }
-            if (now) {
-                sink.success();
-            } else {
-                sink.onDispose(() -> {
-                    synchronized (this) {
-                        if (waiter == sink) {
-                            waiter = null;
-                        }
-                    }
-                });
-            }
-        });
+        return room.await();
     }
 
     /** Records read and not yet passed by the mark: in flight plus settled behind the gap. */
@@ -228,15 +210,9 @@ public final class Checkpoint {
     /** The record is done; writes the checkpoint if one is due. */
     public void settle(long record) {
         boolean due;
-        MonoSink<Void> resume = null;
         synchronized (this) {
             marks.settle(record);
-            long mark = marks.mark();
-            trim(mark);
-            if (waiter != null && read - mark < maxUnsettled) {
-                resume = waiter;
-                waiter = null;
-            }
+            trim(marks.mark());
             due = !writing && !closed && marks.mark() != written
                     && scheduler.now(TimeUnit.MILLISECONDS) - lastWriteMillis >= everyMillis;
             if (due) {
@@ -246,10 +222,8 @@ public final class Checkpoint {
         if (due) {
             scheduler.schedule(this::writeNow);
         }
-        if (resume != null) {
-            // the source goes on reading on its own scheduler, not inside the settling stage's callback
-            scheduler.schedule(resume::success);
-        }
+        // the source goes on reading on its own scheduler, not inside the settling stage's callback
+        room.recheck();
     }
 
     private void writeNow() {
