@@ -32,7 +32,10 @@ class BenchTest {
         assertThat(resultLine(run)).startsWith("RESULT scenario=queue impl=aio-queue n=20000 producers=4 consumers=4 capacity=16")
                 .contains("checksum=" + (20000L * 19999 / 2)).endsWith("ok=true");
         assertThat(run.lines()).filteredOn(l -> l.startsWith("RESULT scenario=queue impl=aio-queue-item "))
-                .singleElement().asString().contains("checksum=" + (20000L * 19999 / 2)).endsWith("ok=true");
+                .singleElement().asString().contains("checksum=" + (20000L * 19999 / 2)).contains(" busy_cores=")
+                .endsWith("ok=true");
+        assertThat(run.lines()).filteredOn(l -> l.startsWith("ROUNDS scenario=queue impl=aio-queue-item "))
+                .singleElement().asString().contains(" wall_s=").contains(" cpu_parallel_s=");
         assertThat(run.lines()).filteredOn(l -> l.startsWith("RESULT scenario=queue impl=reactor-floor "))
                 .singleElement().asString().contains("checksum=" + (20000L * 19999 / 2)).contains(" cpu_ns_per_item=")
                 .endsWith("ok=true");

@@ -31,7 +31,9 @@ import reactor.core.scheduler.Schedulers;
  * the same scheduler, each consumer counting its own share, so it is the rate Reactor's
  * operators allow for this shape before any hand-off between producers and consumers. Each
  * line also gives the process CPU time per item ({@code cpu_ns_per_item}, the least over the
- * rounds after the first), which a loaded machine disturbs far less than the wall time.
+ * rounds after the first), which a loaded machine disturbs far less than the wall time, and how
+ * many cores the process kept busy ({@code busy_cores}); a {@code ROUNDS} line
+ * before each gives every round's wall and CPU time by thread group.
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
         description = "S1: P producers -> bounded AsyncQueue -> C consumers (items/s, checksum).")
@@ -74,13 +76,36 @@ public final class QueueBench implements Callable<Integer> {
         Rounds.Round<long[]> warm = Rounds.warmMedian(all);
         boolean ok = all.stream().allMatch(r -> r.value()[0] == expected && r.value()[1] == n);
         long cpuNanos = all.stream().skip(all.size() > 1 ? 1 : 0).mapToLong(r -> r.value()[2]).min().orElse(-1);
+        System.out.println(Rounds.breakdown("queue", impl, all));
         System.out.println(BenchResult.of("queue", impl)
                 .put("n", n).put("producers", producers).put("consumers", consumers).put("capacity", capacity)
                 .put("wall_s", warm.seconds()).put("items_per_s", Math.round(n / warm.seconds()))
                 .put("cold_wall_s", cold.seconds()).put("cold_items_per_s", Math.round(n / cold.seconds()))
                 .put("cpu_ns_per_item", cpuNanos < 0 ? -1 : Math.round((double) cpuNanos / n))
+                .put("busy_cores", busyCores(all))
                 .put("checksum", warm.value()[0]).put("ok", ok).line());
         return ok;
+    }
+
+    /**
+     * How many cores the process kept busy, on average over a warm round: its CPU time over the
+     * wall time, the median over the second half of the rounds (-1 where neither {@code /proc}
+     * nor the JVM reports CPU time). On two cores, 2 means both ran all the time; 1, that one thread worked at
+     * a time (the other idle or waiting); less, that the threads were idle or preempted (other
+     * processes on the machine). Read beside {@code cpu_ns_per_item}: the same CPU per item at 1
+     * and at 2 busy cores means the second core bought nothing.
+     */
+    static double busyCores(List<Rounds.Round<long[]>> all) {
+        double[] busy = all.subList(all.size() / 2, all.size()).stream()
+                .filter(r -> cpuSeconds(r) > 0 && r.seconds() > 0)
+                .mapToDouble(r -> cpuSeconds(r) / r.seconds()).sorted().toArray();
+        return busy.length == 0 ? -1 : Math.round(busy[busy.length / 2] * 100) / 100.0;
+    }
+
+    /** A round's CPU seconds on every thread: from /proc to the nanosecond where it is read, else the JVM's. */
+    private static double cpuSeconds(Rounds.Round<long[]> r) {
+        double sum = r.cpuByThreads().values().stream().mapToDouble(Double::doubleValue).sum();
+        return sum > 0 ? sum : r.cpuSeconds();
     }
 
     /**
