@@ -36,6 +36,8 @@ class BenchTest {
                 .endsWith("ok=true");
         assertThat(run.lines()).filteredOn(l -> l.startsWith("ROUNDS scenario=queue impl=aio-queue-item "))
                 .singleElement().asString().contains(" wall_s=").contains(" cpu_parallel_s=");
+        assertThat(run.lines()).filteredOn(l -> l.startsWith("RESULT scenario=queue impl=reactor-floor-subscribed "))
+                .singleElement().asString().contains("checksum=" + (20000L * 19999 / 2)).endsWith("ok=true");
         assertThat(run.lines()).filteredOn(l -> l.startsWith("RESULT scenario=queue impl=reactor-floor "))
                 .singleElement().asString().contains("checksum=" + (20000L * 19999 / 2)).contains(" cpu_ns_per_item=")
                 .endsWith("ok=true");

@@ -29,7 +29,9 @@ import reactor.core.scheduler.Schedulers;
  * the rounds. A fourth line ({@code reactor-floor}) runs the per-item harness with no queue:
  * the same P {@code concatMap}s over already-completed Monos and C {@code repeat()}ed Monos on
  * the same scheduler, each consumer counting its own share, so it is the rate Reactor's
- * operators allow for this shape before any hand-off between producers and consumers. Each
+ * operators allow for this shape before any hand-off between producers and consumers; a fifth
+ * ({@code reactor-floor-subscribed}) is the same with a completed Mono that {@code concatMap}
+ * must subscribe to, as it must to a put, where {@code Mono.empty()} lets it skip that. Each
  * line also gives the process CPU time per item ({@code cpu_ns_per_item}, the least over the
  * rounds after the first), which a loaded machine disturbs far less than the wall time, and how
  * many cores the process kept busy ({@code busy_cores}); a {@code ROUNDS} line
@@ -64,8 +66,10 @@ public final class QueueBench implements Callable<Integer> {
         boolean ok = print("pipeline-buffer", viaBuffer, expected);
         List<Rounds.Round<long[]>> perItem = Rounds.run(rounds, () -> cpu(() -> asyncQueue(false)));
         ok &= print("aio-queue-item", perItem, expected);
-        List<Rounds.Round<long[]>> floor = Rounds.run(rounds, () -> cpu(this::reactorFloor));
+        List<Rounds.Round<long[]>> floor = Rounds.run(rounds, () -> cpu(() -> reactorFloor(false)));
         ok &= print("reactor-floor", floor, expected);
+        List<Rounds.Round<long[]>> subscribed = Rounds.run(rounds, () -> cpu(() -> reactorFloor(true)));
+        ok &= print("reactor-floor-subscribed", subscribed, expected);
         List<Rounds.Round<long[]>> viaQueue = Rounds.run(rounds, () -> cpu(() -> asyncQueue(true)));
         ok &= print("aio-queue", viaQueue, expected);
         return ok ? 0 : 1;
@@ -163,8 +167,12 @@ public final class QueueBench implements Callable<Integer> {
      * The per-item harness with no queue: P producers {@code concatMap} their ranges over an
      * already-completed Mono (where {@code put} would be), C consumers {@code repeat()} a Mono
      * of their own share's next int (where {@code take} would be); returns {checksum, consumed}.
+     * {@code Mono.empty()} is a {@code Callable}, which {@code concatMap} reads without
+     * subscribing to it; a put that may have to wait cannot be one, so with {@code subscribed}
+     * the producers map to {@code Mono.empty().hide()}, which {@code concatMap} subscribes to
+     * per item as it does to a put ({@code reactor-floor-subscribed}).
      */
-    long[] reactorFloor() {
+    long[] reactorFloor(boolean subscribed) {
         Consumer[] workers = new Consumer[consumers];
         List<Mono<Void>> all = new ArrayList<>();
         for (int k = 0; k < consumers; k++) {
@@ -181,7 +189,8 @@ public final class QueueBench implements Callable<Integer> {
         for (int k = 0; k < producers; k++) {
             int from = (int) ((long) k * n / producers);
             int to = (int) ((long) (k + 1) * n / producers);
-            all.add(Flux.range(from, to - from).concatMap(i -> Mono.<Void>empty()).then().subscribeOn(Schedulers.parallel()));
+            Mono<Void> done = subscribed ? Mono.<Void>empty().hide() : Mono.<Void>empty();
+            all.add(Flux.range(from, to - from).concatMap(i -> done).then().subscribeOn(Schedulers.parallel()));
         }
         Tasks.run(Mono.when(all));
         long sum = 0;
