@@ -59,8 +59,23 @@ public final class DbInsertBench implements Callable<Integer> {
     @Option(names = "--concurrency", description = "batches in flight for the pipeline sink (default: the number of cores, ${DEFAULT-VALUE})")
     int concurrency = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--gc-between", description = "collect the heap before each timed run, so no implementation pays for the previous one's garbage")
+    boolean gcBetween;
+
+    @Option(names = "--jdbc-only", description = "run only the two JDBC implementations (the sink and executeBatch), not the R2DBC ones")
+    boolean jdbcOnly;
+
     record Row(int id, String name, String payload) {
     }
+
+    /**
+     * What a run leaves to close once its clock has stopped: the JDBC sink's connection pool. An
+     * application keeps its pool for its life; closing a HikariCP pool waits about 30 ms for its
+     * connections to be closed on the pool's own thread, which would be a fifth of a 100k-row run
+     * and no part of the sink's work. The close is timed apart ({@code pool_close_s}).
+     */
+    private AutoCloseable afterClock;
+    private final List<Double> poolClose = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -72,12 +87,21 @@ public final class DbInsertBench implements Callable<Integer> {
         List<Double> pipe = new ArrayList<>();
         List<Double> pipeJdbc = new ArrayList<>();
         double[] cold = new double[4];
+        // the process's CPU time (all threads: H2's work, the sink's, GC, JIT), least over the warm rounds
+        double[] cpu = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
         long expected = (long) n * (n - 1) / 2;
         for (int round = 0; round <= rounds; round++) {
-            double r = timed(this::rawR2dbc, expected);
-            double j = timed(this::jdbcBatch, expected);
-            double p = timed(this::pipeline, expected);
-            double pj = timed(this::pipelineJdbc, expected);
+            double[] c = new double[4];
+            double r = jdbcOnly ? Double.NaN : timed(this::rawR2dbc, expected, c, 0);
+            double j = timed(this::jdbcBatch, expected, c, 1);
+            double p = jdbcOnly ? Double.NaN : timed(this::pipeline, expected, c, 2);
+            double pj = timed(this::pipelineJdbc, expected, c, 3);
+            if (round > 0) {
+                for (int k = 0; k < 4; k++) {
+                    cpu[k] = Math.min(cpu[k], c[k]);
+                }
+            }
+            System.err.printf(Locale.ROOT, "round %d cpu: jdbc-batch %.3fs pipeline-jdbc %.3fs (%.2fx)%n", round, c[1], c[3], c[1] / c[3]);
             System.err.printf(Locale.ROOT, "round %d%s: r2dbc-raw %.3fs jdbc-batch %.3fs pipeline-r2dbc %.3fs pipeline-jdbc %.3fs%n",
                     round, round == 0 ? " (cold)" : "", r, j, p, pj);
             if (round == 0) {
@@ -100,7 +124,8 @@ public final class DbInsertBench implements Callable<Integer> {
         double pjBest = best(pipeJdbc);
         // every run above checked the table's row count and id sum, so the results are ok
         System.out.println(result("r2dbc-raw", r, cold[0], expected).put("best_s", rBest).put("ok", "true").line());
-        System.out.println(result("jdbc-batch", j, cold[1], expected).put("best_s", jBest).put("ok", "true").line());
+        System.out.println(result("jdbc-batch", j, cold[1], expected).put("best_s", jBest).put("cpu_s", cpu[1])
+                .put("cpu_ns_per_row", cpu[1] * 1e9 / n).put("ok", "true").line());
         System.out.println(result("pipeline-r2dbc", p, cold[2], expected)
                 .put("concurrency", concurrency)
                 .put("ratio", j / p)
@@ -118,6 +143,10 @@ public final class DbInsertBench implements Callable<Integer> {
                 .put("best_s", pjBest)
                 .put("ratio_best", jBest / pjBest)
                 .put("ratio_r2dbc_raw_best", rBest / pjBest)
+                .put("cpu_s", cpu[3])
+                .put("cpu_ns_per_row", cpu[3] * 1e9 / n)
+                .put("ratio_cpu", cpu[1] / cpu[3])
+                .put("pool_close_s", median(poolClose))
                 .put("rss_mb", Memory.peakRssMb())
                 .put("ok", "true")
                 .line());
@@ -133,15 +162,33 @@ public final class DbInsertBench implements Callable<Integer> {
         long insert(String db) throws Exception;
     }
 
-    /** Runs one implementation against a fresh database; returns seconds; checks the rows' id sum. */
-    private double timed(Run run, long expected) throws Exception {
+    /**
+     * Runs one implementation against a fresh database; returns seconds, and puts the process's
+     * CPU seconds in {@code cpu[slot]}; checks the rows' id sum.
+     */
+    private double timed(Run run, long expected, double[] cpu, int slot) throws Exception {
         String db = "bench" + UUID.randomUUID().toString().replace("-", "");
         try (java.sql.Connection keepAlive = DriverManager.getConnection("jdbc:h2:mem:" + db + ";DB_CLOSE_DELAY=-1")) {
             keepAlive.createStatement().execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(64), payload VARCHAR(256))");
             try {
+                if (gcBetween) {
+                    System.gc();
+                }
+                long g0 = gcMillis();
+                long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 run.insert(db);
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                cpu[slot] = (processCpuNanos() - c0) / 1e9;
+                if (afterClock != null) {
+                    long t1 = System.nanoTime();
+                    afterClock.close();
+                    afterClock = null;
+                    poolClose.add((System.nanoTime() - t1) / 1e9);
+                }
+                if (Boolean.getBoolean("bench.gc")) {
+                    System.err.printf(Locale.ROOT, "  slot %d: wall %.3fs cpu %.3fs gc %d ms%n", slot, seconds, cpu[slot], gcMillis() - g0);
+                }
                 try (ResultSet rs = keepAlive.createStatement().executeQuery("SELECT COUNT(*), SUM(id) FROM items")) {
                     rs.next();
                     if (rs.getLong(1) != n || rs.getLong(2) != expected) {
@@ -150,6 +197,10 @@ public final class DbInsertBench implements Callable<Integer> {
                 }
                 return seconds;
             } finally {
+                if (afterClock != null) { // the run failed before its clock stopped
+                    afterClock.close();
+                    afterClock = null;
+                }
                 keepAlive.createStatement().execute("DROP ALL OBJECTS"); // the in-memory database goes with it
             }
         }
@@ -226,16 +277,32 @@ public final class DbInsertBench implements Callable<Integer> {
         }
     }
 
-    /** The pipeline: JdbcSinks.insert, executeBatch on as many blocking threads and pooled connections as the concurrency. */
+    /**
+     * The pipeline: JdbcSinks.insert, executeBatch on as many blocking threads and pooled connections as the
+     * concurrency. The pool is opened on the clock and closed after it ({@link #afterClock}).
+     */
     private long pipelineJdbc(String db) {
-        try (HikariDataSource pool = Jdbc.pool("jdbc:h2:mem:" + db, concurrency)) {
-            PipelineReport<dev.pipeline.connectors.jdbc.InsertResult> report = Pipeline.from(Source.of("rows", Flux.range(0, n).map(this::row)))
-                    .to(JdbcSinks.insert(pool, "INSERT INTO items (id, name, payload) VALUES (?, ?, ?)",
-                            (Row r) -> List.of(r.id(), r.name(), r.payload()),
-                            dev.pipeline.connectors.jdbc.InsertOptions.defaults().batchSize(batch).concurrency(concurrency)))
-                    .run().block(Duration.ofMinutes(10));
-            return report.result().orElseThrow().rows();
+        HikariDataSource pool = Jdbc.pool("jdbc:h2:mem:" + db, concurrency);
+        afterClock = pool;
+        PipelineReport<dev.pipeline.connectors.jdbc.InsertResult> report = Pipeline.from(Source.of("rows", Flux.range(0, n).map(this::row)))
+                .to(JdbcSinks.insert(pool, "INSERT INTO items (id, name, payload) VALUES (?, ?, ?)",
+                        (Row r) -> List.of(r.id(), r.name(), r.payload()),
+                        dev.pipeline.connectors.jdbc.InsertOptions.defaults().batchSize(batch).concurrency(concurrency)))
+                .run().block(Duration.ofMinutes(10));
+        return report.result().orElseThrow().rows();
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
         }
+        return sum;
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
     }
 
     private static double best(List<Double> values) {

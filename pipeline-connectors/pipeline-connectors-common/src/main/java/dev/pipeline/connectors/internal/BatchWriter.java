@@ -90,13 +90,100 @@ public final class BatchWriter<T> {
                 // (bounded: concurrency + 1 batches ahead): the upstream's work and the binder run there, not
                 // on the thread of a batch that just committed, so assembling overlaps writing
                 .publishOn(timer, concurrency + 1)
-                .flatMap(batch -> writeBatch(batch, ctx, target), concurrency, 1)
+                .flatMap(batch -> bind(batch, ctx).write(ctx, target), concurrency, 1)
                 .reduce(Counts.EMPTY, Counts::plus);
     }
 
-    private Mono<Counts> writeBatch(List<T> batch, StageContext ctx, Target<T> target) {
+    /**
+     * {@link #run(Flux, StageContext, Target)} for a target that blocks: each of the
+     * {@code concurrency} batches in flight is written on a lane of its own, a worker of
+     * {@code lanes} (a blocking scheduler) that takes its next batch, already gathered and bound
+     * on the timer's thread, from a queue of one as soon as the last one committed. So the
+     * thread that writes never waits for another thread to wake up between two batches (with
+     * {@code flatMap} the next batch reached it only after the gathering thread was woken to
+     * hand it over, and the write was then scheduled onto the blocking thread again: two
+     * wake-ups per batch on the path of every write). {@link Target#execute} is called on a
+     * lane's thread ({@link #onLane} true there) unless a retry of the sink's circuit breaker or
+     * a dead letter moved the work elsewhere, so a target must still move a write that is not on
+     * a lane to its own threads.
+     * Bounded: {@code concurrency + 1} batches gathered ahead, one queued per lane, one being
+     * written per lane.
+     *
+     * @param lanes the blocking scheduler whose workers write the batches, one per lane
+     */
+    public Mono<Counts> run(Flux<T> items, StageContext ctx, Target<T> target, Scheduler lanes) {
+        return items
+                .bufferTimeout(batchSize, maxWait, timer, true)
+                .publishOn(timer, concurrency + 1)
+                .map(batch -> bind(batch, ctx))
+                .parallel(concurrency, 1)
+                .runOn(lanes, 1)
+                .concatMap(batch -> new OnLane<>(batch.write(ctx, target), lanes), 1)
+                .sequential(1)
+                .reduce(Counts.EMPTY, Counts::plus);
+    }
+
+    /** The lanes scheduler whose worker is subscribing a batch's write on this thread right now, or null. */
+    private static final ThreadLocal<Scheduler> LANE = new ThreadLocal<>();
+
+    /**
+     * Whether the caller runs on a lane of {@code lanes}: inside the subscription of a batch's
+     * write on that scheduler's worker ({@link #run(Flux, StageContext, Target, Scheduler)}),
+     * where a blocking target may write at once. False anywhere else, for instance on the
+     * timer of a circuit breaker's retry, or where a dead letter completed.
+     */
+    public static boolean onLane(Scheduler lanes) {
+        return lanes != null && LANE.get() == lanes;
+    }
+
+    /** A batch's write, subscribed with its lane marked on the thread ({@link #onLane}). */
+    private static final class OnLane<C> extends Mono<C> {
+        private final Mono<C> write;
+        private final Scheduler lanes;
+
+        OnLane(Mono<C> write, Scheduler lanes) {
+            this.write = write;
+            this.lanes = lanes;
+        }
+
+        @Override
+        public void subscribe(reactor.core.CoreSubscriber<? super C> actual) {
+            Scheduler previous = LANE.get();
+            LANE.set(lanes);
+            try {
+                write.subscribe(actual);
+            } finally {
+                if (previous == null) {
+                    LANE.remove();
+                } else {
+                    LANE.set(previous);
+                }
+            }
+        }
+    }
+
+    /** A batch's rows that the binder gave values for, and the rejections of those it refused (not yet sent). */
+    private final class Bound {
+        final List<Row<T>> rows;
+        final List<Mono<Void>> bad;
+
+        Bound(List<Row<T>> rows, List<Mono<Void>> bad) {
+            this.rows = rows;
+            this.bad = bad;
+        }
+
+        Mono<Counts> write(StageContext ctx, Target<T> target) {
+            if (bad == null) {
+                return BatchWriter.this.write(rows, ctx, target);
+            }
+            Mono<Counts> rejected = Flux.concat(bad).then(Mono.just(new Counts(0, bad.size(), 0)));
+            return rejected.flatMap(r -> BatchWriter.this.write(rows, ctx, target).map(r::plus));
+        }
+    }
+
+    private Bound bind(List<T> batch, StageContext ctx) {
         List<Row<T>> rows = new ArrayList<>(batch.size());
-        List<Mono<Void>> bad = new ArrayList<>();
+        List<Mono<Void>> bad = null;
         for (T item : batch) {
             List<?> values;
             try {
@@ -105,16 +192,15 @@ public final class BatchWriter<T> {
                     throw new NullPointerException("the binder returned null values for the item");
                 }
             } catch (RuntimeException e) {
+                if (bad == null) {
+                    bad = new ArrayList<>();
+                }
                 bad.add(ctx.reject(item, e, 1));
                 continue;
             }
             rows.add(new Row<>(item, values));
         }
-        if (bad.isEmpty()) {
-            return write(rows, ctx, target);
-        }
-        Mono<Counts> rejected = Flux.concat(bad).then(Mono.just(new Counts(0, bad.size(), 0)));
-        return rejected.flatMap(r -> write(rows, ctx, target).map(r::plus));
+        return new Bound(rows, bad);
     }
 
     private Mono<Counts> write(List<Row<T>> rows, StageContext ctx, Target<T> target) {

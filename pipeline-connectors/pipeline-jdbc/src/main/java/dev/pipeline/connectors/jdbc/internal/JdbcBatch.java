@@ -32,8 +32,11 @@ import reactor.core.scheduler.Schedulers;
  * source and its {@code PreparedStatement}, kept for the run and reused batch after batch), binds
  * every row ({@code addBatch()}), runs {@code executeBatch()} and commits, all on a blocking
  * thread of the run's bounded scheduler (one thread and one lane per batch in flight); the lanes
- * are closed when the run ends. A refused batch is rolled back before the error leaves, so {@link BatchWriter} may
- * bisect it. A failed commit is never retried ({@link CommitFailedException}).
+ * are closed when the run ends. {@link BatchWriter#run(reactor.core.publisher.Flux, StageContext,
+ * BatchWriter.Target, Scheduler)} hands each batch to a worker of that scheduler, which writes it
+ * there at once; a write that reaches the target on any other thread (a circuit breaker's retry
+ * on a timer, after a dead letter completed elsewhere) is moved to the run's threads first. A
+ * refused batch is rolled back before the error leaves, so {@link BatchWriter} may bisect it. A failed commit is never retried ({@link CommitFailedException}).
  *
  * @param <T> the item type
  */
@@ -87,7 +90,7 @@ public final class JdbcBatch<T> {
                 Mono.fromSupplier(() -> new Resources(threads(), new Lanes(ds))),
                 r -> (sql != null ? Mono.just(sql)
                                 : Mono.fromCallable(() -> upsert.sql(product(), UpsertSql.QUESTION)).subscribeOn(r.threads))
-                        .flatMap(statement -> writer.run(items, ctx, new Target(statement, r)))
+                        .flatMap(statement -> writer.run(items, ctx, new Target(statement, r), r.threads))
                         .map(c -> new InsertResult(c.rows(), c.rejected(), c.batches())),
                 this::release,
                 (r, e) -> release(r),
@@ -139,7 +142,11 @@ public final class JdbcBatch<T> {
 
         @Override
         public Mono<Long> execute(List<Row<T>> rows) {
-            return Mono.fromCallable(() -> write(resources.lanes, statement, rows)).subscribeOn(resources.threads);
+            Mono<Long> write = Mono.fromCallable(() -> write(resources.lanes, statement, rows));
+            // BatchWriter calls this on a lane, a worker of the run's scheduler: written there, at once. Anywhere
+            // else (a retry of the circuit breaker on a timer, after a dead letter that completed on another thread)
+            // it moves to the run's threads first, so JDBC never blocks a thread that is not the run's
+            return Mono.defer(() -> BatchWriter.onLane(resources.threads) ? write : write.subscribeOn(resources.threads));
         }
 
         @Override
