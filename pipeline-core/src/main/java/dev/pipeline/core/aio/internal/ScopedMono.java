@@ -1,8 +1,8 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
 
 import org.reactivestreams.Subscription;
@@ -44,20 +44,16 @@ public final class ScopedMono<T> extends Mono<T> {
         private static final int HELD = 1;
         private static final int RELEASED = 2;
 
-        private static final VarHandle HOLD;
-        private static final VarHandle ACQUIRE_SUB;
-        private static final VarHandle WORK_SUB;
-
-        static {
-            try {
-                MethodHandles.Lookup l = MethodHandles.lookup();
-                HOLD = l.findVarHandle(Scope.class, "hold", int.class);
-                ACQUIRE_SUB = l.findVarHandle(Scope.class, "acquireSub", Subscription.class);
-                WORK_SUB = l.findVarHandle(Scope.class, "workSub", Subscription.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        // updaters, not VarHandles: see the package comment on the first-use path
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<Scope> HOLD =
+                AtomicIntegerFieldUpdater.newUpdater(Scope.class, "hold");
+        @SuppressWarnings("rawtypes")
+        private static final AtomicReferenceFieldUpdater<Scope, Subscription> ACQUIRE_SUB =
+                AtomicReferenceFieldUpdater.newUpdater(Scope.class, Subscription.class, "acquireSub");
+        @SuppressWarnings("rawtypes")
+        private static final AtomicReferenceFieldUpdater<Scope, Subscription> WORK_SUB =
+                AtomicReferenceFieldUpdater.newUpdater(Scope.class, Subscription.class, "workSub");
 
         private final Runnable release;
         private final Supplier<? extends Mono<? extends T>> work;
@@ -73,7 +69,7 @@ public final class ScopedMono<T> extends Mono<T> {
         }
 
         private boolean releaseOnce() {
-            if ((int) HOLD.getAndSet(this, RELEASED) == HELD) {
+            if (HOLD.getAndSet(this, RELEASED) == HELD) {
                 release.run();
                 return true;
             }
@@ -82,8 +78,8 @@ public final class ScopedMono<T> extends Mono<T> {
 
         @Override
         protected void onCancel() {
-            Subscriptions.terminate(ACQUIRE_SUB, this);
-            Subscriptions.terminate(WORK_SUB, this);
+            Operators.terminate(ACQUIRE_SUB, this);
+            Operators.terminate(WORK_SUB, this);
             releaseOnce();
         }
 
@@ -117,7 +113,7 @@ public final class ScopedMono<T> extends Mono<T> {
 
             @Override
             public void onSubscribe(Subscription s) {
-                if (Subscriptions.setOnce(ACQUIRE_SUB, Scope.this, s)) {
+                if (Operators.setOnce(ACQUIRE_SUB, Scope.this, s)) {
                     s.request(1);
                 }
             }
@@ -151,7 +147,7 @@ public final class ScopedMono<T> extends Mono<T> {
 
             @Override
             public void onSubscribe(Subscription s) {
-                if (Subscriptions.setOnce(WORK_SUB, Scope.this, s)) {
+                if (Operators.setOnce(WORK_SUB, Scope.this, s)) {
                     s.request(Long.MAX_VALUE);
                 }
             }

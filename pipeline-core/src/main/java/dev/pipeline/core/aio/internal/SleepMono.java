@@ -1,8 +1,7 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -82,15 +81,11 @@ public final class SleepMono<T> extends Mono<T> {
         static final int PHASE = 3;
         /** Set by the first {@code request(n > 0)} while pending. */
         static final int REQUESTED = 4;
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(Sleep.class, "state", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        /**
+         * An updater, not a {@code VarHandle}: see the package comment on the first-use path.
+         */
+        private static final AtomicIntegerFieldUpdater<Sleep> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Sleep.class, "state");
 
         private volatile int state;
         /** The bucket holding this sleep while linked; kept once it fires (for its rejection). */
@@ -99,7 +94,9 @@ public final class SleepMono<T> extends Mono<T> {
         Sleep next;
 
         Sleep(int initial) {
-            STATE.set(this, initial);
+            if (initial != PENDING) {
+                state = initial; // PENDING is the field's default: a subscriber's sleep writes nothing
+            }
         }
 
         /** Whether there is a value to emit (which needs demand). */
