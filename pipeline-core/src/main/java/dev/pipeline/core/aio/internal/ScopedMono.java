@@ -36,10 +36,11 @@ public final class ScopedMono<T> extends Mono<T> {
     public void subscribe(CoreSubscriber<? super T> actual) {
         Scope<T> scope = new Scope<>(actual, release, work);
         actual.onSubscribe(scope);
-        acquire.subscribe(scope.acquirer);
+        acquire.subscribe(scope);
     }
 
-    static final class Scope<T> extends SingleSubscription<T> {
+    /** The subscriber's subscription, and the subscriber of the acquisition (one object for both). */
+    static final class Scope<T> extends SingleSubscription<T> implements CoreSubscriber<Void> {
         private static final int ACQUIRING = 0;
         private static final int HELD = 1;
         private static final int RELEASED = 2;
@@ -57,7 +58,6 @@ public final class ScopedMono<T> extends Mono<T> {
 
         private final Runnable release;
         private final Supplier<? extends Mono<? extends T>> work;
-        final Acquirer acquirer = new Acquirer();
         private volatile int hold;
         private volatile Subscription acquireSub;
         private volatile Subscription workSub;
@@ -105,35 +105,35 @@ public final class ScopedMono<T> extends Mono<T> {
             m.subscribe(new Worker());
         }
 
-        final class Acquirer implements CoreSubscriber<Void> {
-            @Override
-            public Context currentContext() {
-                return actual.currentContext();
-            }
+        // the acquisition's subscriber
 
-            @Override
-            public void onSubscribe(Subscription s) {
-                if (Operators.setOnce(ACQUIRE_SUB, Scope.this, s)) {
-                    s.request(1);
-                }
-            }
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
 
-            @Override
-            public void onNext(Void v) {
-                // Mono<Void>: never called
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.setOnce(ACQUIRE_SUB, this, s)) {
+                s.request(1);
             }
+        }
 
-            @Override
-            public void onError(Throwable e) {
-                if (!error(e)) {
-                    Operators.onErrorDropped(e, actual.currentContext());
-                }
-            }
+        @Override
+        public void onNext(Void v) {
+            // Mono<Void>: never called
+        }
 
-            @Override
-            public void onComplete() {
-                held();
+        @Override
+        public void onError(Throwable e) {
+            if (!error(e)) {
+                Operators.onErrorDropped(e, actual.currentContext());
             }
+        }
+
+        @Override
+        public void onComplete() {
+            held();
         }
 
         final class Worker implements CoreSubscriber<T> {
