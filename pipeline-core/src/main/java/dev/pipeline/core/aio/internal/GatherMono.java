@@ -172,14 +172,13 @@ public final class GatherMono extends Mono<List<Object>> {
         private final int index;
 
         GatheredSleep(Coordinator parent, int index) {
-            super(REQUESTED);
             this.parent = parent;
             this.index = index;
         }
 
         @Override
-        boolean hasValue() {
-            return true; // demand is always there: the value is delivered as soon as it is due
+        boolean needsDemand() {
+            return false; // the gather always has demand: the value is delivered as soon as it is due
         }
 
         @Override

@@ -79,13 +79,12 @@ class TimerWheelTest {
         int ends;
 
         Probe(Sim sim, long delay) {
-            super(REQUESTED);
             this.sim = sim;
             this.deadline = sim.now + delay;
         }
 
         @Override
-        boolean hasValue() {
+        boolean needsDemand() {
             return false;
         }
 
@@ -217,14 +216,13 @@ class TimerWheelTest {
         final boolean handOff;
 
         Recorder(List<String> log, String name, boolean handOff) {
-            super(REQUESTED);
             this.log = log;
             this.name = name;
             this.handOff = handOff;
         }
 
         @Override
-        boolean hasValue() {
+        boolean needsDemand() {
             return false;
         }
 
