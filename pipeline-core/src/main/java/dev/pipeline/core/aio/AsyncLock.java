@@ -89,7 +89,7 @@ public final class AsyncLock {
      */
     public <T> Mono<T> withLock(Supplier<? extends Mono<? extends T>> work) {
         Require.nonNull(work, "work");
-        return new ScopedMono<>(permits.acquire(), permits::release, work);
+        return new ScopedMono<>(permits.acquire(), permits.releaser(), work);
     }
 
     /**

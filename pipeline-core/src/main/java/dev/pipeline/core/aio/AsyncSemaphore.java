@@ -110,7 +110,7 @@ public final class AsyncSemaphore {
      */
     public <T> Mono<T> withPermit(Supplier<? extends Mono<? extends T>> work) {
         Require.nonNull(work, "work");
-        return new ScopedMono<>(permits.acquire(), permits::release, work);
+        return new ScopedMono<>(permits.acquire(), permits.releaser(), work);
     }
 
     /**

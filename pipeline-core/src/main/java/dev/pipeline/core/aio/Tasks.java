@@ -294,9 +294,9 @@ public final class Tasks {
      * @return a cold Mono completing after the delay
      */
     public static Mono<Void> sleep(Duration delay, Scheduler scheduler) {
-        Require.nonNegative(delay, "delay");
+        long nanos = sleepNanos(delay);
         Require.nonNull(scheduler, "scheduler");
-        return new SleepMono<>(toNanos(delay), scheduler, null);
+        return new SleepMono<>(nanos, scheduler, null);
     }
 
     /**
@@ -323,10 +323,10 @@ public final class Tasks {
      * @return a cold Mono emitting {@code result} after the delay
      */
     public static <T> Mono<T> sleep(Duration delay, T result, Scheduler scheduler) {
-        Require.nonNegative(delay, "delay");
+        long nanos = sleepNanos(delay);
         Require.nonNull(result, "result");
         Require.nonNull(scheduler, "scheduler");
-        return new SleepMono<>(toNanos(delay), scheduler, result);
+        return new SleepMono<>(nanos, scheduler, result);
     }
 
     /**
@@ -806,6 +806,24 @@ public final class Tasks {
             }
             throw new CompletionException(cause);
         }
+    }
+
+    /** Largest whole seconds whose nanoseconds plus any nano-of-second fit in a long. */
+    private static final long MAX_EXACT_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
+
+    /**
+     * A sleep's delay in nanoseconds ({@code Long.MAX_VALUE} past about 292 years), checked
+     * as {@code Require.nonNegative} would: two getters on the common path instead of
+     * {@code isNegative} and {@code toNanos}'s exact arithmetic, as every sleep pays this
+     * while interpreted.
+     */
+    private static long sleepNanos(Duration delay) {
+        Require.nonNull(delay, "delay");
+        long seconds = delay.getSeconds();
+        if (seconds < 0) {
+            throw new IllegalArgumentException("delay must be >= 0, was " + delay);
+        }
+        return seconds <= MAX_EXACT_SECONDS ? seconds * 1_000_000_000L + delay.getNano() : toNanos(delay);
     }
 
     private static long toNanos(Duration d) {

@@ -399,6 +399,38 @@ class TasksTest {
         }
 
         @Test
+        void secondsAndNanosecondsOfTheDelayBothCount() {
+            StepVerifier.withVirtualTime(() -> Tasks.sleep(Duration.ofSeconds(2, 7), "x"))
+                    .expectSubscription()
+                    .expectNoEvent(Duration.ofSeconds(2, 6))
+                    .thenAwait(Duration.ofNanos(1))
+                    .expectNext("x")
+                    .verifyComplete();
+        }
+
+        @Test
+        void delaysBeyondALongOfNanosecondsAreAcceptedAndDoNotEndSoon() {
+            for (Duration huge : List.of(Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L - 1, 999_999_999),
+                    Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L, 854_775_807),
+                    Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L, 854_775_808),
+                    Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))) {
+                StepVerifier.withVirtualTime(() -> Tasks.sleep(huge, "x"))
+                        .expectSubscription()
+                        .expectNoEvent(Duration.ofDays(365L * 200))
+                        .thenCancel()
+                        .verify(Duration.ofSeconds(5));
+            }
+        }
+
+        @Test
+        void aNullDelayIsRejectedByName() {
+            assertThatThrownBy(() -> Tasks.sleep(null, "x"))
+                    .isInstanceOf(NullPointerException.class).hasMessage("delay must not be null");
+            assertThatThrownBy(() -> Tasks.sleep(null))
+                    .isInstanceOf(NullPointerException.class).hasMessage("delay must not be null");
+        }
+
+        @Test
         void zeroCompletesAtOnceAndNegativeIsRejected() {
             StepVerifier.create(Tasks.sleep(Duration.ZERO)).verifyComplete();
             assertThatThrownBy(() -> Tasks.sleep(Duration.ofMillis(-1)))

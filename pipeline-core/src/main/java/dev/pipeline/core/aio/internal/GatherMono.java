@@ -1,11 +1,11 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.pipeline.core.aio.Outcome;
 import org.reactivestreams.Subscription;
@@ -60,18 +60,11 @@ public final class GatherMono extends Mono<List<Object>> {
     }
 
     static final class Coordinator extends SingleSubscription<List<Object>> implements SubscriptionWindow.Owner {
-        private static final VarHandle REMAINING;
-        private static final VarHandle DONE;
-
-        static {
-            try {
-                MethodHandles.Lookup l = MethodHandles.lookup();
-                REMAINING = l.findVarHandle(Coordinator.class, "remaining", int.class);
-                DONE = l.findVarHandle(Coordinator.class, "done", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        // updaters, not VarHandles: see the package comment on the first-use path
+        private static final AtomicIntegerFieldUpdater<Coordinator> REMAINING =
+                AtomicIntegerFieldUpdater.newUpdater(Coordinator.class, "remaining");
+        private static final AtomicIntegerFieldUpdater<Coordinator> DONE =
+                AtomicIntegerFieldUpdater.newUpdater(Coordinator.class, "done");
 
         private final boolean settled;
         private final Mono<?>[] sources;
@@ -79,8 +72,8 @@ public final class GatherMono extends Mono<List<Object>> {
         private final Slot[] inners;
         private final Object[] values;
         private volatile int remaining;
-        /** Set once failed or cancelled: stop subscribing, cancel late subscribers. */
-        volatile boolean done;
+        /** 1 once failed or cancelled: stop subscribing, cancel late subscribers (see {@link #done()}). */
+        private volatile int done;
 
         Coordinator(CoreSubscriber<? super List<Object>> actual, Mono<?>[] sources, boolean settled, int concurrency) {
             super(actual);
@@ -95,7 +88,12 @@ public final class GatherMono extends Mono<List<Object>> {
 
         @Override
         public boolean stopped() {
-            return done;
+            return done != 0;
+        }
+
+        /** Whether the gather has failed or been cancelled. */
+        boolean done() {
+            return done != 0;
         }
 
         @Override
@@ -105,7 +103,7 @@ public final class GatherMono extends Mono<List<Object>> {
                 GatheredSleep sleep = new GatheredSleep(this, i);
                 inners[i] = sleep;
                 ((SleepMono<?>) source).start(sleep);
-                if (done && !settled) {
+                if (done != 0 && !settled) {
                     sleep.cancel();
                 }
                 return;
@@ -122,7 +120,7 @@ public final class GatherMono extends Mono<List<Object>> {
 
         void innerValue(int index, Object v) {
             values[index] = settled ? Outcome.success(v) : v;
-            if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+            if (REMAINING.getAndDecrement(this) == 1) {
                 complete(Collections.unmodifiableList(Arrays.asList(values)));
             } else {
                 window.release();
@@ -132,14 +130,14 @@ public final class GatherMono extends Mono<List<Object>> {
         void innerError(int index, Throwable e) {
             if (settled) {
                 values[index] = Outcome.failure(e);
-                if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+                if (REMAINING.getAndDecrement(this) == 1) {
                     complete(Collections.unmodifiableList(Arrays.asList(values)));
                 } else {
                     window.release();
                 }
                 return;
             }
-            if (DONE.compareAndSet(this, false, true)) {
+            if (DONE.compareAndSet(this, 0, 1)) {
                 cancelAll(index);
                 error(e);
             } else {
@@ -158,7 +156,7 @@ public final class GatherMono extends Mono<List<Object>> {
 
         @Override
         protected void onCancel() {
-            done = true;
+            done = 1;
             cancelAll(-1);
         }
     }
@@ -174,14 +172,13 @@ public final class GatherMono extends Mono<List<Object>> {
         private final int index;
 
         GatheredSleep(Coordinator parent, int index) {
-            super(REQUESTED);
             this.parent = parent;
             this.index = index;
         }
 
         @Override
-        boolean hasValue() {
-            return true; // demand is always there: the value is delivered as soon as it is due
+        boolean needsDemand() {
+            return false; // the gather always has demand: the value is delivered as soon as it is due
         }
 
         @Override
@@ -193,7 +190,7 @@ public final class GatherMono extends Mono<List<Object>> {
             Object v = parent.sleepResult(index);
             if (v != null) {
                 parent.innerValue(index, v);
-            } else if (!parent.done || parent.settled) {
+            } else if (!parent.done() || parent.settled) {
                 parent.innerError(index, emptyAt(parent.settled ? "gatherSettled" : "gather", index));
             }
         }
@@ -205,15 +202,8 @@ public final class GatherMono extends Mono<List<Object>> {
     }
 
     static final class Inner implements CoreSubscriber<Object>, Slot {
-        private static final VarHandle UPSTREAM;
-
-        static {
-            try {
-                UPSTREAM = MethodHandles.lookup().findVarHandle(Inner.class, "upstream", Subscription.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        private static final AtomicReferenceFieldUpdater<Inner, Subscription> UPSTREAM =
+                AtomicReferenceFieldUpdater.newUpdater(Inner.class, Subscription.class, "upstream");
 
         private final Coordinator parent;
         private final int index;
@@ -233,8 +223,8 @@ public final class GatherMono extends Mono<List<Object>> {
 
         @Override
         public void onSubscribe(Subscription s) {
-            if (Subscriptions.setOnce(UPSTREAM, this, s)) {
-                if (parent.done && !parent.settled) {
+            if (Operators.setOnce(UPSTREAM, this, s)) {
+                if (parent.done() && !parent.settled) {
                     cancel();
                 } else {
                     s.request(Long.MAX_VALUE);
@@ -271,7 +261,7 @@ public final class GatherMono extends Mono<List<Object>> {
             Object v = value;
             value = null;
             if (v == null) {
-                if (parent.done && !parent.settled) {
+                if (parent.done() && !parent.settled) {
                     return; // the gather already failed or was cancelled; nothing to report
                 }
                 parent.innerError(index, emptyAt(parent.settled ? "gatherSettled" : "gather", index));
@@ -282,7 +272,7 @@ public final class GatherMono extends Mono<List<Object>> {
 
         @Override
         public void cancel() {
-            Subscriptions.terminate(UPSTREAM, this);
+            Operators.terminate(UPSTREAM, this);
         }
     }
 }

@@ -16,6 +16,8 @@ public final class Permits implements WaiterOwner<Void> {
     private final Supplier<String> overReleaseMessage;
     private final WaiterList<Void> waiters = new WaiterList<>();
     private final Mono<Void> acquireMono = new WaiterMono<>(this::acquire, this);
+    /** {@link #release()} as one shared Runnable, not a method reference per scoped acquisition. */
+    private final Runnable releaser = this::release;
     private int available;
     /** Releases owed by holders that gave the permit up while waiting on a condition and were cancelled. */
     private int owed;
@@ -34,6 +36,11 @@ public final class Permits implements WaiterOwner<Void> {
     /** A cold Mono that completes when a permit is held by the subscriber. */
     public Mono<Void> acquire() {
         return acquireMono;
+    }
+
+    /** {@link #release()} as a Runnable, for a scope that releases what it acquired. */
+    public Runnable releaser() {
+        return releaser;
     }
 
     /** Takes a permit if one is free and nobody is waiting. */

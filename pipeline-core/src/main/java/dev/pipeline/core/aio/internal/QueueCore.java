@@ -1,10 +1,9 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import dev.pipeline.core.aio.QueueShutDownException;
 import org.reactivestreams.Publisher;
@@ -45,17 +44,12 @@ public final class QueueCore<T> {
      * into {@code false} by {@link #offer(Object, long, Scheduler)}, never seen outside.
      */
     private static final Throwable EXPIRED = new Expired();
-    private static final VarHandle UNFINISHED;
+    /** An updater, not a {@code VarHandle}: see the package comment on the first-use path. */
+    @SuppressWarnings("rawtypes")
+    private static final AtomicLongFieldUpdater<QueueCore> UNFINISHED =
+            AtomicLongFieldUpdater.newUpdater(QueueCore.class, "unfinished");
     private static final long JOINERS = 1L << 62;
     private static final long COUNT = JOINERS - 1;
-
-    static {
-        try {
-            UNFINISHED = MethodHandles.lookup().findVarHandle(QueueCore.class, "unfinished", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final ItemStore<T> store;
     private final int capacity;
@@ -485,7 +479,7 @@ public final class QueueCore<T> {
                     continue;
                 }
                 // reaching zero with joiners: release them under the lock, atomically with puts
-                UNFINISHED.set(this, 0L);
+                UNFINISHED.set(this, 0L); // volatile (the VarHandle's plain set was weaker)
                 woken = joiners.grantAll(null, null);
             }
             Trampoline.signalAll(woken);

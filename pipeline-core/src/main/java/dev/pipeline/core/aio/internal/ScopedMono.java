@@ -1,8 +1,8 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
 
 import org.reactivestreams.Subscription;
@@ -36,32 +36,28 @@ public final class ScopedMono<T> extends Mono<T> {
     public void subscribe(CoreSubscriber<? super T> actual) {
         Scope<T> scope = new Scope<>(actual, release, work);
         actual.onSubscribe(scope);
-        acquire.subscribe(scope.acquirer);
+        acquire.subscribe(scope);
     }
 
-    static final class Scope<T> extends SingleSubscription<T> {
+    /** The subscriber's subscription, and the subscriber of the acquisition (one object for both). */
+    static final class Scope<T> extends SingleSubscription<T> implements CoreSubscriber<Void> {
         private static final int ACQUIRING = 0;
         private static final int HELD = 1;
         private static final int RELEASED = 2;
 
-        private static final VarHandle HOLD;
-        private static final VarHandle ACQUIRE_SUB;
-        private static final VarHandle WORK_SUB;
-
-        static {
-            try {
-                MethodHandles.Lookup l = MethodHandles.lookup();
-                HOLD = l.findVarHandle(Scope.class, "hold", int.class);
-                ACQUIRE_SUB = l.findVarHandle(Scope.class, "acquireSub", Subscription.class);
-                WORK_SUB = l.findVarHandle(Scope.class, "workSub", Subscription.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        // updaters, not VarHandles: see the package comment on the first-use path
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<Scope> HOLD =
+                AtomicIntegerFieldUpdater.newUpdater(Scope.class, "hold");
+        @SuppressWarnings("rawtypes")
+        private static final AtomicReferenceFieldUpdater<Scope, Subscription> ACQUIRE_SUB =
+                AtomicReferenceFieldUpdater.newUpdater(Scope.class, Subscription.class, "acquireSub");
+        @SuppressWarnings("rawtypes")
+        private static final AtomicReferenceFieldUpdater<Scope, Subscription> WORK_SUB =
+                AtomicReferenceFieldUpdater.newUpdater(Scope.class, Subscription.class, "workSub");
 
         private final Runnable release;
         private final Supplier<? extends Mono<? extends T>> work;
-        final Acquirer acquirer = new Acquirer();
         private volatile int hold;
         private volatile Subscription acquireSub;
         private volatile Subscription workSub;
@@ -73,7 +69,7 @@ public final class ScopedMono<T> extends Mono<T> {
         }
 
         private boolean releaseOnce() {
-            if ((int) HOLD.getAndSet(this, RELEASED) == HELD) {
+            if (HOLD.getAndSet(this, RELEASED) == HELD) {
                 release.run();
                 return true;
             }
@@ -82,8 +78,8 @@ public final class ScopedMono<T> extends Mono<T> {
 
         @Override
         protected void onCancel() {
-            Subscriptions.terminate(ACQUIRE_SUB, this);
-            Subscriptions.terminate(WORK_SUB, this);
+            Operators.terminate(ACQUIRE_SUB, this);
+            Operators.terminate(WORK_SUB, this);
             releaseOnce();
         }
 
@@ -109,35 +105,35 @@ public final class ScopedMono<T> extends Mono<T> {
             m.subscribe(new Worker());
         }
 
-        final class Acquirer implements CoreSubscriber<Void> {
-            @Override
-            public Context currentContext() {
-                return actual.currentContext();
-            }
+        // the acquisition's subscriber
 
-            @Override
-            public void onSubscribe(Subscription s) {
-                if (Subscriptions.setOnce(ACQUIRE_SUB, Scope.this, s)) {
-                    s.request(1);
-                }
-            }
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
 
-            @Override
-            public void onNext(Void v) {
-                // Mono<Void>: never called
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.setOnce(ACQUIRE_SUB, this, s)) {
+                s.request(1);
             }
+        }
 
-            @Override
-            public void onError(Throwable e) {
-                if (!error(e)) {
-                    Operators.onErrorDropped(e, actual.currentContext());
-                }
-            }
+        @Override
+        public void onNext(Void v) {
+            // Mono<Void>: never called
+        }
 
-            @Override
-            public void onComplete() {
-                held();
+        @Override
+        public void onError(Throwable e) {
+            if (!error(e)) {
+                Operators.onErrorDropped(e, actual.currentContext());
             }
+        }
+
+        @Override
+        public void onComplete() {
+            held();
         }
 
         final class Worker implements CoreSubscriber<T> {
@@ -151,7 +147,7 @@ public final class ScopedMono<T> extends Mono<T> {
 
             @Override
             public void onSubscribe(Subscription s) {
-                if (Subscriptions.setOnce(WORK_SUB, Scope.this, s)) {
+                if (Operators.setOnce(WORK_SUB, Scope.this, s)) {
                     s.request(Long.MAX_VALUE);
                 }
             }

@@ -1,7 +1,6 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -23,15 +22,10 @@ public abstract class SingleSubscription<T> implements Subscription, Scannable {
     private static final int TERMINATED = 3;
     private static final int CANCELLED = 4;
 
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(SingleSubscription.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** An updater, not a {@code VarHandle}: see the package comment on the first-use path. */
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<SingleSubscription> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(SingleSubscription.class, "state");
 
     protected final CoreSubscriber<? super T> actual;
     private volatile int state;

@@ -1,8 +1,7 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -65,10 +64,11 @@ public final class SleepMono<T> extends Mono<T> {
 
     /**
      * One sleep, linked into a bucket (guarded by the bucket's monitor). Its whole state is one
-     * int, a phase and a {@link #REQUESTED} flag, so that a million concurrent sleeps stay small.
+     * int, a phase and a {@link #REQUESTED} flag, so that a million concurrent sleeps stay small;
+     * it starts at 0 ({@code PENDING}, not requested), which a new sleep need not write.
      *
      * <pre>
-     *   PENDING --timer, requested or no value--&gt; FIRED   (delivered)
+     *   PENDING --timer, requested or no demand needed--&gt; FIRED   (delivered)
      *      |  \--timer, value not requested--&gt; ELAPSED --request--&gt; FIRED
      *      +--cancel--&gt; CANCELLED &lt;--cancel--+
      * </pre>
@@ -82,15 +82,11 @@ public final class SleepMono<T> extends Mono<T> {
         static final int PHASE = 3;
         /** Set by the first {@code request(n > 0)} while pending. */
         static final int REQUESTED = 4;
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(Sleep.class, "state", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        /**
+         * An updater, not a {@code VarHandle}: see the package comment on the first-use path.
+         */
+        private static final AtomicIntegerFieldUpdater<Sleep> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Sleep.class, "state");
 
         private volatile int state;
         /** The bucket holding this sleep while linked; kept once it fires (for its rejection). */
@@ -98,12 +94,11 @@ public final class SleepMono<T> extends Mono<T> {
         Sleep prev;
         Sleep next;
 
-        Sleep(int initial) {
-            STATE.set(this, initial);
-        }
-
-        /** Whether there is a value to emit (which needs demand). */
-        abstract boolean hasValue();
+        /**
+         * Whether delivering needs demand: a value for a subscriber that may not have requested
+         * it yet. False for an empty sleep, and for a sleep whose receiver always has demand.
+         */
+        abstract boolean needsDemand();
 
         /** The sleep is over (FIRED): emit; {@code rejected} is why its timer was refused, or null. */
         abstract void deliver(Throwable rejected);
@@ -130,7 +125,7 @@ public final class SleepMono<T> extends Mono<T> {
                 if ((s & PHASE) != PENDING) {
                     return;
                 }
-                if (rejected == null && (s & REQUESTED) == 0 && hasValue()) {
+                if (rejected == null && (s & REQUESTED) == 0 && needsDemand()) {
                     // a value needs demand: request() delivers it
                     if (STATE.compareAndSet(this, s, ELAPSED)) {
                         return;
@@ -195,13 +190,12 @@ public final class SleepMono<T> extends Mono<T> {
         private final T result;
 
         Sleeper(CoreSubscriber<? super T> actual, T result) {
-            super(PENDING);
             this.actual = actual;
             this.result = result;
         }
 
         @Override
-        boolean hasValue() {
+        boolean needsDemand() {
             return result != null;
         }
 

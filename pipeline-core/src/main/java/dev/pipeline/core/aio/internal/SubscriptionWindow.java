@@ -1,7 +1,6 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Subscribes to n sources in argument order, at most {@code limit} at a time: the concurrency
@@ -21,18 +20,11 @@ public final class SubscriptionWindow {
         void subscribeAt(int index);
     }
 
-    private static final VarHandle WIP;
-    private static final VarHandle FREE;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            WIP = l.findVarHandle(SubscriptionWindow.class, "wip", int.class);
-            FREE = l.findVarHandle(SubscriptionWindow.class, "free", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    // updaters, not VarHandles: see the package comment on the first-use path
+    private static final AtomicIntegerFieldUpdater<SubscriptionWindow> WIP =
+            AtomicIntegerFieldUpdater.newUpdater(SubscriptionWindow.class, "wip");
+    private static final AtomicIntegerFieldUpdater<SubscriptionWindow> FREE =
+            AtomicIntegerFieldUpdater.newUpdater(SubscriptionWindow.class, "free");
 
     private final Owner owner;
     private final int n;
@@ -58,7 +50,7 @@ public final class SubscriptionWindow {
 
     /** Subscribes as many sources as there are free slots. */
     public void drain() {
-        if ((int) WIP.getAndAdd(this, 1) != 0) {
+        if (WIP.getAndIncrement(this) != 0) {
             return;
         }
         int missed = 1;
@@ -69,14 +61,14 @@ public final class SubscriptionWindow {
                 }
             } else {
                 while (next < n && free > 0 && !owner.stopped()) {
-                    FREE.getAndAdd(this, -1);
+                    FREE.getAndDecrement(this);
                     owner.subscribeAt(next++);
                 }
             }
             if (next >= n) {
                 exhausted = true;
             }
-            missed = (int) WIP.getAndAdd(this, -missed) - missed;
+            missed = WIP.addAndGet(this, -missed);
             if (missed == 0) {
                 return;
             }
@@ -88,7 +80,7 @@ public final class SubscriptionWindow {
         if (unlimited || exhausted) {
             return;
         }
-        FREE.getAndAdd(this, 1);
+        FREE.getAndIncrement(this);
         drain();
     }
 }

@@ -1,9 +1,8 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 
 import dev.pipeline.core.aio.Task;
@@ -50,15 +49,10 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
     };
 
     private static final AtomicLong NAMES = new AtomicLong();
-    private static final VarHandle UPSTREAM;
-
-    static {
-        try {
-            UPSTREAM = MethodHandles.lookup().findVarHandle(TaskImpl.class, "upstream", Subscription.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** An updater, not a {@code VarHandle}: see the package comment on the first-use path. */
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<TaskImpl, Subscription> UPSTREAM =
+            AtomicReferenceFieldUpdater.newUpdater(TaskImpl.class, Subscription.class, "upstream");
 
     /** The given name, or null for {@code Task-<id>}, built only when asked for. */
     private final String name;
@@ -133,7 +127,7 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
 
     @Override
     public void onSubscribe(Subscription s) {
-        if (Subscriptions.setOnce(UPSTREAM, this, s)) {
+        if (Operators.setOnce(UPSTREAM, this, s)) {
             s.request(Long.MAX_VALUE);
         }
     }
@@ -172,7 +166,7 @@ public final class TaskImpl<T> implements Task<T>, CoreSubscriber<T> {
         if (chain == OutcomeCell.NOT_CHANGED) {
             return false;
         }
-        Subscriptions.terminate(UPSTREAM, this);
+        Operators.terminate(UPSTREAM, this);
         value = null;
         done(OutcomeCell.CANCELLED, null, chain);
         return true;

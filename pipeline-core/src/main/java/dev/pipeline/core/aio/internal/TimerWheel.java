@@ -50,7 +50,7 @@ final class TimerWheel {
     private static final int RECENT_SLOTS = 64;
 
     private final boolean schedulerClock;
-    /** The clock when it is not the scheduler's own (System.nanoTime, or a test's). */
+    /** The clock when it is not the scheduler's own: a test's, or null for System.nanoTime. */
     private final LongSupplier clock;
     private final long resolution;
     private final ConcurrentHashMap<Long, Bucket> buckets = new ConcurrentHashMap<>();
@@ -63,7 +63,7 @@ final class TimerWheel {
     private final Bucket[] recent = new Bucket[RECENT_SLOTS];
 
     private TimerWheel(boolean schedulerClock) {
-        this(schedulerClock, System::nanoTime, schedulerClock ? 1L : RESOLUTION_NANOS);
+        this(schedulerClock, null, schedulerClock ? 1L : RESOLUTION_NANOS);
     }
 
     /** A wheel on {@code clock} with buckets of {@code resolution} ns (tests pass their own clock). */
@@ -88,7 +88,11 @@ final class TimerWheel {
     }
 
     private long now(Scheduler scheduler) {
-        return schedulerClock ? scheduler.now(TimeUnit.NANOSECONDS) : clock.getAsLong();
+        if (schedulerClock) {
+            return scheduler.now(TimeUnit.NANOSECONDS);
+        }
+        // no LongSupplier on the default clock: one interface call less per sleep while interpreted
+        return clock == null ? System.nanoTime() : clock.getAsLong();
     }
 
     void add(Scheduler scheduler, SleepMono.Sleep sleeper, long delayNanos) {
@@ -131,8 +135,10 @@ final class TimerWheel {
         return buckets.size();
     }
 
-    private static long ceilDiv(long x, long y) {
-        return -Math.floorDiv(-x, y);
+    /** {@code ceil(x / y)} for {@code y > 0} and any {@code x} (deadlines on nanoTime may be negative). */
+    static long ceilDiv(long x, long y) {
+        long q = x / y; // rounds towards zero: up for x < 0, down for x > 0
+        return x > 0 && q * y != x ? q + 1 : q;
     }
 
     /** Sleepers sharing one deadline bucket and one scheduled task. */
@@ -263,18 +269,27 @@ final class TimerWheel {
             return chain;
         }
 
+        /**
+         * Ends the sleeps in {@code chain}: they are handed to this thread's trampoline as one
+         * run of tasks, in order (one thread-local lookup per bucket, not one per sleep), so
+         * the hand-offs their deliveries make run after all of them, as before.
+         */
         private void end(SleepMono.Sleep chain, Throwable refused) {
             buckets.remove(key, this);
             rejected = refused;
-            Trampoline.scope(() -> {
-                for (SleepMono.Sleep s = chain; s != null; ) {
-                    SleepMono.Sleep n = s.next;
-                    s.prev = null;
-                    s.next = null;
-                    s.fire();
-                    s = n;
-                }
-            });
+            if (chain == null) {
+                return;
+            }
+            SleepMono.Sleep last = chain;
+            for (SleepMono.Sleep s = chain; s != null; ) {
+                SleepMono.Sleep n = s.next;
+                s.prev = null;
+                s.next = null;
+                s.trampolineNext = n;
+                last = s;
+                s = n;
+            }
+            Trampoline.executeAll(chain, last);
         }
     }
 

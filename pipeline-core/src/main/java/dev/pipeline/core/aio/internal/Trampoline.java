@@ -42,6 +42,24 @@ public final class Trampoline {
     }
 
     /**
+     * Runs the tasks {@code first} to {@code last}, already linked through their
+     * {@code trampolineNext}, in that order: now, or after the task this thread is running
+     * returns. The same as {@link #execute} for each, with one thread-local lookup.
+     */
+    static void executeAll(Task first, Task last) {
+        Trampoline t = LOCAL.get();
+        if (t.tail == null) {
+            t.head = first;
+        } else {
+            t.tail.trampolineNext = first;
+        }
+        t.tail = last;
+        if (!t.draining) {
+            t.drain();
+        }
+    }
+
+    /**
      * Signals a chain of granted waiters (built with {@link Waiter#chain}) in arrival order.
      * Every hand-off they make is enqueued before the first one runs, so that a failure in the
      * first cannot pre-empt the others that became ready at the same moment (as in one tick of

@@ -1,7 +1,6 @@
 package dev.pipeline.core.aio.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One party waiting for a permit, an item or a signal, as a small state machine:
@@ -30,15 +29,10 @@ public abstract class Waiter<T> extends Trampoline.Task {
     protected static final int DONE = 2;
     protected static final int CANCELLED = 3;
 
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** An updater, not a {@code VarHandle}: see the package comment on the first-use path. */
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<Waiter> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(Waiter.class, "state");
 
     private volatile int state;
     /** The granted value; published by the CAS to GRANTED. */

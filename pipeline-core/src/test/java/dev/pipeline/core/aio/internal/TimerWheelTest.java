@@ -79,13 +79,12 @@ class TimerWheelTest {
         int ends;
 
         Probe(Sim sim, long delay) {
-            super(REQUESTED);
             this.sim = sim;
             this.deadline = sim.now + delay;
         }
 
         @Override
-        boolean hasValue() {
+        boolean needsDemand() {
             return false;
         }
 
@@ -194,5 +193,79 @@ class TimerWheelTest {
             assertThat(cancelled).allSatisfy(p -> assertThat(p.ends).as("a cancelled sleep never ends").isZero());
             assertThat(wheel.bucketCount()).isZero();
         }
+    }
+    @Test
+    void ceilDivRoundsUpForEverySign() {
+        Random random = new Random(7);
+        for (int i = 0; i < 100_000; i++) {
+            long x = i < 50_000 ? random.nextLong() : random.nextInt(2_000_001) - 1_000_000L;
+            long y = i % 3 == 0 ? RES : 1 + random.nextInt(1_000_000);
+            assertThat(TimerWheel.ceilDiv(x, y)).as("%d / %d", x, y).isEqualTo(-Math.floorDiv(-x, y));
+        }
+        assertThat(TimerWheel.ceilDiv(Long.MAX_VALUE, RES)).isEqualTo(-Math.floorDiv(-Long.MAX_VALUE, RES));
+        assertThat(TimerWheel.ceilDiv(Long.MIN_VALUE, RES)).isEqualTo(Long.MIN_VALUE / RES);
+        assertThat(TimerWheel.ceilDiv(-RES, RES)).isEqualTo(-1L);
+        assertThat(TimerWheel.ceilDiv(-RES + 1, RES)).isZero();
+        assertThat(TimerWheel.ceilDiv(1, RES)).isEqualTo(1L);
+    }
+
+    /** A sleep that records its end, and on its end starts a zero-delay sleep (a hand-off). */
+    private static final class Recorder extends SleepMono.Sleep {
+        final List<String> log;
+        final String name;
+        final boolean handOff;
+
+        Recorder(List<String> log, String name, boolean handOff) {
+            this.log = log;
+            this.name = name;
+            this.handOff = handOff;
+        }
+
+        @Override
+        boolean needsDemand() {
+            return false;
+        }
+
+        @Override
+        void deliver(Throwable rejected) {
+            log.add(name + (Trampoline.isDraining() ? "" : " outside the trampoline"));
+            if (handOff) {
+                new SleepMono<>(0, null, null).start(new Recorder(log, name + "'s hand-off", false));
+            }
+        }
+    }
+
+    @Test
+    void aBucketEndsItsSleepsInOrderAndTheirHandOffsAfterAllOfThem() {
+        Sim sim = new Sim();
+        sim.now = 1_000_000_000L;
+        TimerWheel wheel = new TimerWheel(() -> sim.now, RES);
+        List<String> log = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            wheel.add(sim, new Recorder(log, "s" + i, i < 2), 10_000_000L);
+        }
+        assertThat(sim.delays).hasSize(1);
+
+        sim.runNext(0);
+        assertThat(log).containsExactly("s0", "s1", "s2", "s0's hand-off", "s1's hand-off");
+        assertThat(Trampoline.isDraining()).isFalse();
+        assertThat(wheel.bucketCount()).isZero();
+    }
+
+    @Test
+    void aBucketEndedInsideAHandOffQueuesItsSleepsBehindIt() {
+        Sim sim = new Sim();
+        sim.now = 1_000_000_000L;
+        TimerWheel wheel = new TimerWheel(() -> sim.now, RES);
+        List<String> log = new ArrayList<>();
+        wheel.add(sim, new Recorder(log, "s0", false), 10_000_000L);
+        wheel.add(sim, new Recorder(log, "s1", false), 10_000_000L);
+        sim.now += 10_000_000L;
+
+        Trampoline.scope(() -> {
+            sim.runNext(0); // the timer runs inside another hand-off (an inline scheduler)
+            log.add("the running hand-off returns");
+        });
+        assertThat(log).containsExactly("the running hand-off returns", "s0", "s1");
     }
 }
