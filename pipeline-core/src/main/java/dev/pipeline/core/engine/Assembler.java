@@ -282,8 +282,8 @@ public final class Assembler {
      * A broadcast or route: one {@code publish} shared by the branches (bounded: it holds
      * {@value FanOutDef#PREFETCH} items and moves at the pace of the slowest branch; it
      * connects once every branch has subscribed and disconnects when all have cancelled).
-     * Each branch counts what it got in its outlet; a route tags each item with its branch
-     * first, and each branch takes its own.
+     * Each branch counts what it got in its outlet; a route writes each item's branch to its
+     * tags first (the items pass through the publish unwrapped), and each branch takes its own.
      */
     private Flow fanOut(Step.FanOutStep step, Flow flow, String branch) {
         FanOutDef fan = step.fanOut();
@@ -304,9 +304,10 @@ public final class Assembler {
             });
         }
         Flux<Object> shared;
+        Routes.Tags tags = fan.kind() == FanOutDef.Kind.ROUTE ? new Routes.Tags(branches.size()) : null;
         if (fan.kind() == FanOutDef.Kind.ROUTE) {
             NodeRun run = copyOf(node, fan.name(), fan.policy(), null, flow.tracked());
-            shared = Routes.tag(in, fan, branches, run).publish(FanOutDef.PREFETCH).refCount(branches.size());
+            shared = Routes.tag(in, fan, branches, run, tags).publish(FanOutDef.PREFETCH).refCount(branches.size());
         } else {
             shared = in.publish(FanOutDef.PREFETCH).refCount(branches.size());
         }
@@ -316,7 +317,7 @@ public final class Assembler {
             BranchDef b = branches.get(i);
             Cell outlet = node.newOutletCell(i);
             // the outlet is counted by an inline operator: the branch's side of the publish stays cheap
-            Flux<Object> items = fan.kind() == FanOutDef.Kind.ROUTE ? Routes.take(shared, i, outlet, ctx)
+            Flux<Object> items = fan.kind() == FanOutDef.Kind.ROUTE ? Routes.take(shared, i, outlet, ctx, tags)
                     : new InlineOperator(shared, null, outlet, new InlineOperator.Step[0]);
             String path = (branch.isEmpty() ? "" : branch + "/") + fan.name() + "/" + b.name();
             Flow out = steps(b.steps(), new Flow(List.of(items), List.of(new NodeAccount.Edge(node, i)), flow.tracked()), path);

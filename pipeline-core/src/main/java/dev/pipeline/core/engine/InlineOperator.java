@@ -255,7 +255,10 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
             this.sampler = a != null ? a.cell : null;
         }
 
-        /** Runs the steps: the value to pass on, DROP, or FAIL (the error is in failure[0]). */
+        /**
+         * Runs the steps: the value to pass on, DROP, or FAIL (the error is in failure[0]). The
+         * fused path ({@link #poll}); onNext and tryOnNext run the same steps in the same order.
+         */
         final Object apply(Object t) {
             if (sourceCell != null) {
                 sourceCell.emitted();
@@ -369,23 +372,93 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
             queue.clear();
         }
 
+        /*
+         * onNext and tryOnNext run the steps themselves, each leaving as soon as a step drops or
+         * fails its item, rather than through apply(): a sentinel merged out of apply() and tested
+         * again here cost about 0.3 to 0.5 ns per item on the three-step overhead bench
+         * (docs/performance.md). The order is apply()'s: the source's count, the sampling tick,
+         * then each step.
+         */
+
         @Override
         public void onNext(Object t) {
             if (done) {
                 Operators.onNextDropped(t, actual.currentContext());
                 return;
             }
-            Object v = apply(t);
-            if (v == DROP) {
-                // a publish (a fan-out's branches) cannot hand items to a conditional subscriber:
-                // each request(1) there costs an atomic and a pass of its drain loop
-                if (!unbounded) {
-                    upstream.request(1);
+            if (sourceCell != null) {
+                sourceCell.emitted();
+            }
+            Object v = t;
+            Step s = a;
+            if (s != null) {
+                if (sampler.sampleBusy()) {
+                    pass(timed(t));
+                    return;
                 }
+                v = s.step(v, failure);
+                if (v == DROP) {
+                    dropped();
+                    return;
+                }
+                if (v == FAIL) {
+                    fail();
+                    return;
+                }
+                if ((s = b) != null) {
+                    v = s.step(v, failure);
+                    if (v == DROP) {
+                        dropped();
+                        return;
+                    }
+                    if (v == FAIL) {
+                        fail();
+                        return;
+                    }
+                    if ((s = c) != null) {
+                        v = s.step(v, failure);
+                        if (v == DROP) {
+                            dropped();
+                            return;
+                        }
+                        if (v == FAIL) {
+                            fail();
+                            return;
+                        }
+                        if ((s = d) != null) {
+                            v = s.step(v, failure);
+                            if (v == DROP) {
+                                dropped();
+                                return;
+                            }
+                            if (v == FAIL) {
+                                fail();
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+            actual.onNext(v);
+        }
+
+        /** onNext's outcome for a value from {@link #timed}. */
+        private void pass(Object v) {
+            if (v == DROP) {
+                dropped();
             } else if (v == FAIL) {
                 fail();
             } else {
                 actual.onNext(v);
+            }
+        }
+
+        /** A dropped item, in onNext: asked for again while the demand is bounded. */
+        private void dropped() {
+            // a publish (a fan-out's branches) cannot hand items to a conditional subscriber:
+            // each request(1) there costs an atomic and a pass of its drain loop
+            if (!unbounded) {
+                upstream.request(1);
             }
         }
 
@@ -395,7 +468,63 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
                 Operators.onNextDropped(t, actual.currentContext());
                 return true;
             }
-            Object v = apply(t);
+            if (sourceCell != null) {
+                sourceCell.emitted();
+            }
+            Object v = t;
+            Step s = a;
+            if (s != null) {
+                if (sampler.sampleBusy()) {
+                    return tryPass(timed(t));
+                }
+                v = s.step(v, failure);
+                if (v == DROP) {
+                    return false;
+                }
+                if (v == FAIL) {
+                    fail();
+                    return true;
+                }
+                if ((s = b) != null) {
+                    v = s.step(v, failure);
+                    if (v == DROP) {
+                        return false;
+                    }
+                    if (v == FAIL) {
+                        fail();
+                        return true;
+                    }
+                    if ((s = c) != null) {
+                        v = s.step(v, failure);
+                        if (v == DROP) {
+                            return false;
+                        }
+                        if (v == FAIL) {
+                            fail();
+                            return true;
+                        }
+                        if ((s = d) != null) {
+                            v = s.step(v, failure);
+                            if (v == DROP) {
+                                return false;
+                            }
+                            if (v == FAIL) {
+                                fail();
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+            if (conditional != null) {
+                return conditional.tryOnNext(v);
+            }
+            actual.onNext(v);
+            return true;
+        }
+
+        /** tryOnNext's outcome for a value from {@link #timed}. */
+        private boolean tryPass(Object v) {
             if (v == DROP) {
                 return false;
             }

@@ -17,20 +17,27 @@ import java.util.function.Supplier;
 final class CpuRounds {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The same bean with the allocation counter, where the JVM has one (HotSpot does). */
+    private static final com.sun.management.ThreadMXBean ALLOC = THREADS instanceof com.sun.management.ThreadMXBean b
+            && b.isThreadAllocatedMemorySupported() ? b : null;
 
     private final List<Long> cpuNanos = new ArrayList<>();
+    private final List<Long> allocated = new ArrayList<>();
     private final List<Rounds.Round<Long>> rounds = new ArrayList<>();
 
     /** Runs one round of {@code body}: a GC first, then the body timed by the wall clock and this thread's CPU clock. */
     void run(Supplier<Long> body) {
         System.gc();
+        long a0 = ALLOC != null ? ALLOC.getCurrentThreadAllocatedBytes() : 0;
         long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Long value = body.get();
         long t1 = System.nanoTime();
         long c1 = THREADS.getCurrentThreadCpuTime();
+        long a1 = ALLOC != null ? ALLOC.getCurrentThreadAllocatedBytes() : 0;
         rounds.add(new Rounds.Round<>((t1 - t0) / 1e9, value));
         cpuNanos.add(c1 - c0);
+        allocated.add(a1 - a0);
     }
 
     List<Rounds.Round<Long>> rounds() {
@@ -46,6 +53,20 @@ final class CpuRounds {
     /** The least CPU time of the warm rounds, in seconds: the figure least disturbed by other processes. */
     double cpuMin() {
         return warmCpu()[0] / 1e9;
+    }
+
+    /**
+     * The least number of bytes the calling thread allocated in a warm round, per item of
+     * {@code n}, or -1 where the JVM does not count them; only what this thread allocates (the
+     * synchronous pipelines and chains measured here do all their work on it).
+     */
+    double allocPerItem(int n) {
+        if (ALLOC == null) {
+            return -1;
+        }
+        long least = allocated.subList(allocated.size() / 2, allocated.size()).stream().mapToLong(Long::longValue).min()
+                .orElse(0);
+        return Math.round(least * 10.0 / n) / 10.0;
     }
 
     /** The median CPU time of the warm rounds, in seconds. */

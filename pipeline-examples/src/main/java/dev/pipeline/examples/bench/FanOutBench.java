@@ -100,13 +100,13 @@ public final class FanOutBench implements Callable<Integer> {
         boolean ok = byHand.get(0).value().equals(piped.get(0).value());
         System.out.println(BenchResult.of("fan-out-" + shape, handName).put("n", n).put("wall_s", handS)
                 .put("items_per_s", Math.round(n / handS)).put("cpu_min_s", handRounds.cpuMin())
-                .put("cpu_median_s", handRounds.cpuMedian()).put("checksum", byHand.get(0).value()).line());
+                .put("cpu_median_s", handRounds.cpuMedian()).put("alloc_b_per_item", handRounds.allocPerItem(n)).put("checksum", byHand.get(0).value()).line());
         System.out.println(BenchResult.of("fan-out-" + shape, "pipeline").put("n", n).put("wall_s", pipeS)
                 .put("items_per_s", Math.round(n / pipeS)).put("ratio", pipeS / handS)
                 .put("cpu_min_s", pipedRounds.cpuMin()).put("cpu_median_s", pipedRounds.cpuMedian())
                 .put("cpu_min_ratio", pipedRounds.cpuMin() / handRounds.cpuMin())
                 .put("cpu_median_ratio", pipedRounds.cpuMedian() / handRounds.cpuMedian())
-                .put("checksum", piped.get(0).value()).put("ok", ok).line());
+                .put("alloc_b_per_item", pipedRounds.allocPerItem(n)).put("checksum", piped.get(0).value()).put("ok", ok).line());
         return ok;
     }
 }

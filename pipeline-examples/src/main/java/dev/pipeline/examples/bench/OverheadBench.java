@@ -80,13 +80,13 @@ public final class OverheadBench implements Callable<Integer> {
         boolean ok = flux.get(0).value().equals(piped.get(0).value());
         System.out.println(BenchResult.of("overhead", "flux").put("n", n).put("wall_s", fluxS)
                 .put("items_per_s", Math.round(n / fluxS)).put("cpu_min_s", fluxRounds.cpuMin())
-                .put("cpu_median_s", fluxRounds.cpuMedian()).put("checksum", flux.get(0).value()).line());
+                .put("cpu_median_s", fluxRounds.cpuMedian()).put("alloc_b_per_item", fluxRounds.allocPerItem(n)).put("checksum", flux.get(0).value()).line());
         System.out.println(BenchResult.of("overhead", "pipeline").put("n", n).put("wall_s", pipeS)
                 .put("items_per_s", Math.round(n / pipeS)).put("ratio", pipeS / fluxS)
                 .put("cpu_min_s", pipedRounds.cpuMin()).put("cpu_median_s", pipedRounds.cpuMedian())
                 .put("cpu_min_ratio", pipedRounds.cpuMin() / fluxRounds.cpuMin())
                 .put("cpu_median_ratio", pipedRounds.cpuMedian() / fluxRounds.cpuMedian())
-                .put("checksum", piped.get(0).value()).put("ok", ok).line());
+                .put("alloc_b_per_item", pipedRounds.allocPerItem(n)).put("checksum", piped.get(0).value()).put("ok", ok).line());
         if (acknowledged) {
             List<Rounds.Round<Long>> ackedRounds = ackedCpu.rounds();
             double ackS = Rounds.warmMedian(ackedRounds).seconds();
