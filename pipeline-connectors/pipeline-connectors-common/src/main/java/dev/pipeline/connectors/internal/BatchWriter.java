@@ -90,7 +90,7 @@ public final class BatchWriter<T> {
                 // (bounded: concurrency + 1 batches ahead): the upstream's work and the binder run there, not
                 // on the thread of a batch that just committed, so assembling overlaps writing
                 .publishOn(timer, concurrency + 1)
-                .flatMap(batch -> bind(batch, ctx).write(ctx, target), concurrency, 1)
+                .flatMap(batch -> bind(batch, ctx, false).write(ctx, target), concurrency, 1)
                 .reduce(Counts.EMPTY, Counts::plus);
     }
 
@@ -115,7 +115,7 @@ public final class BatchWriter<T> {
         return items
                 .bufferTimeout(batchSize, maxWait, timer, true)
                 .publishOn(timer, concurrency + 1)
-                .map(batch -> bind(batch, ctx))
+                .map(batch -> bind(batch, ctx, true))
                 .parallel(concurrency, 1)
                 .runOn(lanes, 1)
                 .concatMap(batch -> new OnLane<>(batch.write(ctx, target), lanes), 1)
@@ -181,7 +181,11 @@ public final class BatchWriter<T> {
         }
     }
 
-    private Bound bind(List<T> batch, StageContext ctx) {
+    /**
+     * Runs the binder for each item of a batch, on the gathering thread; with {@code hash}
+     * (the lanes of a blocking target) also {@link #hashStrings} for each row's values.
+     */
+    private Bound bind(List<T> batch, StageContext ctx, boolean hash) {
         List<Row<T>> rows = new ArrayList<>(batch.size());
         List<Mono<Void>> bad = null;
         for (T item : batch) {
@@ -198,9 +202,32 @@ public final class BatchWriter<T> {
                 bad.add(ctx.reject(item, e, 1));
                 continue;
             }
+            if (hash) {
+                hashStrings(values);
+            }
             rows.add(new Row<>(item, values));
         }
         return new Bound(rows, bad);
+    }
+
+    /**
+     * Computes the hash of each {@code String} value (a {@code String} keeps it), here on the
+     * gathering thread that made the values, while they are still in its cache. H2 (its JDBC
+     * driver and r2dbc-h2 both bind through {@code ValueVarchar.get}) looks every bound string up
+     * in its value cache by that hash: computed on the thread that writes, it was a pass over every
+     * string's characters on the one thread the run waits for (the raw {@code executeBatch} loop
+     * pays it too, inline). Other drivers ignore it; it costs the gathering thread one pass over
+     * the characters. Only {@code String}s: a user type's {@code hashCode} could be anything.
+     * Done for the lanes of a blocking target ({@link #run(Flux, StageContext, Target, Scheduler)},
+     * the JDBC sink), not for {@link #run(Flux, StageContext, Target)} (r2dbc-h2 binds strings
+     * through its CLOB codec).
+     */
+    static void hashStrings(List<?> values) {
+        for (int i = 0, n = values.size(); i < n; i++) {
+            if (values.get(i) instanceof String s) {
+                s.hashCode();
+            }
+        }
     }
 
     private Mono<Counts> write(List<Row<T>> rows, StageContext ctx, Target<T> target) {
