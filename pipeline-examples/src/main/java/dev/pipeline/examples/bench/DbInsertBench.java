@@ -50,14 +50,24 @@ public final class DbInsertBench implements Callable<Integer> {
     @Option(names = "--n", description = "rows to insert (default: ${DEFAULT-VALUE})")
     int n = 100_000;
 
+    /**
+     * Ten warm rounds: both JDBC implementations run their first five or so rounds at 0.14 to
+     * 0.25 s while the JIT compiles them, and only then at 0.11 to 0.12 s, so a median of three
+     * measured mostly the warm-up, where the sink has more code to compile than the loop.
+     */
     @Option(names = "--rounds", description = "warm rounds after one cold round (default: ${DEFAULT-VALUE})")
-    int rounds = 3;
+    int rounds = 10;
 
     @Option(names = "--batch", description = "rows per batch (default: ${DEFAULT-VALUE})")
     int batch = 1000;
 
-    @Option(names = "--concurrency", description = "batches in flight for the pipeline sink (default: the number of cores, ${DEFAULT-VALUE})")
-    int concurrency = Runtime.getRuntime().availableProcessors();
+    /**
+     * The sinks' own default, one batch in flight: in-memory H2 serialises writers to one table
+     * (both replace the same MVStore map root), so a second lane costs CPU and gains nothing
+     * there (docs/performance.md, S7); a database that writes in parallel is measured with more.
+     */
+    @Option(names = "--concurrency", description = "batches in flight for each pipeline sink (default: the sinks' own default, ${DEFAULT-VALUE})")
+    int concurrency = 1;
 
     @Option(names = "--gc-between", description = "collect the heap before each timed run, so no implementation pays for the previous one's garbage")
     boolean gcBetween;
