@@ -106,8 +106,9 @@ public final class BatchWriter<T> {
      * lane's thread ({@link #onLane} true there) unless a retry of the sink's circuit breaker or
      * a dead letter moved the work elsewhere, so a target must still move a write that is not on
      * a lane to its own threads.
-     * Bounded: {@code concurrency + 1} batches gathered ahead, one queued per lane, one being
-     * written per lane.
+     * Bounded: {@code concurrency + 1} batches gathered ahead, one waiting for a rail, two
+     * queued per lane (the lane's hand-over and its {@code concatMap}: the {@code map} that
+     * notes the lane's thread keeps them from fusing) and one being written per lane.
      *
      * @param lanes the blocking scheduler whose workers write the batches, one per lane
      */
