@@ -106,8 +106,9 @@ public final class BatchWriter<T> {
      * lane's thread ({@link #onLane} true there) unless a retry of the sink's circuit breaker or
      * a dead letter moved the work elsewhere, so a target must still move a write that is not on
      * a lane to its own threads.
-     * Bounded: {@code concurrency + 1} batches gathered ahead, one queued per lane, one being
-     * written per lane.
+     * Bounded: {@code concurrency + 1} batches gathered ahead, one waiting for a rail, two
+     * queued per lane (the lane's hand-over and its {@code concatMap}: the {@code map} that
+     * notes the lane's thread keeps them from fusing) and one being written per lane.
      *
      * @param lanes the blocking scheduler whose workers write the batches, one per lane
      */
@@ -118,7 +119,10 @@ public final class BatchWriter<T> {
                 .map(batch -> bind(batch, ctx, true))
                 .parallel(concurrency, 1)
                 .runOn(lanes, 1)
-                .concatMap(batch -> new OnLane<>(batch.write(ctx, target), lanes), 1)
+                // the lane's worker hands each batch over here (a map is not fused with runOn, so this runs
+                // on the worker): the batch's write may mark only that thread as the lane
+                .map(Bound::handedOver)
+                .concatMap(batch -> new OnLane<>(batch.write(ctx, target), lanes, batch.lane), 1)
                 .sequential(1)
                 .reduce(Counts.EMPTY, Counts::plus);
     }
@@ -136,18 +140,30 @@ public final class BatchWriter<T> {
         return lanes != null && LANE.get() == lanes;
     }
 
-    /** A batch's write, subscribed with its lane marked on the thread ({@link #onLane}). */
+    /**
+     * A batch's write, subscribed with its lane marked on the thread ({@link #onLane}) when it is
+     * subscribed on the worker that handed the batch over. The {@code concatMap} subscribes the
+     * next batch's write on the thread where the last one completed, which may be another one
+     * (a dead letter taken on a non-blocking thread): that thread is not marked, and the target
+     * moves the write to its own threads.
+     */
     private static final class OnLane<C> extends Mono<C> {
         private final Mono<C> write;
         private final Scheduler lanes;
+        private final Thread lane;
 
-        OnLane(Mono<C> write, Scheduler lanes) {
+        OnLane(Mono<C> write, Scheduler lanes, Thread lane) {
             this.write = write;
             this.lanes = lanes;
+            this.lane = lane;
         }
 
         @Override
         public void subscribe(reactor.core.CoreSubscriber<? super C> actual) {
+            if (Thread.currentThread() != lane) {
+                write.subscribe(actual);
+                return;
+            }
             Scheduler previous = LANE.get();
             LANE.set(lanes);
             try {
@@ -166,10 +182,20 @@ public final class BatchWriter<T> {
     private final class Bound {
         final List<Row<T>> rows;
         final List<Mono<Void>> bad;
+        /**
+         * The worker thread that handed this batch to its lane ({@link #handedOver}); read where its
+         * write is subscribed, after the {@code concatMap}'s queue (or the same thread) ordered it.
+         */
+        Thread lane;
 
         Bound(List<Row<T>> rows, List<Mono<Void>> bad) {
             this.rows = rows;
             this.bad = bad;
+        }
+
+        Bound handedOver() {
+            lane = Thread.currentThread();
+            return this;
         }
 
         Mono<Counts> write(StageContext ctx, Target<T> target) {

@@ -24,8 +24,8 @@ import reactor.core.publisher.Flux;
  * when first needed and given back when the run ends, so a batch neither borrows a connection nor
  * prepares the statement again. The next batches are gathered (the binder run, and the hash of each
  * {@code String} value computed, which H2's driver would otherwise compute while binding) on another thread while
- * the current ones are written (at most {@code concurrency + 1} ahead, and one more queued per
- * batch in flight), and each thread that writes takes its next batch from its queue as soon as
+ * the current ones are written (at most {@code concurrency + 1} ahead, one more waiting for a
+ * lane and two more queued per batch in flight), and each thread that writes takes its next batch from its queue as soon as
  * the last one committed, without waiting for another thread. Every value is a bind
  * parameter. <b>Bad rows
  * are isolated:</b> when the database refuses a batch for a data error (SQL state class 22 or

@@ -87,12 +87,11 @@ public abstract class SingleSubscription<T> implements Subscription, Scannable {
     @Override
     public final void request(long n) {
         if (n <= 0) {
-            if (isTerminatedOrCancelled()) {
-                return;
+            // only the call that moved us to CANCELLED signals the §3.9 error: a completion, an
+            // error or another bad request that won the race has already ended the subscriber
+            if (cancelled()) {
+                actual.onError(Exceptions.nullOrNegativeRequestException(n));
             }
-            cancel();
-            // cancel() moved us to CANCELLED; the subscriber still gets the §3.9 error
-            actual.onError(Exceptions.nullOrNegativeRequestException(n));
             return;
         }
         for (;;) {
@@ -114,15 +113,20 @@ public abstract class SingleSubscription<T> implements Subscription, Scannable {
 
     @Override
     public final void cancel() {
+        cancelled();
+    }
+
+    /** Moves to CANCELLED unless terminated or cancelled already; true if this call did. */
+    private boolean cancelled() {
         for (;;) {
             int s = state;
             if (s >= TERMINATED) {
-                return;
+                return false;
             }
             if (STATE.compareAndSet(this, s, CANCELLED)) {
                 value = null;
                 onCancel();
-                return;
+                return true;
             }
         }
     }
