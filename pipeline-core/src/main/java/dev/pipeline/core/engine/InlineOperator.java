@@ -373,11 +373,12 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
         }
 
         /*
-         * onNext and tryOnNext run the steps themselves, each leaving as soon as a step drops or
-         * fails its item, rather than through apply(): a sentinel merged out of apply() and tested
-         * again here cost about 0.3 to 0.5 ns per item on the three-step overhead bench
-         * (docs/performance.md). The order is apply()'s: the source's count, the sampling tick,
-         * then each step.
+         * onNext and tryOnNext run the steps themselves (emit), each leaving as soon as a step
+         * drops or fails its item, rather than through apply(): a sentinel merged out of apply()
+         * and tested again cost measurably on the onNext path that a publish's branches take
+         * (route to 4: 1.03x to 1.13x groupBy's CPU with this, 1.17x to 1.28x without, three
+         * runs each, alternated; docs/performance.md). The order is apply()'s: the source's
+         * count, the sampling tick, then each step.
          */
 
         @Override
@@ -386,79 +387,12 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
                 Operators.onNextDropped(t, actual.currentContext());
                 return;
             }
-            if (sourceCell != null) {
-                sourceCell.emitted();
-            }
-            Object v = t;
-            Step s = a;
-            if (s != null) {
-                if (sampler.sampleBusy()) {
-                    pass(timed(t));
-                    return;
+            if (!emit(t, false)) {
+                // a publish (a fan-out's branches) cannot hand items to a conditional subscriber:
+                // each request(1) there costs an atomic and a pass of its drain loop
+                if (!unbounded) {
+                    upstream.request(1);
                 }
-                v = s.step(v, failure);
-                if (v == DROP) {
-                    dropped();
-                    return;
-                }
-                if (v == FAIL) {
-                    fail();
-                    return;
-                }
-                if ((s = b) != null) {
-                    v = s.step(v, failure);
-                    if (v == DROP) {
-                        dropped();
-                        return;
-                    }
-                    if (v == FAIL) {
-                        fail();
-                        return;
-                    }
-                    if ((s = c) != null) {
-                        v = s.step(v, failure);
-                        if (v == DROP) {
-                            dropped();
-                            return;
-                        }
-                        if (v == FAIL) {
-                            fail();
-                            return;
-                        }
-                        if ((s = d) != null) {
-                            v = s.step(v, failure);
-                            if (v == DROP) {
-                                dropped();
-                                return;
-                            }
-                            if (v == FAIL) {
-                                fail();
-                                return;
-                            }
-                        }
-                    }
-                }
-            }
-            actual.onNext(v);
-        }
-
-        /** onNext's outcome for a value from {@link #timed}. */
-        private void pass(Object v) {
-            if (v == DROP) {
-                dropped();
-            } else if (v == FAIL) {
-                fail();
-            } else {
-                actual.onNext(v);
-            }
-        }
-
-        /** A dropped item, in onNext: asked for again while the demand is bounded. */
-        private void dropped() {
-            // a publish (a fan-out's branches) cannot hand items to a conditional subscriber:
-            // each request(1) there costs an atomic and a pass of its drain loop
-            if (!unbounded) {
-                upstream.request(1);
             }
         }
 
@@ -468,6 +402,17 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
                 Operators.onNextDropped(t, actual.currentContext());
                 return true;
             }
+            return emit(t, true);
+        }
+
+        /**
+         * Runs the steps on {@code t} and passes the result on: to the conditional subscriber's
+         * {@code tryOnNext} when {@code viaConditional} and there is one, else to {@code onNext}.
+         *
+         * @return false if a step dropped the item (or the conditional subscriber did), so the
+         *     caller asks for another; true if it was passed on or failed the stage
+         */
+        private boolean emit(Object t, boolean viaConditional) {
             if (sourceCell != null) {
                 sourceCell.emitted();
             }
@@ -475,56 +420,40 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
             Step s = a;
             if (s != null) {
                 if (sampler.sampleBusy()) {
-                    return tryPass(timed(t));
+                    return pass(timed(t), viaConditional);
                 }
                 v = s.step(v, failure);
-                if (v == DROP) {
-                    return false;
-                }
-                if (v == FAIL) {
-                    fail();
-                    return true;
+                if (v == DROP || v == FAIL) {
+                    return pass(v, viaConditional);
                 }
                 if ((s = b) != null) {
                     v = s.step(v, failure);
-                    if (v == DROP) {
-                        return false;
-                    }
-                    if (v == FAIL) {
-                        fail();
-                        return true;
+                    if (v == DROP || v == FAIL) {
+                        return pass(v, viaConditional);
                     }
                     if ((s = c) != null) {
                         v = s.step(v, failure);
-                        if (v == DROP) {
-                            return false;
-                        }
-                        if (v == FAIL) {
-                            fail();
-                            return true;
+                        if (v == DROP || v == FAIL) {
+                            return pass(v, viaConditional);
                         }
                         if ((s = d) != null) {
                             v = s.step(v, failure);
-                            if (v == DROP) {
-                                return false;
-                            }
-                            if (v == FAIL) {
-                                fail();
-                                return true;
+                            if (v == DROP || v == FAIL) {
+                                return pass(v, viaConditional);
                             }
                         }
                     }
                 }
             }
-            if (conditional != null) {
+            if (viaConditional && conditional != null) {
                 return conditional.tryOnNext(v);
             }
             actual.onNext(v);
             return true;
         }
 
-        /** tryOnNext's outcome for a value from {@link #timed}. */
-        private boolean tryPass(Object v) {
+        /** emit's outcome for a step's result: DROP, FAIL, or (after {@link #timed}) a value. */
+        private boolean pass(Object v, boolean viaConditional) {
             if (v == DROP) {
                 return false;
             }
@@ -532,7 +461,7 @@ public final class InlineOperator extends FluxOperator<Object, Object> {
                 fail();
                 return true;
             }
-            if (conditional != null) {
+            if (viaConditional && conditional != null) {
                 return conditional.tryOnNext(v);
             }
             actual.onNext(v);
