@@ -5,11 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pipeline.connectors.internal.BatchWriter.Counts;
 import dev.pipeline.connectors.internal.BatchWriter.Row;
-import dev.pipeline.core.StageContext;
+import dev.pipeline.connectors.testing.RecordingContext;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,32 +25,6 @@ class BatchWriterTest {
         Field hash = String.class.getDeclaredField("hash");
         hash.setAccessible(true);
         return hash.getInt(s);
-    }
-
-    private static final class Counting implements StageContext {
-        final AtomicLong completed = new AtomicLong();
-        final List<Object> rejected = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String name() {
-            return "insert";
-        }
-
-        @Override
-        public Mono<Void> reject(Object item, Throwable error, int attempts) {
-            rejected.add(item);
-            return Mono.empty();
-        }
-
-        @Override
-        public void completed(long items) {
-            completed.addAndGet(items);
-        }
-
-        @Override
-        public <T> Mono<T> guard(Mono<T> call) {
-            return call;
-        }
     }
 
     /** A target that records, for each row it is given, the non-empty strings whose hash is not computed yet. */
@@ -104,7 +77,7 @@ class BatchWriterTest {
         List<Integer> seen = new CopyOnWriteArrayList<>();
         Scheduler lanes = Schedulers.newBoundedElastic(2, 8, "batch-writer-test", 60, true);
         try {
-            Counting ctx = new Counting();
+            RecordingContext ctx = RecordingContext.inline();
             Counts counts = writer().run(Flux.range(0, 5_000), ctx, recording(seen, unhashed), lanes).block(Duration.ofSeconds(30));
             assertThat(counts).isEqualTo(new Counts(5_000, 0, 50));
             assertThat(seen).hasSize(5_000);
@@ -119,7 +92,7 @@ class BatchWriterTest {
     void theNonBlockingFormLeavesTheStringsAsTheBinderMadeThem() throws Exception {
         List<String> unhashed = new CopyOnWriteArrayList<>();
         List<Integer> seen = new CopyOnWriteArrayList<>();
-        Counting ctx = new Counting();
+        RecordingContext ctx = RecordingContext.inline();
         Counts counts = writer().run(Flux.range(0, 1_000), ctx, recording(seen, unhashed)).block(Duration.ofSeconds(30));
         assertThat(counts).isEqualTo(new Counts(1_000, 0, 10));
         assertThat(seen).hasSize(1_000);

@@ -8,23 +8,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import dev.pipeline.connectors.jdbc.JdbcSinksTest.Person;
 import dev.pipeline.connectors.jdbc.JdbcSinksTest.Recording;
 import dev.pipeline.connectors.jdbc.internal.JdbcBatch;
 import dev.pipeline.connectors.testing.OpenFiles;
+import dev.pipeline.connectors.testing.RecordingContext;
 import dev.pipeline.core.DeadLetter;
 import dev.pipeline.core.Pipeline;
 import dev.pipeline.core.PipelineReport;
 import dev.pipeline.core.Source;
-import dev.pipeline.core.StageContext;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,44 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JdbcLanesTest {
 
-    /**
-     * A context whose guard subscribes each call on a non-blocking parallel thread (as a
-     * circuit breaker's retry after a delay would) and whose rejections complete on one (as a
-     * dead letter taken by a busy dead-letter sink would).
-     */
-    static final class Elsewhere implements StageContext {
-        final AtomicLong completed = new AtomicLong();
-        final List<Object> rejected = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String name() {
-            return "insert";
-        }
-
-        @Override
-        public Mono<Void> reject(Object item, Throwable error, int attempts) {
-            rejected.add(item);
-            return Mono.delay(Duration.ofMillis(1)).then();
-        }
-
-        @Override
-        public void completed(long items) {
-            completed.addAndGet(items);
-        }
-
-        @Override
-        public <T> Mono<T> guard(Mono<T> call) {
-            return call.subscribeOn(Schedulers.parallel());
-        }
-    }
-
     @Test
     void aBatchWhoseWorkMovedToANonBlockingThreadIsStillWrittenOnTheRunsOwnThreads() {
         try (Db.Fixture f = Db.H2.open(2)) {
             String table = f.people();
             Set<String> threads = ConcurrentHashMap.newKeySet();
             Recording recording = new Recording(f.pool, new AtomicBoolean(), new AtomicInteger(), threads);
-            Elsewhere ctx = new Elsewhere();
+            RecordingContext ctx = RecordingContext.elsewhere();
             List<Person> people = new ArrayList<>();
             for (int i = 1; i <= 600; i++) {
                 // a duplicate key every 101 rows: its batch is bisected, each half through the guard again
@@ -98,39 +65,13 @@ class JdbcLanesTest {
         }
     }
 
-    /**
-     * A context with no breaker (its guard is the call itself) whose rejections complete on a
-     * non-blocking parallel thread, as a dead letter waiting for room in a busy dead-letter
-     * sink's channel does: a batch whose last row is refused then ends on that thread.
-     */
-    static final class RejectsElsewhere implements StageContext {
-        final AtomicLong completed = new AtomicLong();
-        final List<Object> rejected = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String name() {
-            return "insert";
-        }
-
-        @Override
-        public Mono<Void> reject(Object item, Throwable error, int attempts) {
-            rejected.add(item);
-            return Mono.delay(Duration.ofMillis(1)).then();
-        }
-
-        @Override
-        public void completed(long items) {
-            completed.addAndGet(items);
-        }
-    }
-
     @Test
     void theBatchAfterOneThatEndedOnANonBlockingThreadIsNotWrittenThere() {
         try (Db.Fixture f = Db.H2.open(2)) {
             String table = f.people();
             Set<String> threads = ConcurrentHashMap.newKeySet();
             Recording recording = new Recording(f.pool, new AtomicBoolean(), new AtomicInteger(), threads);
-            RejectsElsewhere ctx = new RejectsElsewhere();
+            RecordingContext ctx = RecordingContext.rejectingElsewhere();
             int n = 400;
             List<Person> people = new ArrayList<>();
             for (int i = 1; i <= n; i++) {
@@ -188,7 +129,7 @@ class JdbcLanesTest {
     void aCancelledRunGivesItsConnectionsBackAndItsThreadsEnd() {
         try (Db.Fixture f = Db.H2.open(2)) {
             String table = f.people();
-            Elsewhere ctx = new Elsewhere();
+            RecordingContext ctx = RecordingContext.elsewhere();
             AtomicInteger written = new AtomicInteger();
             // an endless source: the run only ends when it is cancelled
             Flux<Person> endless = Flux.range(1, Integer.MAX_VALUE).map(JdbcSinksTest::person);
