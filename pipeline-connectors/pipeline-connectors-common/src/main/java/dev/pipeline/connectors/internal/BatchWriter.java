@@ -84,14 +84,21 @@ public final class BatchWriter<T> {
 
     /** Writes every item through {@code target}; completes with the counts once the last batch is written. */
     public Mono<Counts> run(Flux<T> items, StageContext ctx, Target<T> target) {
-        return items
-                .bufferTimeout(batchSize, maxWait, timer, true)
-                // gather and bind the next batches on a thread of their own while the current ones are written
-                // (bounded: concurrency + 1 batches ahead): the upstream's work and the binder run there, not
-                // on the thread of a batch that just committed, so assembling overlaps writing
-                .publishOn(timer, concurrency + 1)
+        return gathered(items)
                 .flatMap(batch -> bind(batch, ctx, false).write(ctx, target), concurrency, 1)
                 .reduce(Counts.EMPTY, Counts::plus);
+    }
+
+    /**
+     * The items in batches, gathered (and then bound by the caller) on a thread of their own
+     * while the current ones are written (bounded: {@code concurrency + 1} batches ahead): the
+     * upstream's work and the binder run there, not on the thread of a batch that just
+     * committed, so assembling overlaps writing.
+     */
+    private Flux<List<T>> gathered(Flux<T> items) {
+        return items
+                .bufferTimeout(batchSize, maxWait, timer, true)
+                .publishOn(timer, concurrency + 1);
     }
 
     /**
@@ -113,9 +120,7 @@ public final class BatchWriter<T> {
      * @param lanes the blocking scheduler whose workers write the batches, one per lane
      */
     public Mono<Counts> run(Flux<T> items, StageContext ctx, Target<T> target, Scheduler lanes) {
-        return items
-                .bufferTimeout(batchSize, maxWait, timer, true)
-                .publishOn(timer, concurrency + 1)
+        return gathered(items)
                 .map(batch -> bind(batch, ctx, true))
                 .parallel(concurrency, 1)
                 .runOn(lanes, 1)
