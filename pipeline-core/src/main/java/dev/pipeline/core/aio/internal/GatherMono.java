@@ -72,7 +72,7 @@ public final class GatherMono extends Mono<List<Object>> {
         private final Slot[] inners;
         private final Object[] values;
         private volatile int remaining;
-        /** 1 once failed or cancelled: stop subscribing, cancel late subscribers (see {@link #done()}). */
+        /** 1 once failed or cancelled: stop subscribing, cancel late subscribers (see {@link #stopped()}). */
         private volatile int done;
 
         Coordinator(CoreSubscriber<? super List<Object>> actual, Mono<?>[] sources, boolean settled, int concurrency) {
@@ -86,13 +86,9 @@ public final class GatherMono extends Mono<List<Object>> {
             this.window = new SubscriptionWindow(this, n, concurrency);
         }
 
+        /** Whether the gather has failed or been cancelled. */
         @Override
         public boolean stopped() {
-            return done != 0;
-        }
-
-        /** Whether the gather has failed or been cancelled. */
-        boolean done() {
             return done != 0;
         }
 
@@ -190,7 +186,7 @@ public final class GatherMono extends Mono<List<Object>> {
             Object v = parent.sleepResult(index);
             if (v != null) {
                 parent.innerValue(index, v);
-            } else if (!parent.done() || parent.settled) {
+            } else if (!parent.stopped() || parent.settled) {
                 parent.innerError(index, emptyAt(parent.settled ? "gatherSettled" : "gather", index));
             }
         }
@@ -224,7 +220,7 @@ public final class GatherMono extends Mono<List<Object>> {
         @Override
         public void onSubscribe(Subscription s) {
             if (Operators.setOnce(UPSTREAM, this, s)) {
-                if (parent.done() && !parent.settled) {
+                if (parent.stopped() && !parent.settled) {
                     cancel();
                 } else {
                     s.request(Long.MAX_VALUE);
@@ -261,7 +257,7 @@ public final class GatherMono extends Mono<List<Object>> {
             Object v = value;
             value = null;
             if (v == null) {
-                if (parent.done() && !parent.settled) {
+                if (parent.stopped() && !parent.settled) {
                     return; // the gather already failed or was cancelled; nothing to report
                 }
                 parent.innerError(index, emptyAt(parent.settled ? "gatherSettled" : "gather", index));
