@@ -201,13 +201,13 @@ public final class DbInsertBench implements Callable<Integer> {
                     openPool.getConnection().close();
                     poolOpen.add((System.nanoTime() - t1) / 1e9);
                 }
-                long g0 = gcMillis();
+                long g0 = Rounds.gcMillis();
                 long a0 = allocatedBytes();
-                long c0 = processCpuNanos();
+                long c0 = Rounds.processCpuNanos();
                 long t0 = System.nanoTime();
                 run.insert(db);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                cpu[slot] = (processCpuNanos() - c0) / 1e9;
+                cpu[slot] = (Rounds.processCpuNanos() - c0) / 1e9;
                 long allocated = allocatedBytes() - a0;
                 if (afterClock != null) {
                     long t1 = System.nanoTime();
@@ -217,7 +217,7 @@ public final class DbInsertBench implements Callable<Integer> {
                 }
                 if (Boolean.getBoolean("bench.gc")) {
                     System.err.printf(Locale.ROOT, "  slot %d: wall %.3fs cpu %.3fs gc %d ms alloc %d B/row%n", slot, seconds, cpu[slot],
-                            gcMillis() - g0, allocated / n);
+                            Rounds.gcMillis() - g0, allocated / n);
                 }
                 try (ResultSet rs = keepAlive.createStatement().executeQuery("SELECT COUNT(*), SUM(id) FROM items")) {
                     rs.next();
@@ -322,24 +322,11 @@ public final class DbInsertBench implements Callable<Integer> {
         return report.result().orElseThrow().rows();
     }
 
-    private static long gcMillis() {
-        long sum = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            sum += Math.max(0, gc.getCollectionTime());
-        }
-        return sum;
-    }
-
     /** Bytes allocated by all the JVM's threads so far, those that ended included (0 where not supported). */
     private static long allocatedBytes() {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         return threads instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemorySupported()
                 ? sun.getTotalThreadAllocatedBytes() : 0L;
-    }
-
-    private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
     }
 
     private static double best(List<Double> values) {

@@ -147,7 +147,8 @@ public final class Rounds {
         return j.toString();
     }
 
-    private static long processCpuNanos() {
+    /** The process's CPU time so far, all threads (0 where the JVM does not tell). */
+    static long processCpuNanos() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {
             return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
@@ -155,7 +156,8 @@ public final class Rounds {
         return 0L;
     }
 
-    private static long gcMillis() {
+    /** Milliseconds all the JVM's collectors have spent so far. */
+    static long gcMillis() {
         long sum = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             sum += Math.max(0L, gc.getCollectionTime());
